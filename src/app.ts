@@ -1,0 +1,76 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ZodError } from 'zod';
+import { healthRoutes } from '../handlers/health.js';
+import type { Deps } from './deps.js';
+import { AppError } from './errors.js';
+import { healthSections } from './health-sections.js';
+
+export type AppEnv = { Variables: { requestId: string } };
+
+function errorBody(code: string, message: string, details?: unknown) {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+/** Builds the HTTP app from its dependencies; no I/O happens here. */
+export function createApp(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const { logger } = deps;
+
+  app.use('*', async (c, next) => {
+    const requestId = c.req.header('x-request-id')?.slice(0, 64) || crypto.randomUUID();
+    c.set('requestId', requestId);
+    const started = performance.now();
+    await next();
+    c.header('x-request-id', requestId);
+    logger.info('request', {
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  });
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.config.bodyLimitBytes,
+      onError: (c) =>
+        c.json(
+          errorBody(
+            'payload_too_large',
+            `The request body is larger than ${deps.config.bodyLimitBytes} bytes. Send less data per request.`,
+          ),
+          413,
+        ),
+    }),
+  );
+
+  app.route('/', healthRoutes(deps, healthSections));
+  // Each capability mounts its routes below (Lark inbound, admin API).
+
+  app.notFound((c) =>
+    c.json(
+      errorBody('not_found', `No such endpoint: ${c.req.method} ${c.req.path}. See the README for the API.`),
+      404,
+    ),
+  );
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      return c.json(errorBody(err.code, err.message, err.details), err.status as ContentfulStatusCode);
+    }
+    if (err instanceof ZodError) {
+      const details = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      const first = details[0];
+      const message = first ? `${first.path || 'body'}: ${first.message}` : 'invalid request';
+      return c.json(errorBody('invalid_request', message, details), 400);
+    }
+    logger.error('unhandled error', { requestId: c.get('requestId'), path: c.req.path, error: err });
+    return c.json(errorBody('internal', 'Something went wrong on our side. The error has been logged.'), 500);
+  });
+
+  return app;
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as foundation from './2026112101_foundation.js';
+
+/**
+ * Every migration, by name. Names start with a timestamp so they sort in the order they were
+ * written; a landed migration is never edited, only followed by a new one.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026112101_foundation': foundation,
+};

@@ -1,0 +1,39 @@
+import { type Clock, systemClock } from './clock.js';
+import { type Config, larkConfigured } from './config.js';
+import { connectDatabase, type DatabaseHandle } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import type { Logger } from './logger.js';
+
+/**
+ * Everything the app and the jobs need, built once at start-up and passed in. Nothing in the
+ * code base reaches for a global: tests build their own Deps with a fake clock and a fake Lark.
+ */
+export interface Deps {
+  config: Config;
+  database: DatabaseHandle;
+  clock: Clock;
+  logger: Logger;
+  /** An instance name, unique per process: it signs slot claims and locks. */
+  instanceId: string;
+  /** Whether the Lark app credentials are configured (otherwise nothing is sent). */
+  larkEnabled: boolean;
+}
+
+export async function buildDeps(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Deps> {
+  const database = await connectDatabase(config);
+  try {
+    await database.db.selectNoFrom((eb) => eb.val(1).as('ok')).execute();
+  } catch (err) {
+    await database.close().catch(() => {});
+    throw new Error(`DATABASE_URL: cannot connect to the database (${(err as Error).message})`);
+  }
+  await migrateToLatest(database.db, logger);
+  return {
+    config,
+    database,
+    clock,
+    logger,
+    instanceId: `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    larkEnabled: larkConfigured(config),
+  };
+}

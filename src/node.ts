@@ -1,0 +1,71 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import type { BackgroundTask } from './background.js';
+import { ConfigError, loadConfig } from './config.js';
+import { buildDeps } from './deps.js';
+import { createLogger } from './logger.js';
+import { startBackgroundTasks } from './tasks.js';
+
+/** `npm start`: HTTP, the background tasks, and a clean stop on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  const logger = createLogger({});
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`cuiban cannot start: invalid configuration\n${err.problems.join('\n')}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+
+  let deps: Awaited<ReturnType<typeof buildDeps>>;
+  try {
+    deps = await buildDeps(config, logger);
+  } catch (err) {
+    process.stderr.write(`cuiban cannot start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: config.port });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  }).catch((err: Error) => {
+    process.stderr.write(`PORT: cannot listen on port ${config.port} (${err.message})\n`);
+    process.exit(1);
+  });
+  const tasks: BackgroundTask[] = startBackgroundTasks(deps);
+  logger.info('cuiban started', {
+    port: config.port,
+    database: deps.database.engine,
+    timezone: config.timezone,
+    lark: deps.larkEnabled ? 'configured' : 'not configured (nothing will be sent)',
+    tasks: tasks.map((t) => t.name),
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long, exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    // Stop taking requests first, then let the background work finish, then close the database.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.all(tasks.map((t) => t.stop()));
+    await closed;
+    await deps.database.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+void main();
