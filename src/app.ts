@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
+import { apiRoutes } from '../handlers/api/index.js';
 import { healthRoutes } from '../handlers/health.js';
 import type { Deps } from './deps.js';
 import { AppError } from './errors.js';
@@ -49,7 +50,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   );
 
   app.route('/', healthRoutes(deps, healthSections));
-  // Each capability mounts its routes below (Lark inbound, admin API).
+  app.route('/api/v1', apiRoutes(deps));
+  // Lark inbound routes (/lark/events, /lark/cards) are mounted here by the Lark channel.
 
   app.notFound((c) =>
     c.json(

@@ -1,0 +1,31 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { AppError } from '../../src/errors.js';
+
+/**
+ * Reads a JSON body and validates it: malformed JSON is a 400 that says so, a body that does not
+ * fit the schema is a 422 naming each field and what is wrong with it.
+ */
+export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  let raw: unknown;
+  try {
+    const text = await c.req.text();
+    raw = text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new AppError(400, 'malformed_json', 'The request body is not valid JSON.');
+  }
+  return validate(schema, raw);
+}
+
+export function validate<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => ({
+      field: i.path.join('.') || '(body)',
+      message: i.message,
+    }));
+    const first = details[0]!;
+    throw new AppError(422, 'invalid_field', `${first.field}: ${first.message}`, details);
+  }
+  return parsed.data;
+}

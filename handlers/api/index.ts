@@ -1,0 +1,11 @@
+import { Hono } from 'hono';
+import type { Deps } from '../../src/deps.js';
+import { requireAdminToken } from './auth.js';
+
+/** /api/v1: the admin API. Each resource lives in its own file and is mounted here. */
+export function apiRoutes(deps: Deps) {
+  const api = new Hono();
+  api.use('*', requireAdminToken(deps.config.adminToken));
+  // Resources are mounted below, one line each: api.route('/', departmentsRoutes(deps));
+  return api;
+}

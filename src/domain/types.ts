@@ -1,0 +1,115 @@
+/**
+ * The office's vocabulary (shared/docs/domain.md). Domain code uses these names and imports
+ * neither Hono, Lark nor Kysely.
+ */
+export type ItemKind = 'document' | 'meeting' | 'task';
+export type ItemStatus = 'open' | 'done' | 'cancelled';
+/** 传阅件 / 签发件 / 紧急件 / 一般件 */
+export type DocType = 'circular' | 'signoff' | 'urgent' | 'normal';
+/** 领导批示 / 会议议定 / 建议提案 / 十件实事 / 热线 / 其他 */
+export type TaskSource = 'instruction' | 'decision' | 'proposal' | 'practical' | 'hotline' | 'other';
+/** 红黄绿灯预警 */
+export type Light = 'green' | 'yellow' | 'red';
+export type Role = 'staff' | 'chief' | 'admin';
+export type Attendance = 'pending' | 'attend' | 'leave';
+
+/** Every operation a person can take on an item, from the API, a card button or a chat command. */
+export type ActionName =
+  | 'done'
+  | 'read'
+  | 'claim'
+  | 'progress'
+  | 'extend'
+  | 'approve-extension'
+  | 'reject-extension'
+  | 'reassign'
+  | 'cancel'
+  | 'attend'
+  | 'leave';
+
+export const KIND_PREFIX: Record<ItemKind, string> = { document: 'D', meeting: 'M', task: 'T' };
+
+export interface Person {
+  openId: string;
+  name: string;
+  dept: string | null;
+  roles: Role[];
+}
+
+export interface Department {
+  code: string;
+  name: string;
+  chatId: string | null;
+  /** The office's top department: its chiefs see every department. */
+  isTop: boolean;
+}
+
+export interface ItemPart {
+  dept: string;
+  assignee: string | null;
+  status: 'open' | 'done';
+  dueAt: Date | null;
+  note: string | null;
+  doneAt: Date | null;
+  doneBy: string | null;
+}
+
+export interface MeetingAttendee {
+  openId: string;
+  attendance: Attendance;
+  respondedAt: Date | null;
+}
+
+export interface ExtensionRequest {
+  id: number;
+  itemId: string;
+  requestedBy: string;
+  requestedAt: Date;
+  currentDueAt: Date | null;
+  newDueAt: Date;
+  reason: string | null;
+  status: 'pending' | 'approved' | 'rejected' | 'withdrawn';
+  decidedBy: string | null;
+  decidedAt: Date | null;
+}
+
+export interface Item {
+  id: string;
+  kind: ItemKind;
+  title: string;
+  status: ItemStatus;
+  docType: DocType | null;
+  docNo: string | null;
+  direction: 'in' | 'out' | null;
+  receivedAt: Date | null;
+  source: TaskSource | null;
+  leadDept: string | null;
+  /** The department that owns the item: `dept` for documents, `leadDept` for tasks. */
+  dept: string | null;
+  assignee: string | null;
+  dueAt: Date | null;
+  originalDueAt: Date | null;
+  startsAt: Date | null;
+  endsAt: Date | null;
+  location: string | null;
+  organizer: string | null;
+  minutesTaker: string | null;
+  chatId: string | null;
+  parentId: string | null;
+  progressNote: string | null;
+  progressAt: Date | null;
+  closedAt: Date | null;
+  closedBy: string | null;
+  createdBy: string | null;
+  createdAt: Date;
+  version: number;
+}
+
+export interface HistoryEntry {
+  id: string;
+  itemId: string;
+  at: Date;
+  actor: string;
+  action: string;
+  details: Record<string, unknown>;
+}
