@@ -1,0 +1,125 @@
+/**
+ * Wall-clock arithmetic in the office's time zone, with no library: instants are `Date`s, calendar
+ * days are 'YYYY-MM-DD' strings, times of day are 'HH:mm'.
+ */
+
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = partsFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      weekday: 'short',
+    });
+    partsFormatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export interface LocalParts {
+  date: string;
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** 0 = Sunday … 6 = Saturday */
+  weekday: number;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+export function localParts(instant: Date, timeZone: string): LocalParts {
+  const p: Record<string, string> = {};
+  for (const part of formatter(timeZone).formatToParts(instant)) p[part.type] = part.value;
+  const year = Number(p.year);
+  const month = Number(p.month);
+  const day = Number(p.day);
+  return {
+    date: `${p.year}-${p.month}-${p.day}`,
+    year,
+    month,
+    day,
+    hour: Number(p.hour),
+    minute: Number(p.minute),
+    second: Number(p.second),
+    weekday: WEEKDAYS.indexOf(p.weekday ?? ''),
+  };
+}
+
+/** The calendar day ('YYYY-MM-DD') of an instant in a time zone. */
+export function localDate(instant: Date, timeZone: string): string {
+  return localParts(instant, timeZone).date;
+}
+
+/** 'HH:mm' of an instant in a time zone. */
+export function localTime(instant: Date, timeZone: string): string {
+  const p = localParts(instant, timeZone);
+  return `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+}
+
+/** The instant at which the clock on the wall in `timeZone` reads `date` `time` ('HH:mm' or 'HH:mm:ss'). */
+export function atLocal(date: string, time: string, timeZone: string): Date {
+  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
+  const [h, mi, s = 0] = time.split(':').map(Number) as [number, number, number?];
+  const guess = Date.UTC(y, mo - 1, d, h, mi, s);
+  // Correct by the zone's offset at that moment; twice, in case the first guess crossed a DST change.
+  let instant = guess - offsetMs(new Date(guess), timeZone);
+  instant = guess - offsetMs(new Date(instant), timeZone);
+  return new Date(instant);
+}
+
+/** The zone's offset from UTC at an instant, in milliseconds. */
+export function offsetMs(instant: Date, timeZone: string): number {
+  const p = localParts(instant, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/** ISO 8601 with the zone's offset, e.g. 2026-11-24T18:00:00+08:00 — how the API shows instants. */
+export function toZonedIso(instant: Date, timeZone: string): string {
+  const p = localParts(instant, timeZone);
+  const off = offsetMs(instant, timeZone) / 60000;
+  const sign = off >= 0 ? '+' : '-';
+  const abs = Math.abs(off);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${p.date}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** Adds calendar days to a 'YYYY-MM-DD' date. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** 0 = Sunday … 6 = Saturday, for a 'YYYY-MM-DD' date. */
+export function weekdayOf(date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+}
+
+/** Whether a string is a real calendar date in 'YYYY-MM-DD' form (rejects 2026-02-30). */
+export function isValidDate(date: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return false;
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+const WEEKDAY_ZH = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
+
+/** '11月24日（周二）18:00' — how cards show a deadline. */
+export function formatZh(instant: Date, timeZone: string, withTime = true): string {
+  const p = localParts(instant, timeZone);
+  const base = `${p.month}月${p.day}日（${WEEKDAY_ZH[p.weekday]}）`;
+  return withTime ? `${base}${localTime(instant, timeZone)}` : base;
+}

@@ -1,0 +1,32 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import type { Item } from '../domain/types.js';
+
+/** What happened to an item, as the services report it to whoever must hear about it. */
+export interface ItemChange {
+  /** The item after the change. */
+  item: Item;
+  /** The item before the change (null when it was just created). */
+  previous: Item | null;
+  /** 'create' or an ActionName such as 'done', 'claim', 'extend', 'approve-extension'. */
+  action: string;
+  actor: string;
+  at: Date;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Called by the item services inside the transaction that made the change, so the messages it
+ * enqueues (new-item cards, card refreshes, approval cards) commit or roll back with the change.
+ * Owned by the quick-replies capability; until it lands, nothing is sent.
+ */
+export async function notifyItemChanged(
+  trx: Transaction<Database>,
+  deps: Deps,
+  change: ItemChange,
+): Promise<void> {
+  void trx;
+  void deps;
+  void change;
+}
