@@ -1,0 +1,243 @@
+import { inQuietHours, type ReminderRules } from './reminder-rules.js';
+import { addDays, localDate, localParts, localTime } from './time.js';
+import type { DocType, ItemKind, Light } from './types.js';
+
+/**
+ * Who must hear about what in one reminder run — pure: the caller loads the items (with their
+ * lights already computed), the organisation and the once-keys already sent, and passes `now`.
+ *
+ * Kinds (and their once-key period, so each is sent at most once per period):
+ *  - yellow        handler, the deadline is near                        once per deadline
+ *  - due-today     handler, on the morning round                        per local date
+ *  - overdue       handler, 催办                                         per local date (working days)
+ *  - escalation    level 1 → the department's chiefs (≥ N working days overdue),
+ *                  level 2 → the office's leaders (≥ M)                 once per deadline
+ *  - urgent        handler of an urgent document, whatever the calendar per local hour
+ *  - part / part-overdue  a co-handling unit, before its own deadline  once per deadline / per date
+ *  - meeting-eve   attendees, the working day before at 16:00           once per start time
+ *  - meeting-soon  attendees, 30 minutes before the start               once per start time
+ * "Once per deadline" (period 'due:<local deadline>') means an extended deadline re-arms the kind.
+ * The minutes taker hears about the minutes task as its handler (yellow), like any task.
+ */
+export type ReminderKind =
+  | 'urgent'
+  | 'overdue'
+  | 'escalation'
+  | 'part-overdue'
+  | 'due-today'
+  | 'yellow'
+  | 'part'
+  | 'meeting-soon'
+  | 'meeting-eve';
+
+/** Red first: the order in which a person's lines appear on their card. */
+const KIND_ORDER: Record<ReminderKind, number> = {
+  urgent: 0,
+  overdue: 1,
+  escalation: 2,
+  'part-overdue': 3,
+  'due-today': 4,
+  yellow: 5,
+  part: 6,
+  'meeting-soon': 7,
+  'meeting-eve': 8,
+};
+
+export interface PlanPart {
+  dept: string;
+  assignee: string | null;
+  /** The part's own deadline, or the item's when it has none. */
+  dueAt: Date | null;
+  light: Light;
+}
+
+export interface PlanItem {
+  id: string;
+  kind: ItemKind;
+  docType: DocType | null;
+  assignee: string | null;
+  dept: string | null;
+  dueAt: Date | null;
+  createdAt: Date;
+  /** The item's traffic light at `now` (from the items capability's lightOf). */
+  light: Light;
+  /** Whole working days overdue at `now` (0 unless red). */
+  workdaysOverdue: number;
+  startsAt: Date | null;
+  /** Attendees who have not sent their apologies. */
+  attendees: string[];
+  /** Open co-handling parts. */
+  parts: PlanPart[];
+}
+
+export interface PlanInput {
+  now: Date;
+  timeZone: string;
+  rules: ReminderRules;
+  isWorkday(date: string): boolean;
+  /** A scheduled reminder round (true) or a between-rounds chase tick (urgent items and meetings only). */
+  round: boolean;
+  items: PlanItem[];
+  /** Active chiefs of each department. */
+  chiefsByDept: ReadonlyMap<string, readonly string[]>;
+  /** The office's leaders: the chiefs of the top department. */
+  leaders: readonly string[];
+  /** Once-keys (see onceKey) already recorded in the reminders table. */
+  alreadySent: ReadonlySet<string>;
+}
+
+export interface Notification {
+  itemId: string;
+  recipient: string;
+  kind: ReminderKind;
+  level: number;
+  period: string;
+}
+
+/** One line of a person's card: one item, with every reason this person hears about it now. */
+export interface BundleLine {
+  itemId: string;
+  /** The most pressing reason (decides the icon and the sort). */
+  kind: ReminderKind;
+  notifications: Notification[];
+}
+
+/** Everything one person receives in this run: one card. */
+export interface Bundle {
+  recipient: string;
+  lines: BundleLine[];
+}
+
+export function onceKey(n: Pick<Notification, 'itemId' | 'recipient' | 'kind' | 'level' | 'period'>): string {
+  return `${n.itemId}|${n.recipient}|${n.kind}|${n.level}|${n.period}`;
+}
+
+function localStamp(instant: Date, timeZone: string): string {
+  return `${localDate(instant, timeZone)}T${localTime(instant, timeZone)}`;
+}
+
+/** The working day before `date` (at most 60 days back; the calendar never has longer breaks). */
+function previousWorkday(date: string, isWorkday: (d: string) => boolean): string | null {
+  let d = addDays(date, -1);
+  for (let i = 0; i < 60; i++, d = addDays(d, -1)) if (isWorkday(d)) return d;
+  return null;
+}
+
+export function planReminders(input: PlanInput): Notification[] {
+  const { now, timeZone: tz, rules } = input;
+  if (rules.paused) return [];
+  const today = localDate(now, tz);
+  const time = localTime(now, tz);
+  const quiet = inQuietHours(time, rules.quietHours);
+  const workday = input.isWorkday(today);
+  /** Regular reminders go out only in a round, on a working day, outside the quiet hours. */
+  const regular = input.round && workday && !quiet;
+  const morning = time < '12:00';
+  const hour = `${today}T${String(localParts(now, tz).hour).padStart(2, '0')}`;
+  const out: Notification[] = [];
+  const add = (
+    itemId: string,
+    recipients: Iterable<string>,
+    kind: ReminderKind,
+    level: number,
+    period: string,
+  ) => {
+    for (const recipient of recipients) {
+      const n = { itemId, recipient, kind, level, period };
+      if (!input.alreadySent.has(onceKey(n))) out.push(n);
+    }
+  };
+  const chiefs = (dept: string | null) => (dept ? (input.chiefsByDept.get(dept) ?? []) : []);
+
+  for (const item of input.items) {
+    if (item.kind === 'meeting') {
+      if (!item.startsAt || item.startsAt <= now || quiet) continue;
+      const period = `start:${localStamp(item.startsAt, tz)}`;
+      if (item.startsAt.getTime() - now.getTime() <= rules.meetingSoonMinutes * 60_000) {
+        add(item.id, item.attendees, 'meeting-soon', 0, period);
+      } else if (time >= rules.meetingEveAt) {
+        const eve = previousWorkday(localDate(item.startsAt, tz), input.isWorkday);
+        if (eve === today) add(item.id, item.attendees, 'meeting-eve', 0, period);
+      }
+      continue;
+    }
+
+    // Without a handler, the department's chiefs hear what the handler would (so it gets assigned).
+    const handlers = item.assignee ? [item.assignee] : chiefs(item.dept);
+    const deadline = item.dueAt ? `due:${localStamp(item.dueAt, tz)}` : 'once';
+
+    if (item.kind === 'document' && item.docType === 'urgent') {
+      // 紧急件连夜办完: chased every hour, calendar and quiet hours notwithstanding, from the
+      // hour after it arrived (the new-item card has just told the handler).
+      if (now.getTime() - item.createdAt.getTime() >= 60 * 60_000) add(item.id, handlers, 'urgent', 0, hour);
+    } else if (regular) {
+      if (item.light === 'red') add(item.id, handlers, 'overdue', 0, today);
+      else if (item.light === 'yellow') {
+        add(item.id, handlers, 'yellow', 0, deadline);
+        if (morning && item.dueAt && item.dueAt > now && localDate(item.dueAt, tz) === today)
+          add(item.id, handlers, 'due-today', 0, today);
+      }
+    }
+
+    if (regular && item.light === 'red') {
+      if (item.workdaysOverdue >= rules.escalateToChiefAfter) {
+        add(
+          item.id,
+          chiefs(item.dept).filter((c) => c !== item.assignee),
+          'escalation',
+          1,
+          deadline,
+        );
+      }
+      if (item.workdaysOverdue >= rules.escalateToLeadersAfter) {
+        add(
+          item.id,
+          input.leaders.filter((c) => c !== item.assignee),
+          'escalation',
+          2,
+          deadline,
+        );
+      }
+    }
+
+    if (regular) {
+      for (const part of item.parts) {
+        const who = part.assignee ? [part.assignee] : chiefs(part.dept);
+        const partDeadline = part.dueAt ? `due:${localStamp(part.dueAt, tz)}` : deadline;
+        if (part.light === 'red') add(item.id, who, 'part-overdue', 0, today);
+        else if (part.light === 'yellow') add(item.id, who, 'part', 0, partDeadline);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * One card per person: each person's notifications grouped by item, red first, then by the
+ * order the items came in (the caller passes them by deadline).
+ */
+export function bundleByPerson(notifications: Notification[], itemOrder: readonly string[] = []): Bundle[] {
+  const rank = new Map(itemOrder.map((id, i) => [id, i]));
+  const people = new Map<string, Map<string, BundleLine>>();
+  for (const n of notifications) {
+    let lines = people.get(n.recipient);
+    if (!lines) people.set(n.recipient, (lines = new Map()));
+    const line = lines.get(n.itemId);
+    if (!line) lines.set(n.itemId, { itemId: n.itemId, kind: n.kind, notifications: [n] });
+    else {
+      line.notifications.push(n);
+      if (KIND_ORDER[n.kind] < KIND_ORDER[line.kind]) line.kind = n.kind;
+    }
+  }
+  const bundles: Bundle[] = [];
+  for (const [recipient, lines] of people) {
+    const sorted = [...lines.values()].sort(
+      (a, b) =>
+        KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+        (rank.get(a.itemId) ?? Number.MAX_SAFE_INTEGER) - (rank.get(b.itemId) ?? Number.MAX_SAFE_INTEGER) ||
+        a.itemId.localeCompare(b.itemId),
+    );
+    bundles.push({ recipient, lines: sorted });
+  }
+  return bundles.sort((a, b) => a.recipient.localeCompare(b.recipient));
+}
