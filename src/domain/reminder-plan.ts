@@ -221,7 +221,10 @@ export function bundleByPerson(notifications: Notification[], itemOrder: readonl
   const people = new Map<string, Map<string, BundleLine>>();
   for (const n of notifications) {
     let lines = people.get(n.recipient);
-    if (!lines) people.set(n.recipient, (lines = new Map()));
+    if (!lines) {
+      lines = new Map();
+      people.set(n.recipient, lines);
+    }
     const line = lines.get(n.itemId);
     if (!line) lines.set(n.itemId, { itemId: n.itemId, kind: n.kind, notifications: [n] });
     else {
