@@ -1,0 +1,116 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+/** These tests start the real entry point (`npm start` runs `tsx src/node.ts`) as a child process. */
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitForHealth(port: number, started: Started): Promise<Response> {
+  const deadline = Date.now() + 45_000;
+  while (Date.now() < deadline) {
+    try {
+      return await fetch(`http://127.0.0.1:${port}/healthz`);
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`the service did not answer; output:\n${started.output()}`);
+}
+
+const running: Started[] = [];
+const dirs: string[] = [];
+afterEach(() => {
+  for (const s of running.splice(0)) s.child.kill('SIGKILL');
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('the Node entry point', () => {
+  it('starts on the embedded database, answers /healthz, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), 'cuiban-start-'));
+    dirs.push(dataDir);
+    const started = start({ PORT: String(port), DATA_DIR: dataDir });
+    running.push(started);
+    const res = await waitForHealth(port, started);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', database: { ok: true, engine: 'pglite' } });
+
+    started.child.kill('SIGTERM');
+    expect(await started.exited).toBe(0);
+    const lines = started
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['cuiban started', 'shutting down', 'stopped']),
+    );
+  }, 60_000);
+
+  it.runIf(process.env.TEST_DATABASE_URL)(
+    'starts on real Postgres when DATABASE_URL is set',
+    async () => {
+      const port = await freePort();
+      const started = start({ PORT: String(port), DATABASE_URL: process.env.TEST_DATABASE_URL! });
+      running.push(started);
+      const res = await waitForHealth(port, started);
+      expect(await res.json()).toMatchObject({ status: 'ok', database: { ok: true, engine: 'postgres' } });
+      started.child.kill('SIGINT');
+      expect(await started.exited).toBe(0);
+    },
+    60_000,
+  );
+
+  it('exits non-zero naming PORT when PORT is invalid', async () => {
+    const started = start({ PORT: 'abc', DATA_DIR: 'memory://' });
+    running.push(started);
+    expect(await started.exited).not.toBe(0);
+    expect(started.output()).toContain('PORT: expected an integer 1–65535, got "abc"');
+  }, 30_000);
+
+  it('exits non-zero naming DATABASE_URL when the database cannot be reached, without printing its password', async () => {
+    const [dbPort, port] = [await freePort(), await freePort()];
+    const started = start({
+      DATABASE_URL: `postgres://cuiban:pa55word-xyz@127.0.0.1:${dbPort}/nowhere`,
+      PORT: String(port),
+    });
+    running.push(started);
+    expect(await started.exited).not.toBe(0);
+    expect(started.output()).toContain('DATABASE_URL: cannot connect to the database');
+    expect(started.output()).not.toContain('pa55word-xyz');
+  }, 30_000);
+});
