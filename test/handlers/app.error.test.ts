@@ -18,7 +18,9 @@ describe('errors, limits and the admin API gate', () => {
     const app = createApp(testDeps(database));
     const res = await api(app, 'GET', '/no/such/thing');
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error: { code: 'not_found', message: expect.stringContaining('/no/such/thing') } });
+    expect(res.body).toEqual({
+      error: { code: 'not_found', message: expect.stringContaining('/no/such/thing') },
+    });
   });
 
   it('refuses bodies over the limit with 413 and a message saying the limit', async () => {
@@ -66,6 +68,9 @@ describe('errors, limits and the admin API gate', () => {
     const app = createApp(deps);
     const res = await app.request('/healthz', { headers: { 'x-request-id': 'req-42' } });
     expect(res.headers.get('x-request-id')).toBe('req-42');
-    expect(deps.logger.lines.find((l) => l.msg === 'request')).toMatchObject({ requestId: 'req-42', status: 200 });
+    expect(deps.logger.lines.find((l) => l.msg === 'request')).toMatchObject({
+      requestId: 'req-42',
+      status: 200,
+    });
   });
 });

@@ -22,7 +22,9 @@ describe('migrations', () => {
     const handle = await connectPglite('memory://');
     try {
       expect(await migrateToLatest(handle.db)).toEqual(allMigrations);
-      expect(await tables(handle.db)).toEqual(expect.arrayContaining(['items', 'item_history', 'outbox', 'inbound_events']));
+      expect(await tables(handle.db)).toEqual(
+        expect.arrayContaining(['items', 'item_history', 'outbox', 'inbound_events']),
+      );
       expect(await migrateToLatest(handle.db)).toEqual([]);
     } finally {
       await handle.close();
@@ -57,7 +59,9 @@ describe('migrations', () => {
       try {
         const [ranA, ranB] = await Promise.all([migrateToLatest(a.db), migrateToLatest(b.db)]);
         expect([...ranA, ...ranB].sort()).toEqual(allMigrations);
-        const { rows } = await sql<{ n: string }>`select count(*)::text as n from kysely_migration`.execute(a.db);
+        const { rows } = await sql<{ n: string }>`select count(*)::text as n from kysely_migration`.execute(
+          a.db,
+        );
         expect(rows[0]?.n).toBe(String(allMigrations.length));
       } finally {
         await a.close();

@@ -42,7 +42,13 @@ describe('configuration from the environment', () => {
       dataDir: 'memory://',
       timezone: 'Asia/Urumqi',
       adminToken: 'a-long-admin-token-123',
-      lark: { appId: 'cli_a', appSecret: 's', verificationToken: 'v', encryptKey: 'e', baseUrl: 'https://open.larksuite.com' },
+      lark: {
+        appId: 'cli_a',
+        appSecret: 's',
+        verificationToken: 'v',
+        encryptKey: 'e',
+        baseUrl: 'https://open.larksuite.com',
+      },
     });
   });
 
@@ -54,10 +60,22 @@ describe('configuration from the environment', () => {
     ['PORT', 'abc', 'PORT: expected an integer 1–65535, got "abc"'],
     ['PORT', '0', 'PORT: expected an integer 1–65535, got "0"'],
     ['PORT', '70000', 'PORT: expected an integer 1–65535, got "70000"'],
-    ['APP_TIMEZONE', 'Mars/Olympus', 'APP_TIMEZONE: expected an IANA time zone such as Asia/Shanghai, got "Mars/Olympus"'],
-    ['LARK_DOMAIN', 'ftp:/x', 'LARK_DOMAIN: expected "feishu", "lark" or a base URL such as http://127.0.0.1:9000, got "ftp:/x"'],
+    [
+      'APP_TIMEZONE',
+      'Mars/Olympus',
+      'APP_TIMEZONE: expected an IANA time zone such as Asia/Shanghai, got "Mars/Olympus"',
+    ],
+    [
+      'LARK_DOMAIN',
+      'ftp:/x',
+      'LARK_DOMAIN: expected "feishu", "lark" or a base URL such as http://127.0.0.1:9000, got "ftp:/x"',
+    ],
     ['DATABASE_URL', 'not a url', 'DATABASE_URL: expected a URL like postgres://user:password@host:5432/db'],
-    ['DATABASE_URL', 'mysql://u:p@h/db', 'DATABASE_URL: expected a postgres:// or postgresql:// URL (the scheme given is "mysql")'],
+    [
+      'DATABASE_URL',
+      'mysql://u:p@h/db',
+      'DATABASE_URL: expected a postgres:// or postgresql:// URL (the scheme given is "mysql")',
+    ],
     ['ADMIN_TOKEN', 'short', 'ADMIN_TOKEN: must be at least 16 characters long'],
   ])('refuses a bad %s (%s) naming the variable', (variable, value, message) => {
     expect(problemsOf({ [variable]: value })).toEqual([message]);
@@ -69,8 +87,12 @@ describe('configuration from the environment', () => {
   });
 
   it('requires the app id and secret together', () => {
-    expect(problemsOf({ LARK_APP_ID: 'cli_a' })).toEqual(['LARK_APP_SECRET: required when LARK_APP_ID is set']);
-    expect(problemsOf({ LARK_APP_SECRET: 'x' })).toEqual(['LARK_APP_ID: required when LARK_APP_SECRET is set']);
+    expect(problemsOf({ LARK_APP_ID: 'cli_a' })).toEqual([
+      'LARK_APP_SECRET: required when LARK_APP_ID is set',
+    ]);
+    expect(problemsOf({ LARK_APP_SECRET: 'x' })).toEqual([
+      'LARK_APP_ID: required when LARK_APP_SECRET is set',
+    ]);
   });
 
   it('never echoes a secret value in an error', () => {

@@ -7,23 +7,37 @@ describe('structured logger', () => {
     const logger = createLogger({ write: (l) => lines.push(l), now: () => new Date('2026-11-23T01:00:00Z') });
     logger.info('hello', { requestId: 'r1' });
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toEqual({ time: '2026-11-23T01:00:00.000Z', level: 'info', msg: 'hello', requestId: 'r1' });
+    expect(JSON.parse(lines[0]!)).toEqual({
+      time: '2026-11-23T01:00:00.000Z',
+      level: 'info',
+      msg: 'hello',
+      requestId: 'r1',
+    });
   });
 
   it('masks fields named like secrets, at any depth', () => {
     const lines: string[] = [];
     const logger = createLogger({ write: (l) => lines.push(l) });
-    logger.warn('config', { lark: { appSecret: 's3cr3t', encryptKey: 'k3y' }, authorization: 'Bearer x', adminToken: 't' });
+    logger.warn('config', {
+      lark: { appSecret: 's3cr3t', encryptKey: 'k3y' },
+      authorization: 'Bearer x',
+      adminToken: 't',
+    });
     expect(lines[0]).not.toMatch(/s3cr3t|k3y|Bearer x/);
     expect(JSON.parse(lines[0]!).lark.appSecret).toBe('[redacted]');
   });
 
   it('drops lines below the level and carries child fields', () => {
     const lines: string[] = [];
-    const logger = createLogger({ write: (l) => lines.push(l), level: 'warn' }).child({ component: 'outbox' });
+    const logger = createLogger({ write: (l) => lines.push(l), level: 'warn' }).child({
+      component: 'outbox',
+    });
     logger.info('quiet');
     logger.error('loud', { error: new Error('boom') });
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ component: 'outbox', error: { name: 'Error', message: 'boom' } });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      component: 'outbox',
+      error: { name: 'Error', message: 'boom' },
+    });
   });
 });

@@ -27,7 +27,9 @@ describe('office time zone helpers', () => {
 
   it('prints ISO 8601 with the zone offset', () => {
     expect(toZonedIso(new Date('2026-11-24T10:00:00Z'), TZ)).toBe('2026-11-24T18:00:00+08:00');
-    expect(toZonedIso(new Date('2026-01-15T12:00:00Z'), 'America/New_York')).toBe('2026-01-15T07:00:00-05:00');
+    expect(toZonedIso(new Date('2026-01-15T12:00:00Z'), 'America/New_York')).toBe(
+      '2026-01-15T07:00:00-05:00',
+    );
   });
 
   it('does date arithmetic on plain days', () => {
