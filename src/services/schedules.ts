@@ -1,0 +1,157 @@
+import type { Kysely, Transaction } from 'kysely';
+import cron from 'node-cron';
+import type { Database } from '../db/schema.js';
+
+/**
+ * Job schedules as admins set them. A schedule's `cron` holds one or more five-field cron
+ * expressions separated by ';' (e.g. the two daily reminder rounds '0 9 * * *;30 14 * * *'),
+ * read in `timezone` (default: the office's APP_TIMEZONE). Seconds are not allowed: a slot is
+ * one minute.
+ */
+export interface Schedule {
+  job: string;
+  cron: string;
+  /** null → the office's time zone. */
+  timezone: string | null;
+  enabled: boolean;
+  /** True when nothing is stored yet and the job's default applies. */
+  isDefault: boolean;
+  updatedBy: string | null;
+  updatedAt: Date | null;
+}
+
+export const CRON_EXAMPLE = '0 9 * * *;30 14 * * *';
+
+export function splitCron(text: string): string[] {
+  return text
+    .split(/[;\n]/)
+    .map((s) => s.trim().replace(/\s+/g, ' '))
+    .filter((s) => s !== '');
+}
+
+/** A message naming what is wrong with a cron text, or null when every expression is valid. */
+export function cronProblem(text: string): string | null {
+  const parts = splitCron(text);
+  if (parts.length === 0) return `cron is empty; expected e.g. "${CRON_EXAMPLE}"`;
+  if (parts.length > 24) return 'at most 24 cron expressions per job';
+  for (const p of parts) {
+    if (p.split(' ').length !== 5)
+      return `"${p}" must have 5 fields (minute hour day-of-month month day-of-week), e.g. "30 14 * * *"`;
+    const v = cron.validateDetailed(p);
+    if (!v.valid) {
+      const first = v.errors[0];
+      return `"${p}": ${first ? `${first.field}: ${first.message}` : 'invalid'}; expected e.g. "${CRON_EXAMPLE}"`;
+    }
+  }
+  return null;
+}
+
+export function normaliseCron(text: string): string {
+  return splitCron(text).join(';');
+}
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function getSchedule(db: Db, job: string, defaultCron: string): Promise<Schedule> {
+  const row = await db.selectFrom('schedules').selectAll().where('job', '=', job).executeTakeFirst();
+  if (!row)
+    return {
+      job,
+      cron: defaultCron,
+      timezone: null,
+      enabled: true,
+      isDefault: true,
+      updatedBy: null,
+      updatedAt: null,
+    };
+  return {
+    job,
+    cron: row.cron,
+    timezone: row.timezone,
+    enabled: row.enabled,
+    isDefault: false,
+    updatedBy: row.updated_by,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function listSchedules(
+  db: Db,
+  jobs: { name: string; defaultCron: string }[],
+): Promise<Schedule[]> {
+  const rows = await db.selectFrom('schedules').selectAll().execute();
+  const byJob = new Map(rows.map((r) => [r.job, r]));
+  return jobs.map((j) => {
+    const row = byJob.get(j.name);
+    return row
+      ? {
+          job: j.name,
+          cron: row.cron,
+          timezone: row.timezone,
+          enabled: row.enabled,
+          isDefault: false,
+          updatedBy: row.updated_by,
+          updatedAt: row.updated_at,
+        }
+      : {
+          job: j.name,
+          cron: j.defaultCron,
+          timezone: null,
+          enabled: true,
+          isDefault: true,
+          updatedBy: null,
+          updatedAt: null,
+        };
+  });
+}
+
+/**
+ * Stores a schedule (validated by the caller) and records the change in settings_history under
+ * 'schedule:<job>', so who changed which schedule when is on record (留痕).
+ */
+export async function saveSchedule(
+  trx: Transaction<Database>,
+  s: { job: string; cron: string; timezone: string | null; enabled: boolean },
+  by: string,
+  now: Date,
+): Promise<void> {
+  const cronText = normaliseCron(s.cron);
+  await trx
+    .insertInto('schedules')
+    .values({
+      job: s.job,
+      cron: cronText,
+      timezone: s.timezone,
+      enabled: s.enabled,
+      updated_by: by,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc.column('job').doUpdateSet({
+        cron: cronText,
+        timezone: s.timezone,
+        enabled: s.enabled,
+        updated_by: by,
+        updated_at: now,
+      }),
+    )
+    .execute();
+  await trx
+    .insertInto('settings_history')
+    .values({
+      key: `schedule:${s.job}`,
+      value: JSON.stringify({ cron: cronText, timezone: s.timezone, enabled: s.enabled }),
+      changed_by: by,
+      changed_at: now,
+    })
+    .execute();
+}
