@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026112101_foundation.js';
+import * as reminders from './2026112102_reminders.js';
 
 /**
  * Every migration, by name. Names start with a timestamp so they sort in the order they were
@@ -7,4 +8,5 @@ import * as foundation from './2026112101_foundation.js';
  */
 export const migrations: Record<string, Migration> = {
   '2026112101_foundation': foundation,
+  '2026112102_reminders': reminders,
 };
