@@ -2,6 +2,7 @@ import { type Clock, systemClock } from './clock.js';
 import { type Config, larkConfigured } from './config.js';
 import { connectDatabase, type DatabaseHandle } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
+import { createLarkGateway, type LarkGateway } from './lark/gateway.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -17,6 +18,8 @@ export interface Deps {
   instanceId: string;
   /** Whether the Lark app credentials are configured (otherwise nothing is sent). */
   larkEnabled: boolean;
+  /** The Lark Open API (src/lark/gateway.ts); null when the app credentials are not configured. */
+  lark: LarkGateway | null;
 }
 
 export async function buildDeps(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Deps> {
@@ -35,5 +38,6 @@ export async function buildDeps(config: Config, logger: Logger, clock: Clock = s
     logger,
     instanceId: `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     larkEnabled: larkConfigured(config),
+    lark: larkConfigured(config) ? createLarkGateway(config.lark, logger) : null,
   };
 }
