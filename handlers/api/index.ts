@@ -1,11 +1,13 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../src/deps.js';
 import { requireAdminToken } from './auth.js';
+import { dutyRoutes } from './duty.js';
 
 /** /api/v1: the admin API. Each resource lives in its own file and is mounted here. */
 export function apiRoutes(deps: Deps) {
   const api = new Hono();
   api.use('*', requireAdminToken(deps.config.adminToken));
   // Resources are mounted below, one line each: api.route('/', departmentsRoutes(deps));
+  api.route('/', dutyRoutes(deps));
   return api;
 }
