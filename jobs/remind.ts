@@ -1,0 +1,25 @@
+import { runReminderRound } from '../src/services/reminder-round.js';
+import type { JobDefinition } from './types.js';
+
+/**
+ * 催办 rounds: on working days at 09:00 and 14:30 by default (the cron fires every day; the
+ * plan sends nothing regular on a non-working day or in the quiet hours, only urgent chases).
+ * One card per person per round.
+ */
+export const remindJob: JobDefinition = {
+  name: 'remind',
+  defaultCron: '0 9 * * *;30 14 * * *',
+  description: '催办 rounds: near, due today, overdue, escalations, co-units, meetings',
+  run: (deps, ctx) => runReminderRound(deps, { job: 'remind', slot: ctx.slot, at: ctx.at, round: true }),
+};
+
+/**
+ * Between rounds, every five minutes: urgent documents (chased every hour, whatever the calendar)
+ * and meetings (the working day before at 16:00, and 30 minutes before the start).
+ */
+export const chaseJob: JobDefinition = {
+  name: 'chase',
+  defaultCron: '*/5 * * * *',
+  description: 'urgent documents every hour; meeting reminders (eve 16:00, 30 minutes before)',
+  run: (deps, ctx) => runReminderRound(deps, { job: 'chase', slot: ctx.slot, at: ctx.at, round: false }),
+};

@@ -1,0 +1,320 @@
+import type { Transaction } from 'kysely';
+import type { EscalationLineView } from '../cards/escalation.js';
+import { type ReminderLineView, reminderRoundCard } from '../cards/reminder-round.js';
+import { loadOverrides } from '../db/repos/calendar.js';
+import { appendHistory } from '../db/repos/history.js';
+import {
+  type CandidateItem,
+  insertReminders,
+  linkRemindersToOutbox,
+  loadAttending,
+  loadNames,
+  loadOpenParts,
+  loadOrganisation,
+  loadReminderCandidates,
+  loadSentKeys,
+  type Organisation,
+} from '../db/repos/reminders.js';
+import type { Database } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { createWorkCalendar, type WorkCalendar } from '../domain/calendar.js';
+import { deadlineTextZh, lightOf, workdaysOverdue } from '../domain/lights.js';
+import {
+  type Bundle,
+  bundleByPerson,
+  type Notification,
+  onceKey,
+  type PlanItem,
+  planReminders,
+  type ReminderKind,
+} from '../domain/reminder-plan.js';
+import type { ReminderRules } from '../domain/reminder-rules.js';
+import { addDays, atLocal, formatZh, localDate, localParts, localTime } from '../domain/time.js';
+import { enqueueOutbox, outboxKey } from '../lark/outbox/enqueue.js';
+import { loadReminderRules } from './reminder-rules.js';
+
+export interface RoundSummary {
+  sent: number;
+  skipped: number;
+  /** Reminder lines (item × person × reason) newly recorded. */
+  reminders: number;
+  escalations: number;
+  people: number;
+  candidates: number;
+  planMs: number;
+  note?: string;
+}
+
+export interface PlannedRound {
+  bundles: Bundle[];
+  items: Map<string, CandidateItem>;
+  org: Organisation;
+  calendar: WorkCalendar;
+  rules: ReminderRules;
+  candidates: number;
+}
+
+/**
+ * Loads what one run needs by index (deadlines up to the end of the last yellow day, urgent
+ * documents, meetings up to ten days ahead — the eve of a meeting after a long holiday), and plans.
+ */
+export async function planRound(
+  deps: Deps,
+  opts: { at: Date; round: boolean; rules?: ReminderRules; calendar?: WorkCalendar },
+): Promise<PlannedRound> {
+  const { db } = deps.database;
+  const tz = deps.config.timezone;
+  const now = opts.at;
+  const [rules, calendar, org] = await Promise.all([
+    opts.rules ?? loadReminderRules(db),
+    opts.calendar ?? loadOverrides(db).then((o) => createWorkCalendar(o)),
+    loadOrganisation(db),
+  ]);
+  const today = localDate(now, tz);
+  const lastYellowDay = calendar.addWorkdays(today, rules.yellowWorkdays);
+  const dueBefore = atLocal(addDays(lastYellowDay, 1), '00:00', tz);
+  const meetingsBefore = new Date(now.getTime() + 10 * 24 * 3600_000);
+  const rows = await loadReminderCandidates(db, { now, dueBefore, meetingsBefore });
+  const ids = rows.map((r) => r.id);
+  const meetingIds = rows.filter((r) => r.kind === 'meeting').map((r) => r.id);
+  const hour = `${today}T${String(localParts(now, tz).hour).padStart(2, '0')}`;
+  const [parts, attending, sent] = await Promise.all([
+    loadOpenParts(db, ids),
+    loadAttending(db, meetingIds),
+    loadSentKeys(db, ids, { today, hour }),
+  ]);
+  const lightRules = { yellowWithinWorkdays: rules.yellowWorkdays };
+  const partsByItem = new Map<string, PlanItem['parts']>();
+  const rowById = new Map(rows.map((r) => [r.id, r]));
+  for (const p of parts) {
+    const item = rowById.get(p.item_id);
+    const dueAt = p.due_at ?? item?.due_at ?? null;
+    const light = lightOf({ status: 'open', dueAt }, now, calendar, lightRules, tz);
+    const list = partsByItem.get(p.item_id) ?? [];
+    list.push({ dept: p.dept_code, assignee: p.assignee, dueAt, light });
+    partsByItem.set(p.item_id, list);
+  }
+  const attendeesByItem = new Map<string, string[]>();
+  for (const a of attending)
+    attendeesByItem.set(a.item_id, [...(attendeesByItem.get(a.item_id) ?? []), a.open_id]);
+
+  const planItems: PlanItem[] = rows
+    .map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      docType: r.doc_type,
+      assignee: r.assignee,
+      dept: r.dept,
+      dueAt: r.due_at,
+      createdAt: r.created_at,
+      light: lightOf({ status: 'open', dueAt: r.due_at }, now, calendar, lightRules, tz),
+      workdaysOverdue: r.due_at ? workdaysOverdue(r.due_at, now, calendar, tz) : 0,
+      startsAt: r.starts_at,
+      attendees: attendeesByItem.get(r.id) ?? [],
+      parts: partsByItem.get(r.id) ?? [],
+    }))
+    .sort(
+      (a, b) =>
+        (a.dueAt?.getTime() ?? a.startsAt?.getTime() ?? 0) -
+          (b.dueAt?.getTime() ?? b.startsAt?.getTime() ?? 0) || a.id.localeCompare(b.id),
+    );
+  const notifications = planReminders({
+    now,
+    timeZone: tz,
+    rules,
+    isWorkday: calendar.isWorkday,
+    round: opts.round,
+    items: planItems,
+    chiefsByDept: org.chiefsByDept,
+    leaders: org.leaders,
+    alreadySent: new Set(sent.map((s) => onceKey({ ...s, itemId: s.item_id, kind: s.kind as ReminderKind }))),
+  });
+  return {
+    bundles: bundleByPerson(
+      notifications,
+      planItems.map((i) => i.id),
+    ),
+    items: rowById,
+    org,
+    calendar,
+    rules,
+    candidates: rows.length,
+  };
+}
+
+function whenText(
+  kind: ReminderKind,
+  item: CandidateItem,
+  now: Date,
+  calendar: WorkCalendar,
+  tz: string,
+  partDue: Date | null,
+): string {
+  if (kind === 'meeting-eve' || kind === 'meeting-soon')
+    return item.starts_at ? `${formatZh(item.starts_at, tz)}开始` : '即将开始';
+  const due = (kind === 'part' || kind === 'part-overdue' ? partDue : null) ?? item.due_at;
+  if (!due) return '请尽快办理';
+  const text = deadlineTextZh(due, now, calendar, tz);
+  if (text === '今日到期') return `今日${localTime(due, tz)}到期`;
+  if (text.startsWith('剩余')) return `${formatZh(due, tz)}到期，${text}`;
+  return text;
+}
+
+const HISTORY_ACTION: Record<ReminderKind, string> = {
+  urgent: 'reminder sent',
+  overdue: 'reminder sent',
+  escalation: 'escalation',
+  'part-overdue': 'reminder sent',
+  'due-today': 'reminder sent',
+  yellow: 'reminder sent',
+  part: 'reminder sent',
+  'meeting-soon': 'reminder sent',
+  'meeting-eve': 'reminder sent',
+};
+
+/**
+ * Delivers one person's bundle in one transaction: records the reminders (skipping any already
+ * recorded by another run or instance), enqueues ONE card whose uuid is derived from
+ * (job, slot, person), and appends a history row per item and reason. Answers the number of
+ * reminders recorded (0 → nothing was sent).
+ */
+async function deliverBundle(
+  trx: Transaction<Database>,
+  deps: Deps,
+  round: PlannedRound,
+  bundle: Bundle,
+  ctx: { job: string; slot: string; at: Date; names: Map<string, string> },
+): Promise<{ reminders: number; escalations: number }> {
+  const tz = deps.config.timezone;
+  const now = deps.clock.now();
+  const wanted = bundle.lines.flatMap((l) => l.notifications);
+  const inserted = await insertReminders(
+    trx,
+    wanted.map((n) => ({
+      item_id: n.itemId,
+      recipient: n.recipient,
+      kind: n.kind,
+      level: n.level,
+      period: n.period,
+    })),
+    { slot: ctx.slot, sentAt: now },
+  );
+  if (inserted.length === 0) return { reminders: 0, escalations: 0 };
+  const fresh = new Set(inserted.map((r) => `${r.item_id}|${r.recipient}|${r.kind}|${r.level}|${r.period}`));
+  const own: ReminderLineView[] = [];
+  const escalations: EscalationLineView[] = [];
+  const itemIds: string[] = [];
+  for (const line of bundle.lines) {
+    const notes = line.notifications.filter((n) => fresh.has(onceKey(n)));
+    if (notes.length === 0) continue;
+    const item = round.items.get(line.itemId);
+    if (!item) continue;
+    itemIds.push(item.id);
+    const handlerNotes = notes.filter((n) => n.kind !== 'escalation');
+    if (handlerNotes.length > 0) {
+      const kind = handlerNotes.map((n) => n.kind).sort((a, b) => rank(a) - rank(b))[0]!;
+      own.push({
+        id: item.id,
+        title: item.title,
+        itemKind: item.kind,
+        docType: item.doc_type,
+        kind,
+        when: whenText(kind, item, ctx.at, round.calendar, tz, null),
+      });
+    }
+    if (notes.some((n) => n.kind === 'escalation')) {
+      escalations.push({
+        id: item.id,
+        title: item.title,
+        deptName: (item.dept && round.org.deptNames.get(item.dept)) || '未指定处室',
+        handlerName: item.assignee ? (ctx.names.get(item.assignee) ?? item.assignee) : null,
+        overdue: item.due_at ? deadlineTextZh(item.due_at, ctx.at, round.calendar, tz) : '已逾期',
+      });
+    }
+  }
+  const content = reminderRoundCard({ lines: own, escalations });
+  const outbox = await enqueueOutbox(trx, {
+    uuid: outboxKey(ctx.job, ctx.slot, bundle.recipient),
+    operation: 'send',
+    receiveIdType: 'open_id',
+    receiveId: bundle.recipient,
+    msgType: 'interactive',
+    content,
+    purpose: own.length === 0 ? 'escalation' : 'reminder',
+    itemIds,
+    now,
+  });
+  await linkRemindersToOutbox(trx, { recipient: bundle.recipient, slot: ctx.slot, outboxId: outbox.id });
+  for (const r of inserted) {
+    await appendHistory(trx, {
+      itemId: r.item_id,
+      at: now,
+      actor: 'system',
+      action: HISTORY_ACTION[r.kind as ReminderKind] ?? 'reminder sent',
+      details: {
+        recipient: r.recipient,
+        kind: r.kind,
+        level: r.level,
+        period: r.period,
+        slot: ctx.slot,
+        job: ctx.job,
+      },
+    });
+  }
+  return { reminders: inserted.length, escalations: inserted.filter((r) => r.kind === 'escalation').length };
+}
+
+const ORDER: ReminderKind[] = [
+  'urgent',
+  'overdue',
+  'escalation',
+  'part-overdue',
+  'due-today',
+  'yellow',
+  'part',
+  'meeting-soon',
+  'meeting-eve',
+];
+const rank = (k: ReminderKind) => ORDER.indexOf(k);
+
+/** One reminder run: plan, then deliver each person's card in its own transaction. */
+export async function runReminderRound(
+  deps: Deps,
+  ctx: { job: string; slot: string; at: Date; round: boolean },
+): Promise<RoundSummary> {
+  const started = performance.now();
+  const round = await planRound(deps, { at: ctx.at, round: ctx.round });
+  const planMs = Math.round(performance.now() - started);
+  const handlerIds = new Set<string>();
+  for (const b of round.bundles)
+    for (const l of b.lines) {
+      const a = round.items.get(l.itemId)?.assignee;
+      if (a && l.notifications.some((n: Notification) => n.kind === 'escalation')) handlerIds.add(a);
+    }
+  const names = await loadNames(deps.database.db, [...handlerIds]);
+  let sent = 0;
+  let skipped = 0;
+  let reminders = 0;
+  let escalations = 0;
+  for (const bundle of round.bundles) {
+    const r = await deps.database.db
+      .transaction()
+      .execute((trx) => deliverBundle(trx, deps, round, bundle, { ...ctx, names }));
+    if (r.reminders === 0) skipped++;
+    else {
+      sent++;
+      reminders += r.reminders;
+      escalations += r.escalations;
+    }
+  }
+  return {
+    sent,
+    skipped,
+    reminders,
+    escalations,
+    people: round.bundles.length,
+    candidates: round.candidates,
+    planMs,
+    ...(round.rules.paused ? { note: 'reminders are paused (恢复 提醒 to resume)' } : {}),
+  };
+}
