@@ -1,3 +1,5 @@
+import { normalizeItemId } from './items.js';
+
 /**
  * Chat commands: what staff type to the bot in a direct message or after @-mentioning it in a
  * group (shared/docs/contract.md, "Chat"). Pure: text in, a command out. People type on phones,
@@ -47,14 +49,9 @@ export const COMMAND_WORDS: readonly CommandWord[] = [
 /** Settings commands owned by the reminders capability; passed through untouched. */
 const ADMIN_SETTING_WORDS = ['查看设置', '设置', '暂停', '恢复', '周期'];
 
-const ITEM_ID = /^([dmt])[-_–—]?(\d{1,9})$/i;
-
 /** Normalises an item id as typed ('d12', 'Ｄ－１２', 'D-012') to 'D-12'; null when it is not one. */
 export function parseItemIdToken(token: string): string | null {
-  const m = ITEM_ID.exec(token.normalize('NFKC').trim());
-  if (!m) return null;
-  const n = Number(m[2]);
-  return n > 0 ? `${m[1]!.toUpperCase()}-${n}` : null;
+  return normalizeItemId(token.normalize('NFKC'));
 }
 
 /**
