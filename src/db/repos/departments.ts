@@ -1,0 +1,44 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Department } from '../../domain/types.js';
+import type { Database, DepartmentRow } from '../schema.js';
+
+export type Db = Kysely<Database> | Transaction<Database>;
+
+export function toDepartment(r: DepartmentRow): Department {
+  return { code: r.code, name: r.name, chatId: r.chat_id, isTop: r.is_top };
+}
+
+export async function getDepartment(db: Db, code: string): Promise<Department | null> {
+  const r = await db.selectFrom('departments').selectAll().where('code', '=', code).executeTakeFirst();
+  return r ? toDepartment(r) : null;
+}
+
+export async function listDepartments(db: Db): Promise<Department[]> {
+  const rows = await db.selectFrom('departments').selectAll().orderBy('code').execute();
+  return rows.map(toDepartment);
+}
+
+export async function findDepartmentByChat(db: Db, chatId: string): Promise<Department | null> {
+  const r = await db.selectFrom('departments').selectAll().where('chat_id', '=', chatId).executeTakeFirst();
+  return r ? toDepartment(r) : null;
+}
+
+/** Inserts or replaces a department; returns whether it was new. */
+export async function upsertDepartment(db: Db, d: Department, at: Date): Promise<boolean> {
+  const r = await db
+    .insertInto('departments')
+    .values({
+      code: d.code,
+      name: d.name,
+      chat_id: d.chatId,
+      is_top: d.isTop,
+      created_at: at,
+      updated_at: at,
+    })
+    .onConflict((oc) =>
+      oc.column('code').doUpdateSet({ name: d.name, chat_id: d.chatId, is_top: d.isTop, updated_at: at }),
+    )
+    .returning('created_at')
+    .executeTakeFirstOrThrow();
+  return r.created_at.getTime() === at.getTime();
+}

@@ -1,0 +1,302 @@
+import { sql } from 'kysely';
+import type {
+  DocType,
+  ExtensionRequest,
+  Item,
+  ItemKind,
+  ItemPart,
+  ItemStatus,
+  MeetingAttendee,
+  TaskSource,
+} from '../../domain/types.js';
+import { KIND_PREFIX } from '../../domain/types.js';
+import type { ItemRow, ItemUpdate, NewItemRow } from '../schema.js';
+import type { Db } from './departments.js';
+
+export function toItem(r: ItemRow): Item {
+  return {
+    id: r.id,
+    kind: r.kind,
+    title: r.title,
+    status: r.status,
+    docType: r.doc_type,
+    docNo: r.doc_no,
+    direction: r.direction,
+    receivedAt: r.received_at,
+    source: r.source as TaskSource | null,
+    leadDept: r.lead_dept,
+    dept: r.dept,
+    assignee: r.assignee,
+    dueAt: r.due_at,
+    originalDueAt: r.original_due_at,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    location: r.location,
+    organizer: r.organizer,
+    minutesTaker: r.minutes_taker,
+    chatId: r.chat_id,
+    parentId: r.parent_id,
+    progressNote: r.progress_note,
+    progressAt: r.progress_at,
+    closedAt: r.closed_at,
+    closedBy: r.closed_by,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    version: r.version,
+  };
+}
+
+/** The next short id of a kind (D-12, M-3, T-7), from that kind's sequence. */
+export async function nextItemId(db: Db, kind: ItemKind): Promise<string> {
+  const seq = `item_seq_${kind}`;
+  const { rows } = await sql<{ n: string }>`select nextval(${seq}::regclass)::text as n`.execute(db);
+  return `${KIND_PREFIX[kind]}-${Number(rows[0]!.n)}`;
+}
+
+export async function insertItem(db: Db, row: NewItemRow): Promise<Item> {
+  const r = await db.insertInto('items').values(row).returningAll().executeTakeFirstOrThrow();
+  return toItem(r);
+}
+
+/** One item; `forUpdate` locks its row until the transaction ends (serialises actions on it). */
+export async function getItemRow(db: Db, id: string, forUpdate = false): Promise<Item | null> {
+  let q = db.selectFrom('items').selectAll().where('id', '=', id);
+  if (forUpdate) q = q.forUpdate();
+  const r = await q.executeTakeFirst();
+  return r ? toItem(r) : null;
+}
+
+/** Changes an item and bumps its version (cards compare versions to know they are stale). */
+export async function updateItem(db: Db, id: string, set: ItemUpdate, at: Date): Promise<Item> {
+  const r = await db
+    .updateTable('items')
+    .set({ ...set, updated_at: at, version: sql<number>`version + 1` })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toItem(r);
+}
+
+export interface ItemFilters {
+  status?: ItemStatus;
+  kind?: ItemKind;
+  assignee?: string;
+  dept?: string;
+  parent?: string;
+  docType?: DocType;
+  limit?: number;
+}
+
+export async function listItemRows(db: Db, f: ItemFilters): Promise<Item[]> {
+  let q = db.selectFrom('items').selectAll();
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.kind) q = q.where('kind', '=', f.kind);
+  if (f.assignee) q = q.where('assignee', '=', f.assignee);
+  if (f.dept) q = q.where('dept', '=', f.dept);
+  if (f.parent) q = q.where('parent_id', '=', f.parent);
+  if (f.docType) q = q.where('doc_type', '=', f.docType);
+  const rows = await q
+    .orderBy(sql`due_at asc nulls last`)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(f.limit ?? 500)
+    .execute();
+  return rows.map(toItem);
+}
+
+// --- co-handling parts -------------------------------------------------------------------------
+
+export async function insertParts(db: Db, itemId: string, parts: ItemPart[]): Promise<void> {
+  if (parts.length === 0) return;
+  await db
+    .insertInto('item_parts')
+    .values(
+      parts.map((p) => ({
+        item_id: itemId,
+        dept_code: p.dept,
+        assignee: p.assignee,
+        status: p.status,
+        due_at: p.dueAt,
+        note: p.note,
+      })),
+    )
+    .execute();
+}
+
+export async function getParts(db: Db, itemIds: string[]): Promise<Map<string, ItemPart[]>> {
+  const out = new Map<string, ItemPart[]>();
+  if (itemIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('item_parts')
+    .selectAll()
+    .where('item_id', 'in', itemIds)
+    .orderBy('item_id')
+    .orderBy('dept_code')
+    .execute();
+  for (const r of rows) {
+    const list = out.get(r.item_id) ?? [];
+    list.push({
+      dept: r.dept_code,
+      assignee: r.assignee,
+      status: r.status,
+      dueAt: r.due_at,
+      note: r.note,
+      doneAt: r.done_at,
+      doneBy: r.done_by,
+    });
+    out.set(r.item_id, list);
+  }
+  return out;
+}
+
+export async function updatePart(
+  db: Db,
+  itemId: string,
+  dept: string,
+  set: { assignee?: string | null; status?: 'open' | 'done'; note?: string; doneAt?: Date; doneBy?: string },
+): Promise<void> {
+  await db
+    .updateTable('item_parts')
+    .set({
+      ...(set.assignee !== undefined ? { assignee: set.assignee } : {}),
+      ...(set.status ? { status: set.status } : {}),
+      ...(set.note !== undefined ? { note: set.note } : {}),
+      ...(set.doneAt ? { done_at: set.doneAt } : {}),
+      ...(set.doneBy ? { done_by: set.doneBy } : {}),
+    })
+    .where('item_id', '=', itemId)
+    .where('dept_code', '=', dept)
+    .execute();
+}
+
+// --- meeting attendees -------------------------------------------------------------------------
+
+export async function insertAttendees(db: Db, itemId: string, openIds: string[]): Promise<void> {
+  if (openIds.length === 0) return;
+  await db
+    .insertInto('meeting_attendees')
+    .values([...new Set(openIds)].map((open_id) => ({ item_id: itemId, open_id })))
+    .execute();
+}
+
+export async function getAttendees(db: Db, itemIds: string[]): Promise<Map<string, MeetingAttendee[]>> {
+  const out = new Map<string, MeetingAttendee[]>();
+  if (itemIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('meeting_attendees')
+    .selectAll()
+    .where('item_id', 'in', itemIds)
+    .orderBy('item_id')
+    .orderBy('open_id')
+    .execute();
+  for (const r of rows) {
+    const list = out.get(r.item_id) ?? [];
+    list.push({ openId: r.open_id, attendance: r.attendance, respondedAt: r.responded_at });
+    out.set(r.item_id, list);
+  }
+  return out;
+}
+
+export async function setAttendance(
+  db: Db,
+  itemId: string,
+  openId: string,
+  attendance: 'attend' | 'leave',
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('meeting_attendees')
+    .set({ attendance, responded_at: at })
+    .where('item_id', '=', itemId)
+    .where('open_id', '=', openId)
+    .execute();
+}
+
+// --- extension requests ------------------------------------------------------------------------
+
+type ExtensionRow = {
+  id: number;
+  item_id: string;
+  requested_by: string;
+  requested_at: Date;
+  current_due_at: Date | null;
+  new_due_at: Date;
+  reason: string | null;
+  status: ExtensionRequest['status'];
+  decided_by: string | null;
+  decided_at: Date | null;
+};
+
+function toExtension(r: ExtensionRow): ExtensionRequest {
+  return {
+    id: r.id,
+    itemId: r.item_id,
+    requestedBy: r.requested_by,
+    requestedAt: r.requested_at,
+    currentDueAt: r.current_due_at,
+    newDueAt: r.new_due_at,
+    reason: r.reason,
+    status: r.status,
+    decidedBy: r.decided_by,
+    decidedAt: r.decided_at,
+  };
+}
+
+export async function listExtensionRequests(db: Db, itemId: string): Promise<ExtensionRequest[]> {
+  const rows = await db
+    .selectFrom('extension_requests')
+    .selectAll()
+    .where('item_id', '=', itemId)
+    .orderBy('id')
+    .execute();
+  return rows.map(toExtension);
+}
+
+export async function pendingExtension(db: Db, itemId: string): Promise<ExtensionRequest | null> {
+  const r = await db
+    .selectFrom('extension_requests')
+    .selectAll()
+    .where('item_id', '=', itemId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return r ? toExtension(r) : null;
+}
+
+export async function insertExtensionRequest(
+  db: Db,
+  e: {
+    itemId: string;
+    by: string;
+    at: Date;
+    currentDueAt: Date | null;
+    newDueAt: Date;
+    reason: string | null;
+  },
+): Promise<ExtensionRequest> {
+  const r = await db
+    .insertInto('extension_requests')
+    .values({
+      item_id: e.itemId,
+      requested_by: e.by,
+      requested_at: e.at,
+      current_due_at: e.currentDueAt,
+      new_due_at: e.newDueAt,
+      reason: e.reason,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toExtension(r);
+}
+
+export async function decideExtension(
+  db: Db,
+  id: number,
+  d: { status: 'approved' | 'rejected'; by: string; at: Date; note: string | null },
+): Promise<void> {
+  await db
+    .updateTable('extension_requests')
+    .set({ status: d.status, decided_by: d.by, decided_at: d.at, decision_note: d.note })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}

@@ -1,0 +1,407 @@
+import type { Transaction } from 'kysely';
+import { getDepartment } from '../db/repos/departments.js';
+import { appendHistory, listHistory } from '../db/repos/history.js';
+import {
+  getAttendees,
+  getItemRow,
+  getParts,
+  type ItemFilters,
+  insertAttendees,
+  insertItem,
+  insertParts,
+  listExtensionRequests,
+  listItemRows,
+  nextItemId,
+} from '../db/repos/items.js';
+import { getPeople } from '../db/repos/people.js';
+import type { Database } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import type { WorkCalendar } from '../domain/calendar.js';
+import { defaultDueAt } from '../domain/deadlines.js';
+import { normalizeItemId } from '../domain/items.js';
+import { lightOf } from '../domain/lights.js';
+import type { DeadlineRules } from '../domain/rules.js';
+import type {
+  DocType,
+  ExtensionRequest,
+  HistoryEntry,
+  Item,
+  ItemPart,
+  Light,
+  MeetingAttendee,
+  TaskSource,
+} from '../domain/types.js';
+import { AppError } from '../errors.js';
+import { loadWorkCalendar } from './calendar.js';
+import { notifyItemChanged } from './notify-item-change.js';
+import { loadDeadlineRules } from './rules.js';
+
+type Db = Deps['database']['db'] | Transaction<Database>;
+
+export interface CoDeptInput {
+  dept: string;
+  assignee?: string | null;
+  dueAt?: Date | null;
+}
+
+export type CreateItemInput =
+  | {
+      kind: 'document';
+      docType: DocType;
+      title: string;
+      assignee: string;
+      docNo?: string | null;
+      dept?: string | null;
+      direction?: 'in' | 'out' | null;
+      receivedAt?: Date | null;
+      dueAt?: Date | null;
+      chatId?: string | null;
+      parent?: string | null;
+    }
+  | {
+      kind: 'meeting';
+      title: string;
+      startsAt: Date;
+      endsAt: Date;
+      attendees: string[];
+      location?: string | null;
+      organizer?: string | null;
+      minutesTaker?: string | null;
+      dept?: string | null;
+      chatId?: string | null;
+      parent?: string | null;
+    }
+  | {
+      kind: 'task';
+      source: TaskSource;
+      title: string;
+      leadDept: string;
+      coDepts?: (string | CoDeptInput)[];
+      assignee?: string | null;
+      dueAt?: Date | null;
+      parent?: string | null;
+      chatId?: string | null;
+    };
+
+export type ItemDetail = Item & {
+  parts: ItemPart[];
+  attendees: MeetingAttendee[];
+  extensionRequests: ExtensionRequest[];
+};
+
+/** The minutes task a meeting gets at creation (when it names a minutes taker). */
+export type CreatedItem = ItemDetail & { minutesTaskId?: string };
+
+/** A 422 naming the field and the problem; nothing has been written when it is thrown. */
+function invalid(field: string, message: string, status: 404 | 409 | 422 = 422): AppError {
+  return new AppError(status, 'invalid_field', `${field}: ${message}`, [{ field, message }]);
+}
+
+async function requirePeople(db: Db, field: string, openIds: (string | null | undefined)[]): Promise<void> {
+  const wanted = [...new Set(openIds.filter((x): x is string => !!x))];
+  if (wanted.length === 0) return;
+  const found = new Set((await getPeople(db, wanted)).map((p) => p.openId));
+  const missing = wanted.filter((id) => !found.has(id));
+  if (missing.length > 0) throw invalid(field, `unknown person ${missing.map((m) => `"${m}"`).join(', ')}`);
+}
+
+async function requireDept(db: Db, field: string, code: string | null | undefined): Promise<void> {
+  if (code && !(await getDepartment(db, code))) throw invalid(field, `unknown department "${code}"`);
+}
+
+async function requireParent(db: Db, parent: string | null | undefined): Promise<string | null> {
+  if (!parent) return null;
+  const id = normalizeItemId(parent);
+  if (!id || !(await getItemRow(db, id))) throw invalid('parent', `no item "${parent}"`);
+  return id;
+}
+
+/**
+ * Creates an item with its co-unit parts or meeting attendees, its 'create' history row and its
+ * notifications, in one transaction. Deadlines default from the office's rules; an explicit dueAt
+ * wins. A meeting with a minutes taker gets its minutes task at once (parent = the meeting, due
+ * `minutesWorkdays` working days after the meeting's end): created eagerly so nothing depends on a
+ * job running at the right moment, and visible to the minutes taker ahead of time.
+ */
+export async function createItem(deps: Deps, input: CreateItemInput, actor: string): Promise<CreatedItem> {
+  const tz = deps.config.timezone;
+  const now = deps.clock.now();
+  return deps.database.db.transaction().execute(async (trx) => {
+    const calendar = await loadWorkCalendar(trx);
+    const rules = await loadDeadlineRules(trx);
+    const created = await createInTrx(trx, deps, input, actor, now, calendar, rules, tz);
+    return created;
+  });
+}
+
+async function createInTrx(
+  trx: Transaction<Database>,
+  deps: Deps,
+  input: CreateItemInput,
+  actor: string,
+  now: Date,
+  calendar: WorkCalendar,
+  rules: DeadlineRules,
+  tz: string,
+): Promise<CreatedItem> {
+  const parentId = await requireParent(trx, input.parent);
+  const base = {
+    title: input.title,
+    chat_id: input.chatId ?? null,
+    parent_id: parentId,
+    created_by: actor,
+    created_at: now,
+    updated_at: now,
+  };
+  let parts: ItemPart[] = [];
+  let attendees: string[] = [];
+  let row: Parameters<typeof insertItem>[1];
+  let minutes: { taker: string; dueAt: Date; dept: string | null } | null = null;
+
+  switch (input.kind) {
+    case 'document': {
+      await requirePeople(trx, 'assignee', [input.assignee]);
+      await requireDept(trx, 'dept', input.dept);
+      const receivedAt = input.receivedAt ?? now;
+      if (input.dueAt && input.dueAt.getTime() <= receivedAt.getTime())
+        throw invalid('dueAt', 'must be later than receivedAt');
+      const dept = input.dept ?? (await getPeople(trx, [input.assignee]))[0]?.dept ?? null;
+      const dueAt =
+        input.dueAt ??
+        defaultDueAt({ kind: 'document', docType: input.docType, receivedAt }, rules, calendar, tz);
+      row = {
+        ...base,
+        id: await nextItemId(trx, 'document'),
+        kind: 'document',
+        doc_type: input.docType,
+        doc_no: input.docNo ?? null,
+        direction: input.direction ?? null,
+        received_at: receivedAt,
+        dept,
+        assignee: input.assignee,
+        due_at: dueAt,
+        original_due_at: dueAt,
+      };
+      break;
+    }
+    case 'meeting': {
+      if (input.endsAt.getTime() <= input.startsAt.getTime())
+        throw invalid('endsAt', 'must be later than startsAt');
+      await requirePeople(trx, 'attendees', input.attendees);
+      await requirePeople(trx, 'organizer', [input.organizer]);
+      await requirePeople(trx, 'minutesTaker', [input.minutesTaker]);
+      await requireDept(trx, 'dept', input.dept);
+      const organizerDept = input.organizer
+        ? ((await getPeople(trx, [input.organizer]))[0]?.dept ?? null)
+        : null;
+      const dept = input.dept ?? organizerDept;
+      attendees = input.attendees;
+      row = {
+        ...base,
+        id: await nextItemId(trx, 'meeting'),
+        kind: 'meeting',
+        starts_at: input.startsAt,
+        ends_at: input.endsAt,
+        location: input.location ?? null,
+        organizer: input.organizer ?? null,
+        minutes_taker: input.minutesTaker ?? null,
+        dept,
+        // The organiser answers for the meeting; a meeting has no deadline of its own (its
+        // follow-up is the minutes task and the decisions' tasks).
+        assignee: input.organizer ?? null,
+        due_at: null,
+        original_due_at: null,
+      };
+      if (input.minutesTaker) {
+        const takerDept = (await getPeople(trx, [input.minutesTaker]))[0]?.dept ?? null;
+        minutes = {
+          taker: input.minutesTaker,
+          dueAt: defaultDueAt({ kind: 'minutes', meetingEndsAt: input.endsAt }, rules, calendar, tz),
+          dept: dept ?? takerDept,
+        };
+      }
+      break;
+    }
+    case 'task': {
+      await requireDept(trx, 'leadDept', input.leadDept);
+      await requirePeople(trx, 'assignee', [input.assignee]);
+      if (input.dueAt && input.dueAt.getTime() <= now.getTime())
+        throw invalid('dueAt', 'must be in the future');
+      const dueAt =
+        input.dueAt ??
+        defaultDueAt({ kind: 'task', source: input.source, assignedAt: now }, rules, calendar, tz);
+      const co = (input.coDepts ?? []).map((c) => (typeof c === 'string' ? { dept: c } : c));
+      const seen = new Set<string>();
+      for (const [i, c] of co.entries()) {
+        const field = `coDepts.${i}`;
+        if (c.dept === input.leadDept) throw invalid(field, `"${c.dept}" is the lead department`);
+        if (seen.has(c.dept)) throw invalid(field, `"${c.dept}" is listed twice`);
+        seen.add(c.dept);
+        await requireDept(trx, field, c.dept);
+        await requirePeople(trx, `${field}.assignee`, [c.assignee]);
+        if (c.dueAt && c.dueAt.getTime() > dueAt.getTime())
+          throw invalid(`${field}.dueAt`, 'a co-handling unit answers the lead unit before the item is due');
+        if (c.dueAt && c.dueAt.getTime() <= now.getTime())
+          throw invalid(`${field}.dueAt`, 'must be in the future');
+      }
+      parts = co.map((c) => ({
+        dept: c.dept,
+        assignee: c.assignee ?? null,
+        status: 'open',
+        dueAt:
+          c.dueAt ??
+          defaultDueAt(
+            { kind: 'co-unit', source: input.source, assignedAt: now, itemDueAt: dueAt },
+            rules,
+            calendar,
+            tz,
+          ),
+        note: null,
+        doneAt: null,
+        doneBy: null,
+      }));
+      row = {
+        ...base,
+        id: await nextItemId(trx, 'task'),
+        kind: 'task',
+        source: input.source,
+        lead_dept: input.leadDept,
+        dept: input.leadDept,
+        assignee: input.assignee ?? null,
+        due_at: dueAt,
+        original_due_at: dueAt,
+      };
+      break;
+    }
+  }
+
+  const item = await insertItem(trx, row);
+  await insertParts(trx, item.id, parts);
+  await insertAttendees(trx, item.id, attendees);
+  const details: Record<string, unknown> = { kind: item.kind, title: item.title };
+  if (item.dueAt) details.dueAt = item.dueAt.toISOString();
+  if (item.assignee) details.assignee = item.assignee;
+  if (parts.length)
+    details.coDepts = parts.map((p) => ({ dept: p.dept, dueAt: p.dueAt?.toISOString() ?? null }));
+  if (attendees.length) details.attendees = attendees;
+  if (parentId) details.parent = parentId;
+  await appendHistory(trx, { itemId: item.id, at: now, actor, action: 'create', details });
+  await notifyItemChanged(trx, deps, { item, previous: null, action: 'create', actor, at: now, details });
+
+  const result: CreatedItem = {
+    ...item,
+    parts,
+    attendees: attendees.map((openId) => ({ openId, attendance: 'pending', respondedAt: null })),
+    extensionRequests: [],
+  };
+  if (minutes) {
+    const task = await insertItem(trx, {
+      id: await nextItemId(trx, 'task'),
+      kind: 'task',
+      title: `会议纪要：${item.title}`,
+      source: 'other',
+      lead_dept: minutes.dept,
+      dept: minutes.dept,
+      assignee: minutes.taker,
+      due_at: minutes.dueAt,
+      original_due_at: minutes.dueAt,
+      parent_id: item.id,
+      chat_id: item.chatId,
+      created_by: actor,
+      created_at: now,
+      updated_at: now,
+    });
+    const d = {
+      kind: 'task',
+      title: task.title,
+      minutesOf: item.id,
+      assignee: minutes.taker,
+      dueAt: minutes.dueAt.toISOString(),
+    };
+    await appendHistory(trx, { itemId: task.id, at: now, actor, action: 'create', details: d });
+    await appendHistory(trx, {
+      itemId: item.id,
+      at: now,
+      actor,
+      action: 'minutes-task',
+      details: { taskId: task.id, assignee: minutes.taker, dueAt: minutes.dueAt.toISOString() },
+    });
+    await notifyItemChanged(trx, deps, {
+      item: task,
+      previous: null,
+      action: 'create',
+      actor,
+      at: now,
+      details: d,
+    });
+    result.minutesTaskId = task.id;
+  }
+  return result;
+}
+
+/** One item with its parts, attendees and extension requests; ids in any spelling (d12 → D-12). */
+export async function getItem(db: Db, id: string): Promise<ItemDetail | null> {
+  const norm = normalizeItemId(id);
+  if (!norm) return null;
+  const item = await getItemRow(db, norm);
+  if (!item) return null;
+  const [parts, attendees, extensionRequests] = await Promise.all([
+    getParts(db, [item.id]),
+    getAttendees(db, [item.id]),
+    listExtensionRequests(db, item.id),
+  ]);
+  return {
+    ...item,
+    parts: parts.get(item.id) ?? [],
+    attendees: attendees.get(item.id) ?? [],
+    extensionRequests,
+  };
+}
+
+/** An item with its full history (every action, reminder and change, with actor and time). */
+export async function getItemWithHistory(
+  db: Db,
+  id: string,
+): Promise<(ItemDetail & { history: HistoryEntry[] }) | null> {
+  const item = await getItem(db, id);
+  if (!item) return null;
+  return { ...item, history: await listHistory(db, item.id) };
+}
+
+export type { ItemFilters };
+
+export async function listItems(db: Db, filters: ItemFilters = {}): Promise<Item[]> {
+  return listItemRows(db, filters);
+}
+
+/** Items with their traffic light as of the clock, optionally only those of one light. */
+export async function listItemsWithLights(
+  deps: Deps,
+  filters: ItemFilters & { light?: Light },
+): Promise<(Item & { light: Light; parts: ItemPart[] })[]> {
+  const db = deps.database.db;
+  const [items, calendar, rules] = await Promise.all([
+    listItemRows(db, filters),
+    loadWorkCalendar(db),
+    loadDeadlineRules(db),
+  ]);
+  const now = deps.clock.now();
+  const parts = await getParts(
+    db,
+    items.map((i) => i.id),
+  );
+  return items
+    .map((i) => ({
+      ...i,
+      parts: parts.get(i.id) ?? [],
+      light: lightOf(i, now, calendar, rules, deps.config.timezone),
+    }))
+    .filter((i) => !filters.light || i.light === filters.light);
+}
+
+/** The light of one item as of the clock (loads the calendar and rules). */
+export async function lightNow(deps: Deps, item: Item): Promise<Light> {
+  const db = deps.database.db;
+  const [calendar, rules] = await Promise.all([loadWorkCalendar(db), loadDeadlineRules(db)]);
+  return lightOf(item, deps.clock.now(), calendar, rules, deps.config.timezone);
+}

@@ -1,0 +1,43 @@
+import type { Kysely, Transaction } from 'kysely';
+import { getSetting, putSetting } from '../db/repos/settings.js';
+import type { Database } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import {
+  DEADLINE_RULES_SETTING,
+  type DeadlineRules,
+  deadlineRulesSchema,
+  rulesFromStored,
+} from '../domain/rules.js';
+import { AppError } from '../errors.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** The office's deadline rules: the stored set, or the defaults when admins never changed them. */
+export async function loadDeadlineRules(db: Db): Promise<DeadlineRules> {
+  return rulesFromStored(await getSetting(db, DEADLINE_RULES_SETTING));
+}
+
+/**
+ * PUT /api/v1/rules: merges a partial update onto the current rules, validates the whole set and
+ * stores it with a settings_history row. Items already created keep their deadlines.
+ */
+export async function updateDeadlineRules(
+  deps: Deps,
+  patch: Record<string, unknown>,
+  by: string,
+): Promise<DeadlineRules> {
+  return deps.database.db.transaction().execute(async (trx) => {
+    const current = await loadDeadlineRules(trx);
+    const parsed = deadlineRulesSchema.safeParse({ ...current, ...patch });
+    if (!parsed.success) {
+      const details = parsed.error.issues.map((i) => ({
+        field: i.path.join('.') || '(body)',
+        message: i.message,
+      }));
+      const first = details[0]!;
+      throw new AppError(422, 'invalid_field', `${first.field}: ${first.message}`, details);
+    }
+    await putSetting(trx, DEADLINE_RULES_SETTING, parsed.data, by, deps.clock.now());
+    return parsed.data;
+  });
+}
