@@ -2,6 +2,10 @@ import { Hono } from 'hono';
 import type { Deps } from '../../src/deps.js';
 import { requireAdminToken } from './auth.js';
 import { dutyRoutes } from './duty.js';
+import { jobsRoutes } from './jobs.js';
+import { recurringRoutes } from './recurring.js';
+import { reminderRulesRoutes } from './reminder-rules.js';
+import { schedulesRoutes } from './schedules.js';
 
 /** /api/v1: the admin API. Each resource lives in its own file and is mounted here. */
 export function apiRoutes(deps: Deps) {
@@ -9,5 +13,9 @@ export function apiRoutes(deps: Deps) {
   api.use('*', requireAdminToken(deps.config.adminToken));
   // Resources are mounted below, one line each: api.route('/', departmentsRoutes(deps));
   api.route('/', dutyRoutes(deps));
+  api.route('/', schedulesRoutes(deps));
+  api.route('/', jobsRoutes(deps));
+  api.route('/', recurringRoutes(deps));
+  api.route('/', reminderRulesRoutes(deps));
   return api;
 }

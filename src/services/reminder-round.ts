@@ -1,7 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { EscalationLineView } from '../cards/escalation.js';
 import { type ReminderLineView, reminderRoundCard } from '../cards/reminder-round.js';
-import { loadOverrides } from '../db/repos/calendar.js';
 import { appendHistory } from '../db/repos/history.js';
 import {
   type CandidateItem,
@@ -17,7 +16,7 @@ import {
 } from '../db/repos/reminders.js';
 import type { Database } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { createWorkCalendar, type WorkCalendar } from '../domain/calendar.js';
+import type { WorkCalendar } from '../domain/calendar.js';
 import { deadlineTextZh, lightOf, workdaysOverdue } from '../domain/lights.js';
 import {
   type Bundle,
@@ -31,9 +30,10 @@ import {
 import type { ReminderRules } from '../domain/reminder-rules.js';
 import { addDays, atLocal, formatZh, localDate, localParts, localTime } from '../domain/time.js';
 import { enqueueOutbox, outboxKey } from '../lark/outbox/enqueue.js';
+import { loadWorkCalendar } from './calendar.js';
 import { loadReminderRules } from './reminder-rules.js';
 
-export interface RoundSummary {
+export type RoundSummary = {
   sent: number;
   skipped: number;
   /** Reminder lines (item × person × reason) newly recorded. */
@@ -43,7 +43,7 @@ export interface RoundSummary {
   candidates: number;
   planMs: number;
   note?: string;
-}
+};
 
 export interface PlannedRound {
   bundles: Bundle[];
@@ -67,7 +67,7 @@ export async function planRound(
   const now = opts.at;
   const [rules, calendar, org] = await Promise.all([
     opts.rules ?? loadReminderRules(db),
-    opts.calendar ?? loadOverrides(db).then((o) => createWorkCalendar(o)),
+    opts.calendar ?? loadWorkCalendar(db),
     loadOrganisation(db),
   ]);
   const today = localDate(now, tz);

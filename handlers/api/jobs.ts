@@ -1,0 +1,39 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { findJob, jobRegistry } from '../../jobs/registry.js';
+import type { Deps } from '../../src/deps.js';
+import { notFound } from '../../src/errors.js';
+import { runJobSlot } from '../../src/services/run-job.js';
+import { readBody } from './body.js';
+
+const runSchema = z.object({
+  at: z.iso
+    .datetime({ offset: true, message: 'expected ISO 8601 with an offset, e.g. 2026-09-28T09:00:00+08:00' })
+    .optional(),
+});
+
+/**
+ * POST /jobs/:job/run {at?} — runs a job now, or as if the clock read `at`, for the slot of that
+ * minute. The slot is claimed like a scheduled run: a second run of the same slot sends nothing.
+ */
+export function jobsRoutes(deps: Deps) {
+  const r = new Hono();
+  r.get('/jobs', (c) =>
+    c.json({
+      jobs: jobRegistry.map((j) => ({
+        name: j.name,
+        description: j.description,
+        defaultCron: j.defaultCron,
+      })),
+    }),
+  );
+  r.post('/jobs/:job/run', async (c) => {
+    const name = c.req.param('job');
+    const job = findJob(name);
+    if (!job) throw notFound(`No job "${name}". Known jobs: ${jobRegistry.map((j) => j.name).join(', ')}.`);
+    const body = await readBody(c, runSchema);
+    const at = body.at ? new Date(body.at) : deps.clock.now();
+    return c.json(await runJobSlot(deps, job, { at }));
+  });
+  return r;
+}

@@ -1,0 +1,31 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Deps } from '../../src/deps.js';
+import { getReminderRulesView, patchReminderRules } from '../../src/services/admin-settings.js';
+import { readBody } from './body.js';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time HH:mm, e.g. 09:00');
+
+const patchSchema = z
+  .object({
+    rounds: z.array(hhmm).min(1).max(12).optional(),
+    escalateToChiefAfter: z.number().int().min(1).max(60).optional(),
+    escalateToLeadersAfter: z.number().int().min(1).max(60).optional(),
+    yellowWorkdays: z.number().int().min(0).max(20).optional(),
+    quietHours: z.object({ start: hhmm, end: hhmm }).optional(),
+    meetingSoonMinutes: z.number().int().min(5).max(720).optional(),
+    meetingEveAt: hhmm.optional(),
+    paused: z.boolean().optional(),
+  })
+  .strict();
+
+/** GET|PUT /reminder-rules — N, M, rounds, quiet hours, the yellow threshold; every change recorded. */
+export function reminderRulesRoutes(deps: Deps) {
+  const r = new Hono();
+  r.get('/reminder-rules', async (c) => c.json(await getReminderRulesView(deps)));
+  r.put('/reminder-rules', async (c) => {
+    const body = await readBody(c, patchSchema);
+    return c.json(await patchReminderRules(deps, body, 'api'));
+  });
+  return r;
+}

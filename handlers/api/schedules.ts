@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { findJob, jobRegistry } from '../../jobs/registry.js';
+import type { Deps } from '../../src/deps.js';
+import { notFound } from '../../src/errors.js';
+import { scheduleView, updateSchedule } from '../../src/services/schedule-admin.js';
+import { readBody } from './body.js';
+
+const putSchema = z.object({
+  cron: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  timezone: z.string().min(1).nullable().optional(),
+  enabled: z.boolean().default(true),
+});
+
+function jobOr404(name: string) {
+  const job = findJob(name);
+  if (!job) throw notFound(`No job "${name}". Known jobs: ${jobRegistry.map((j) => j.name).join(', ')}.`);
+  return job;
+}
+
+/** GET /schedules, GET|PUT /schedules/:job — when each job runs; live on every instance within a minute. */
+export function schedulesRoutes(deps: Deps) {
+  const r = new Hono();
+  r.get('/schedules', async (c) => {
+    const all = await Promise.all(jobRegistry.map((j) => scheduleView(deps, j)));
+    return c.json({ schedules: all });
+  });
+  r.get('/schedules/:job', async (c) => c.json(await scheduleView(deps, jobOr404(c.req.param('job')))));
+  r.put('/schedules/:job', async (c) => {
+    const job = jobOr404(c.req.param('job'));
+    const body = await readBody(c, putSchema);
+    const cron = Array.isArray(body.cron) ? body.cron.join(';') : body.cron;
+    const view = await updateSchedule(
+      deps,
+      job,
+      { cron, timezone: body.timezone ?? null, enabled: body.enabled },
+      'api',
+    );
+    return c.json(view);
+  });
+  return r;
+}

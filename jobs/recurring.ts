@@ -1,0 +1,10 @@
+import { runRecurringDuties } from '../src/services/recurring.js';
+import type { JobDefinition } from './types.js';
+
+/** Creates today's occurrences of the recurring duties, each once (unique per duty and occurrence). */
+export const recurringJob: JobDefinition = {
+  name: 'recurring',
+  defaultCron: '5 7 * * *',
+  description: 'creates each occurrence of the recurring duties once',
+  run: (deps, ctx) => runRecurringDuties(deps, { at: ctx.at }),
+};
