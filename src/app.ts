@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
 import { apiRoutes } from '../handlers/api/index.js';
 import { healthRoutes } from '../handlers/health.js';
+import { larkRoutes } from '../handlers/lark/routes.js';
 import type { Deps } from './deps.js';
 import { AppError } from './errors.js';
 import { healthSections } from './health-sections.js';
@@ -51,7 +52,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   app.route('/', healthRoutes(deps, healthSections));
   app.route('/api/v1', apiRoutes(deps));
-  // Lark inbound routes (/lark/events, /lark/cards) are mounted here by the Lark channel.
+  app.route('/lark', larkRoutes(deps));
 
   app.notFound((c) =>
     c.json(

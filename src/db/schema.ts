@@ -125,6 +125,8 @@ export interface InboundEventsTable {
   locked_until: Timestamp | null;
   processed_at: Timestamp | null;
   last_error: string | null;
+  /** The answer given to a card callback (2026112103_lark), replayed to a duplicate. */
+  answer: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface OutboxTable {

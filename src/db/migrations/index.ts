@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026112101_foundation.js';
 import * as reminders from './2026112102_reminders.js';
+import * as lark from './2026112103_lark.js';
 
 /**
  * Every migration, by name. Names start with a timestamp so they sort in the order they were
@@ -9,4 +10,5 @@ import * as reminders from './2026112102_reminders.js';
 export const migrations: Record<string, Migration> = {
   '2026112101_foundation': foundation,
   '2026112102_reminders': reminders,
+  '2026112103_lark': lark,
 };

@@ -1,0 +1,99 @@
+import { loopTask } from '../../background.js';
+import type { Deps } from '../../deps.js';
+import { handleInboundEvent } from '../../services/inbound-router.js';
+import { type InboundEvent, MESSAGE_RECEIVED, parseInboundEvent } from '../events.js';
+import { claimInboundEvents, markInboundDone, markInboundRetry, pruneInboundEvents } from './store.js';
+
+const LEASE_MS = 60_000;
+/** After this many failed attempts an event is marked failed and left for an admin. */
+export const MAX_INBOUND_ATTEMPTS = 8;
+
+/** 30 s, 1 min, 2 min, … capped at 30 min. */
+export function inboundBackoffMs(attempts: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 30 * 60_000);
+}
+
+export interface InboundSummary {
+  claimed: number;
+  done: number;
+  retried: number;
+  failed: number;
+}
+
+/**
+ * Processes stored events (all due ones up to `limit`, or just `eventId`): parses each into an
+ * InboundEvent and hands it to the router. A failure is recorded and retried with backoff.
+ */
+export async function processInboundEvents(
+  deps: Deps,
+  options: {
+    limit?: number;
+    eventId?: string;
+    /** Where events go; the router's handleInboundEvent unless a test counts the calls. */
+    handler?: (deps: Deps, event: InboundEvent) => Promise<void>;
+  } = {},
+): Promise<InboundSummary> {
+  const handler = options.handler ?? handleInboundEvent;
+  const { db } = deps.database;
+  const summary: InboundSummary = { claimed: 0, done: 0, retried: 0, failed: 0 };
+  const rows = await claimInboundEvents(db, {
+    now: deps.clock.now(),
+    limit: options.limit ?? 20,
+    leaseMs: LEASE_MS,
+    ...(options.eventId === undefined ? {} : { eventId: options.eventId }),
+  });
+  summary.claimed = rows.length;
+  for (const row of rows) {
+    try {
+      const body = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<
+        string,
+        unknown
+      >;
+      // The bot's open_id tells its own mention from others'; fetched once per gateway.
+      const botOpenId = row.event_type === MESSAGE_RECEIVED && deps.lark ? await deps.lark.botOpenId() : null;
+      const event = parseInboundEvent(body, botOpenId, row.received_at);
+      if (event) await handler(deps, event);
+      else deps.logger.debug('inbound event ignored', { eventType: row.event_type, eventId: row.event_id });
+      await markInboundDone(db, row.event_id, deps.clock.now());
+      summary.done++;
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const giveUp = row.attempts >= MAX_INBOUND_ATTEMPTS;
+      const nextAttemptAt = giveUp
+        ? null
+        : new Date(deps.clock.now().getTime() + inboundBackoffMs(row.attempts));
+      await markInboundRetry(db, row.event_id, { error: message, nextAttemptAt });
+      deps.logger.warn(giveUp ? 'inbound event failed for good' : 'inbound event failed, will retry', {
+        eventId: row.event_id,
+        eventType: row.event_type,
+        attempts: row.attempts,
+        error: message,
+      });
+      if (giveUp) summary.failed++;
+      else summary.retried++;
+    }
+  }
+  return summary;
+}
+
+/** The processor loop: due events every second, old events pruned every hour or so. */
+export function inboundProcessorTask(
+  deps: Deps,
+  intervalMs = 1000,
+  handler?: (deps: Deps, event: InboundEvent) => Promise<void>,
+) {
+  let lastPrune = 0;
+  return loopTask(
+    'lark-inbound',
+    intervalMs,
+    async () => {
+      await processInboundEvents(deps, { limit: 50, ...(handler ? { handler } : {}) });
+      const now = deps.clock.now().getTime();
+      if (now - lastPrune > 3600_000) {
+        lastPrune = now;
+        await pruneInboundEvents(deps.database.db, deps.clock.now());
+      }
+    },
+    deps.logger,
+  );
+}
