@@ -1,15 +1,23 @@
 import type { Deps } from '../deps.js';
+import type { CardAction, InboundEvent } from '../lark/events.js';
+import { answerCardAction } from './quick-replies/card-actions.js';
+import { answerChatMessage } from './quick-replies/chat-commands.js';
+import { welcomeGroup } from './quick-replies/welcome.js';
 
 /**
- * Where verified, deduplicated Lark events go once stored (the Lark channel calls these).
- * Owned by the quick-replies capability, which replaces these bodies; the types of `event`
- * and `action` come from src/lark/events.ts.
+ * Where verified, deduplicated Lark events go once stored (the Lark channel calls these): a
+ * message is a chat command, the bot joining a group gets the welcome card. The work itself is in
+ * src/services/quick-replies/.
  */
-export async function handleInboundEvent(
-  deps: Deps,
-  event: { type: string; eventId: string },
-): Promise<void> {
-  deps.logger.info('inbound event ignored (no handler yet)', { type: event.type, eventId: event.eventId });
+export async function handleInboundEvent(deps: Deps, event: InboundEvent): Promise<void> {
+  switch (event.type) {
+    case 'message':
+      await answerChatMessage(deps, event);
+      return;
+    case 'bot_added':
+      await welcomeGroup(deps, event);
+      return;
+  }
 }
 
 export interface CardActionAnswer {
@@ -18,10 +26,7 @@ export interface CardActionAnswer {
   card?: Record<string, unknown>;
 }
 
-export async function handleCardAction(
-  deps: Deps,
-  action: { operatorOpenId: string },
-): Promise<CardActionAnswer> {
-  deps.logger.info('card action ignored (no handler yet)', { operator: action.operatorOpenId });
-  return { toast: { type: 'info', content: '操作已收到' } };
+/** A card button or form: answered within Lark's 3 s with a toast and the clicker's card. */
+export async function handleCardAction(deps: Deps, action: CardAction): Promise<CardActionAnswer> {
+  return answerCardAction(deps, action);
 }

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import type { Item } from '../domain/types.js';
+import { notifyItemChangeInTrx } from './quick-replies/item-notifications.js';
 
 /** What happened to an item, as the services report it to whoever must hear about it. */
 export interface ItemChange {
@@ -19,14 +20,12 @@ export interface ItemChange {
 /**
  * Called by the item services inside the transaction that made the change, so the messages it
  * enqueues (new-item cards, card refreshes, approval cards) commit or roll back with the change.
- * Owned by the quick-replies capability; until it lands, nothing is sent.
+ * Who hears what is decided in src/services/quick-replies/item-notifications.ts.
  */
 export async function notifyItemChanged(
   trx: Transaction<Database>,
   deps: Deps,
   change: ItemChange,
 ): Promise<void> {
-  void trx;
-  void deps;
-  void change;
+  await notifyItemChangeInTrx(trx, deps, change);
 }

@@ -1,0 +1,203 @@
+import type { CardJson } from '../../cards/common.js';
+import { extensionCard } from '../../cards/extension-card.js';
+import { type Audience, itemCard, type OpenForm } from '../../cards/item-card.js';
+import { extendForm, type FormOp, parseButtonValue, progressForm, reassignForm } from '../../cards/values.js';
+import { getDepartment, listDepartments } from '../../db/repos/departments.js';
+import { getItemRow, listExtensionRequests } from '../../db/repos/items.js';
+import { getPerson, listPeople } from '../../db/repos/people.js';
+import type { Deps } from '../../deps.js';
+import { endOfWorkday } from '../../domain/deadlines.js';
+import { formatWhenZh } from '../../domain/items.js';
+import { authorize } from '../../domain/permissions.js';
+import { isValidDate } from '../../domain/time.js';
+import type { ActionName, Item, Person } from '../../domain/types.js';
+import type { CardAction } from '../../lark/events.js';
+import type { CardActionAnswer } from '../inbound-router.js';
+import { type ActionOutcome, type ItemActionInput, performItemAction } from '../item-actions.js';
+import { buildItemCardView, loadViewContext, namesOf, type ViewContext } from './item-view.js';
+import { todoCardFor } from './todo.js';
+
+/**
+ * A click on a card button (or a form submitted from a card). Answered within Lark's 3 s with a
+ * toast and the card as the clicker should now see it; the other copies of the card (the group's)
+ * are patched through the outbox by the item services' notification. A refused click changes
+ * nothing and says why; a click on a stale card says who closed the item and when, and refreshes it.
+ */
+export async function answerCardAction(deps: Deps, action: CardAction): Promise<CardActionAnswer> {
+  const value = parseButtonValue(action.value);
+  if (!value) {
+    deps.logger.warn('card action with an unknown value', { operator: action.operatorOpenId });
+    return warn('该卡片已失效，请回复「待办」查看最新事项');
+  }
+  const { db } = deps.database;
+  const by = action.operatorOpenId;
+  const ctx = await loadViewContext(db, deps);
+  const person = await getPerson(db, by);
+  const audience: Audience = { kind: 'person', openId: by, isChief: !!person?.roles.includes('chief') };
+
+  if (value.op === 'todo') return { card: await todoCardFor(db, ctx, by) };
+
+  const item = await getItemRow(db, value.item);
+  if (!item) return warn(`找不到事项 ${value.item}，可能已被删除`);
+  const render = async (i: Item, extra: { form?: OpenForm; notice?: string } = {}) =>
+    itemCard(await buildItemCardView(db, ctx, i, audience, extra));
+
+  if (value.op === 'view') return { card: await render(item) };
+  if (value.op === 'form') return openForm(deps, person, item, value.form, render);
+
+  if (value.op === 'approve-extension' || value.op === 'reject-extension') {
+    const outcome = await performItemAction(deps, { itemId: item.id, action: value.op, by });
+    return answerDecision(deps, ctx, item, value.req, outcome);
+  }
+
+  const input: ItemActionInput = { itemId: item.id, action: value.op, by };
+  if (value.op === 'progress' || value.op === 'extend' || value.op === 'reassign') {
+    const problem = readForm(ctx, value.op, action.formValue ?? {}, input);
+    if (problem) return warn(problem);
+  }
+  const outcome = await performItemAction(deps, input);
+  if (outcome.ok) {
+    return {
+      toast: { type: outcome.changed ? 'success' : 'info', content: outcome.message },
+      card: await render(outcome.item),
+    };
+  }
+  if (outcome.item && outcome.item.status !== 'open') {
+    // A stale card: the item was closed meanwhile. Say by whom and when, and show it closed.
+    return {
+      toast: { type: 'info', content: await closedBy(deps, outcome.item) },
+      card: await render(outcome.item),
+    };
+  }
+  return warn(outcome.message);
+}
+
+function warn(content: string): CardActionAnswer {
+  return { toast: { type: 'warning', content } };
+}
+
+/** '该事项已由李四于11月22日 09:05办结' */
+async function closedBy(deps: Deps, item: Item): Promise<string> {
+  const names = await namesOf(deps.database.db, [item.closedBy]);
+  const who = item.closedBy ? (names[item.closedBy] ?? '他人') : '他人';
+  const verb = item.status === 'cancelled' ? '撤销' : item.docType === 'circular' ? '阅毕' : '办结';
+  const when = item.closedAt ? `于${formatWhenZh(item.closedAt, deps.config.timezone)}` : '';
+  return `该事项已由${who}${when}${verb}`;
+}
+
+const FORM_ACTION: Record<FormOp, ActionName> = {
+  progress: 'progress',
+  extend: 'extend',
+  reassign: 'reassign',
+};
+
+/**
+ * Opens a form on the clicker's copy only after checking they may use it, so nobody fills in a
+ * form just to be refused.
+ */
+async function openForm(
+  deps: Deps,
+  person: Person | null,
+  item: Item,
+  form: FormOp,
+  render: (i: Item, extra?: { form?: OpenForm; notice?: string }) => Promise<CardJson>,
+): Promise<CardActionAnswer> {
+  const { db } = deps.database;
+  if (item.status !== 'open')
+    return { toast: { type: 'info', content: await closedBy(deps, item) }, card: await render(item) };
+  const departments = await listDepartments(db);
+  const names = await namesOf(db, [item.assignee]);
+  const decision = authorize(person, FORM_ACTION[form], item, { departments, names });
+  if (!decision.allowed) return warn(decision.reason);
+  if (form === 'reassign') {
+    const dept = item.dept ?? item.leadDept;
+    const people = dept ? await listPeople(db, { dept }) : [];
+    const candidates = people
+      .filter((p) => p.openId !== item.assignee)
+      .map((p) => ({ openId: p.openId, name: p.name }));
+    if (candidates.length === 0) {
+      const name = dept ? ((await getDepartment(db, dept))?.name ?? dept) : '本处室';
+      return warn(`${name}暂无其他可转办的人员`);
+    }
+    return { card: await render(item, { form: { kind: 'reassign', candidates } }) };
+  }
+  return { card: await render(item, { form: { kind: form } }) };
+}
+
+/** Reads a submitted form into the action's input; answers the problem when it is incomplete. */
+function readForm(
+  ctx: ViewContext,
+  op: FormOp,
+  formValue: Record<string, unknown>,
+  input: ItemActionInput,
+): string | null {
+  if (op === 'progress') {
+    const f = progressForm.safeParse(formValue);
+    if (!f.success) return '请填写进展内容';
+    input.note = f.data.note;
+    return null;
+  }
+  if (op === 'reassign') {
+    const f = reassignForm.safeParse(formValue);
+    if (!f.success) return '请选择新的承办人';
+    input.to = f.data.to;
+    return null;
+  }
+  const f = extendForm.safeParse(formValue);
+  if (!f.success) return '请填写延期天数或新的截止日期';
+  const reason = f.data.reason?.trim();
+  if (!reason) return '请填写延期理由';
+  input.reason = reason;
+  const date = f.data.new_date ? /^(\d{4}-\d{2}-\d{2})/.exec(f.data.new_date)?.[1] : undefined;
+  const days =
+    f.data.days === undefined || f.data.days === null || f.data.days === '' ? null : Number(f.data.days);
+  if (date && days !== null) return '延期天数和新的截止日期只需填写一项';
+  if (date) {
+    if (!isValidDate(date)) return '新的截止日期无效';
+    if (!ctx.calendar.isWorkday(date)) return '新的截止日期不是工作日，请重新选择';
+    input.newDueAt = endOfWorkday(date, ctx.rules, ctx.timeZone);
+    return null;
+  }
+  if (days === null || !Number.isInteger(days)) return '请选择延长的工作日数，或选择新的截止日期';
+  input.days = days;
+  return null;
+}
+
+/** 同意 / 驳回 on an approval card: the toast, and the approval card in its decided state. */
+async function answerDecision(
+  deps: Deps,
+  ctx: ViewContext,
+  item: Item,
+  requestId: number,
+  outcome: ActionOutcome,
+): Promise<CardActionAnswer> {
+  const { db } = deps.database;
+  const requests = await listExtensionRequests(db, item.id);
+  const request = requests.find((r) => r.id === requestId);
+  const current = outcome.item ?? item;
+  let card: CardJson | undefined;
+  if (request) {
+    const names = await namesOf(db, [request.requestedBy, request.decidedBy]);
+    const deptNames = Object.fromEntries((await listDepartments(db)).map((d) => [d.code, d.name]));
+    card = extensionCard({ item: current, request, names, deptNames, timeZone: ctx.timeZone });
+  }
+  if (outcome.ok) {
+    return {
+      toast: { type: outcome.changed ? 'success' : 'info', content: outcome.message },
+      ...(card ? { card } : {}),
+    };
+  }
+  // A decided (or withdrawn) request, or a closed item: the card is stale — show its state.
+  if (request && request.status !== 'pending') {
+    let content = '该延期申请已撤回（事项已办结或撤销）';
+    if (request.status !== 'withdrawn') {
+      const names = await namesOf(db, [request.decidedBy]);
+      const who = request.decidedBy ? (names[request.decidedBy] ?? '他人') : '他人';
+      const verb = request.status === 'approved' ? '批准' : '驳回';
+      const when = request.decidedAt ? `于${formatWhenZh(request.decidedAt, ctx.timeZone)}` : '';
+      content = `该延期申请已由${who}${when}${verb}`;
+    }
+    return { toast: { type: 'info', content }, ...(card ? { card } : {}) };
+  }
+  return warn(outcome.message);
+}

@@ -1,0 +1,148 @@
+import type { CardJson } from '../../cards/common.js';
+import { helpCard } from '../../cards/help-card.js';
+import { itemCard } from '../../cards/item-card.js';
+import { getPerson } from '../../db/repos/people.js';
+import type { Deps } from '../../deps.js';
+import { type Command, parseCommand } from '../../domain/commands.js';
+import type { ActionName } from '../../domain/types.js';
+import type { InboundEvent } from '../../lark/events.js';
+import { handleAdminSettingCommand } from '../admin-settings.js';
+import { type ActionOutcome, performItemAction } from '../item-actions.js';
+import { bindGroup } from './bind-group.js';
+import { dutyCardToday } from './duty.js';
+import { buildItemCardView, loadViewContext } from './item-view.js';
+import { type ChatPlace, ITEM_CARD_PURPOSE, replyInThread } from './messages.js';
+import { todoCardFor } from './todo.js';
+
+type MessageEvent = Extract<InboundEvent, { type: 'message' }>;
+
+type Reply = { content: CardJson | { text: string }; purpose: string; itemIds?: string[] };
+
+/**
+ * A text message to the bot — in a direct message, or in a group where it was @-mentioned — is a
+ * command. Every command gets one answer in its thread (keyed by the message id, so a redelivered
+ * event answers once); anything not understood gets the help card, never silence.
+ */
+export async function answerChatMessage(deps: Deps, event: MessageEvent): Promise<void> {
+  // In a group the bot only answers when spoken to.
+  if (event.chatType === 'group' && !event.mentionsBot) return;
+  if (!event.senderOpenId) return;
+  const place: ChatPlace = { chatId: event.chatId, chatType: event.chatType, openId: event.senderOpenId };
+
+  const command: Command =
+    event.messageType === 'text'
+      ? parseCommand(event.text)
+      : { type: 'unknown', text: event.messageType === 'image' ? '[图片]' : '[非文字消息]' };
+  const reply = await answerCommand(deps, event, place, command);
+  await deps.database.db.transaction().execute(async (trx) => {
+    await replyInThread(trx, deps, { messageId: event.messageId, place, ...reply });
+  });
+}
+
+const ITEM_ACTIONS: Record<'done' | 'read' | 'claim' | 'progress' | 'extend', ActionName> = {
+  done: 'done',
+  read: 'read',
+  claim: 'claim',
+  progress: 'progress',
+  extend: 'extend',
+};
+
+async function answerCommand(
+  deps: Deps,
+  event: MessageEvent,
+  place: ChatPlace,
+  command: Command,
+): Promise<Reply> {
+  const { db } = deps.database;
+  const by = event.senderOpenId;
+  switch (command.type) {
+    case 'done':
+    case 'read':
+    case 'claim':
+    case 'progress':
+    case 'extend': {
+      const outcome = await performItemAction(deps, {
+        itemId: command.itemId,
+        action: ITEM_ACTIONS[command.type],
+        by,
+        requestId: `msg:${event.messageId}`,
+        ...(command.type === 'progress' ? { note: command.text } : {}),
+        ...(command.type === 'extend'
+          ? { days: command.days, ...(command.reason ? { reason: command.reason } : {}) }
+          : {}),
+      });
+      return itemReply(deps, place, outcome);
+    }
+    case 'todo': {
+      const ctx = await loadViewContext(db, deps);
+      return { content: await todoCardFor(db, ctx, by), purpose: 'todo' };
+    }
+    case 'duty': {
+      const ctx = await loadViewContext(db, deps);
+      return { content: await dutyCardToday(db, ctx), purpose: 'duty' };
+    }
+    case 'help':
+      return { content: helpCard(), purpose: 'help' };
+    case 'bind': {
+      const card = await db.transaction().execute((trx) =>
+        bindGroup(trx, deps, {
+          chatId: event.chatId,
+          chatType: event.chatType,
+          by,
+          deptCode: command.deptCode,
+        }),
+      );
+      return { content: card, purpose: 'bind' };
+    }
+    case 'admin-setting': {
+      // The settings commands belong to the reminders capability (admins only; it checks).
+      const answer = await handleAdminSettingCommand(deps, { text: command.text, by, chatId: event.chatId });
+      return { content: { text: answer.replyText }, purpose: 'admin-setting' };
+    }
+    case 'usage': {
+      const word = {
+        done: '办结',
+        read: '已阅',
+        claim: '认领',
+        progress: '进展',
+        extend: '延期',
+        todo: '待办',
+        duty: '值班',
+        help: '帮助',
+        bind: '绑定',
+      }[command.command];
+      return {
+        content: helpCard({ problem: { text: `${word}：${command.problem}`, example: command.example } }),
+        purpose: 'help',
+      };
+    }
+    case 'unknown':
+      return {
+        content: helpCard({
+          unknownText: command.text,
+          ...(command.suggestion ? { suggestion: command.suggestion } : {}),
+        }),
+        purpose: 'help',
+      };
+  }
+}
+
+/**
+ * The answer to an action by command: the item's card in its new state (it is then kept up to
+ * date like every other copy), or a plain sentence saying why nothing was done.
+ */
+async function itemReply(deps: Deps, place: ChatPlace, outcome: ActionOutcome): Promise<Reply> {
+  if (!outcome.ok && (!outcome.item || outcome.item.status === 'open' || outcome.code === 'forbidden')) {
+    return { content: { text: outcome.message }, purpose: 'command-refused' };
+  }
+  const item = outcome.item!;
+  const { db } = deps.database;
+  const ctx = await loadViewContext(db, deps);
+  const person = place.chatType === 'p2p' ? await getPerson(db, place.openId) : null;
+  const audience =
+    place.chatType === 'p2p'
+      ? { kind: 'person' as const, openId: place.openId, isChief: !!person?.roles.includes('chief') }
+      : { kind: 'group' as const };
+  const view = await buildItemCardView(db, ctx, item, audience, { notice: outcome.message });
+  return { content: itemCard(view), purpose: ITEM_CARD_PURPOSE, itemIds: [item.id] };
+}

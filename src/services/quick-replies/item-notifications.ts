@@ -1,0 +1,230 @@
+import { createHash } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import type { CardJson } from '../../cards/common.js';
+import { extensionCard, extensionDecisionCard } from '../../cards/extension-card.js';
+import { itemCard } from '../../cards/item-card.js';
+import { getDepartment } from '../../db/repos/departments.js';
+import { getAttendees, listExtensionRequests, pendingExtension } from '../../db/repos/items.js';
+import { chiefsFor, getPeople } from '../../db/repos/people.js';
+import type { Database } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import { localDate } from '../../domain/time.js';
+import type { ExtensionRequest, Item } from '../../domain/types.js';
+import { enqueueOutbox, outboxKey } from '../../lark/outbox/enqueue.js';
+import type { ItemChange } from '../notify-item-change.js';
+import { buildItemCardView, deptNamesOf, loadViewContext, namesOf, type ViewContext } from './item-view.js';
+import { ITEM_CARD_PURPOSE, refreshItemCards, sendCard } from './messages.js';
+
+/** Approval cards sent to chiefs; patched to their decided state for every chief who got one. */
+export const EXTENSION_CARD_PURPOSE = 'extension-card';
+
+/**
+ * Who hears about a change to an item, and how (called by the item services inside the
+ * transaction of the change):
+ * - created: the handler gets the card in a direct message; the department's group (or the
+ *   item's own chat) gets the shared card — for an unassigned task that is where it is claimed;
+ *   a meeting's invitees each get the card with 参加 / 请假;
+ * - extension requested: the department's chief(s) get the approval card;
+ * - extension decided: the requester hears the decision, the chiefs' approval cards turn grey;
+ * - reassigned: the new handler gets the card;
+ * - every change: the item's cards already in chats are patched to the new state.
+ */
+export async function notifyItemChangeInTrx(
+  trx: Transaction<Database>,
+  deps: Deps,
+  change: ItemChange,
+): Promise<void> {
+  const ctx = await loadViewContext(trx, deps);
+  const { item } = change;
+  switch (change.action) {
+    case 'create':
+      await announceNewItem(trx, deps, ctx, item);
+      return;
+    case 'extend':
+      await askChiefs(trx, deps, ctx, item);
+      break;
+    case 'approve-extension':
+    case 'reject-extension':
+      await tellDecision(trx, deps, ctx, item, change);
+      break;
+    case 'reassign':
+      if (item.assignee && item.assignee !== change.previous?.assignee) {
+        await sendItemCardToPerson(trx, deps, ctx, item, item.assignee, `reassign-${item.version}`);
+      }
+      break;
+    default:
+      break;
+  }
+  if (change.previous === null || stateChanged(change.previous, item) || change.action === 'extend') {
+    await refreshItemCards(trx, deps, ctx, item);
+  }
+}
+
+function stateChanged(before: Item, after: Item): boolean {
+  return before.version !== after.version || before.status !== after.status;
+}
+
+async function sendItemCardToPerson(
+  trx: Transaction<Database>,
+  deps: Deps,
+  ctx: ViewContext,
+  item: Item,
+  openId: string,
+  reason: string,
+): Promise<void> {
+  const [person] = await getPeople(trx, [openId]);
+  const audience = { kind: 'person' as const, openId, isChief: !!person?.roles.includes('chief') };
+  await sendCard(trx, deps, {
+    key: outboxKey('item-card', item.id, openId, reason),
+    to: { openId },
+    card: itemCard(await buildItemCardView(trx, ctx, item, audience)),
+    purpose: ITEM_CARD_PURPOSE,
+    itemIds: [item.id],
+  });
+}
+
+async function announceNewItem(
+  trx: Transaction<Database>,
+  deps: Deps,
+  ctx: ViewContext,
+  item: Item,
+): Promise<void> {
+  const people = new Set<string>();
+  if (item.kind === 'meeting') {
+    for (const a of (await getAttendees(trx, [item.id])).get(item.id) ?? []) people.add(a.openId);
+  } else if (item.assignee) {
+    people.add(item.assignee);
+  }
+  for (const openId of people) await sendItemCardToPerson(trx, deps, ctx, item, openId, 'new');
+
+  const deptCode = item.dept ?? item.leadDept;
+  const dept = deptCode ? await getDepartment(trx, deptCode) : null;
+  const chatId = item.chatId ?? dept?.chatId ?? null;
+  if (chatId) {
+    await sendCard(trx, deps, {
+      key: outboxKey('item-card', item.id, chatId, 'new'),
+      to: { chatId },
+      card: itemCard(await buildItemCardView(trx, ctx, item, { kind: 'group' })),
+      purpose: ITEM_CARD_PURPOSE,
+      itemIds: [item.id],
+    });
+  } else if (!item.assignee && item.kind !== 'meeting') {
+    // Nobody would hear of an unassigned item: its department's chiefs get it to hand out.
+    for (const chief of await chiefsFor(trx, deptCode)) {
+      await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new');
+    }
+  }
+}
+
+async function extensionView(
+  trx: Transaction<Database>,
+  ctx: ViewContext,
+  item: Item,
+  request: ExtensionRequest,
+) {
+  const [names, deptNames] = await Promise.all([
+    namesOf(trx, [request.requestedBy, request.decidedBy, item.assignee]),
+    deptNamesOf(trx),
+  ]);
+  let extraText: string | null = null;
+  if (request.currentDueAt) {
+    const days = ctx.calendar.workdaysBetween(
+      localDate(request.currentDueAt, ctx.timeZone),
+      localDate(request.newDueAt, ctx.timeZone),
+    );
+    if (days > 0) extraText = `延长${days}个工作日`;
+  }
+  return { item, request, extraText, names, deptNames, timeZone: ctx.timeZone };
+}
+
+async function askChiefs(
+  trx: Transaction<Database>,
+  deps: Deps,
+  ctx: ViewContext,
+  item: Item,
+): Promise<void> {
+  const request = await pendingExtension(trx, item.id);
+  if (!request) return;
+  const chiefs = await chiefsFor(trx, item.dept ?? item.leadDept);
+  if (chiefs.length === 0) {
+    deps.logger.warn('extension request has no chief to approve it', { itemId: item.id, dept: item.dept });
+    return;
+  }
+  const card = extensionCard(await extensionView(trx, ctx, item, request));
+  for (const chief of chiefs) {
+    if (chief.openId === request.requestedBy) continue;
+    await sendCard(trx, deps, {
+      key: outboxKey('ext-request', request.id, chief.openId),
+      to: { openId: chief.openId },
+      card,
+      purpose: EXTENSION_CARD_PURPOSE,
+      itemIds: [item.id],
+    });
+  }
+}
+
+async function tellDecision(
+  trx: Transaction<Database>,
+  deps: Deps,
+  ctx: ViewContext,
+  item: Item,
+  change: ItemChange,
+): Promise<void> {
+  const requests = await listExtensionRequests(trx, item.id);
+  const wanted = Number(change.details.extensionId ?? Number.NaN);
+  const request =
+    requests.find((r) => r.id === wanted) ??
+    [...requests].reverse().find((r) => r.status === 'approved' || r.status === 'rejected');
+  if (!request || request.status === 'pending') return;
+  const view = await extensionView(trx, ctx, item, request);
+  if (request.requestedBy !== change.actor) {
+    await sendCard(trx, deps, {
+      key: outboxKey('ext-decision', request.id, request.requestedBy),
+      to: { openId: request.requestedBy },
+      card: extensionDecisionCard(view),
+      purpose: 'extension-decision',
+      itemIds: [item.id],
+    });
+  }
+  await patchExtensionCards(trx, deps, item.id, request, extensionCard(view));
+}
+
+/** Turns every chief's approval card for this request grey, with who decided. */
+async function patchExtensionCards(
+  trx: Transaction<Database>,
+  deps: Deps,
+  itemId: string,
+  request: ExtensionRequest,
+  card: CardJson,
+): Promise<void> {
+  const rows = await trx
+    .selectFrom('outbox')
+    .select(['id', 'uuid', 'status', 'sent_message_id', 'receive_id'])
+    .where('purpose', '=', EXTENSION_CARD_PURPOSE)
+    .where(sql<boolean>`item_ids @> array[${itemId}]::text[]`)
+    .execute();
+  const content = JSON.stringify(card);
+  const digest = createHash('sha256').update(content).digest('base64url').slice(0, 16);
+  for (const r of rows) {
+    if (!r.receive_id || r.uuid !== outboxKey('ext-request', request.id, r.receive_id)) continue;
+    if (r.sent_message_id) {
+      await enqueueOutbox(trx, {
+        uuid: outboxKey('patch', r.sent_message_id, digest),
+        operation: 'patch',
+        messageId: r.sent_message_id,
+        msgType: 'interactive',
+        content,
+        purpose: 'card-refresh',
+        itemIds: [itemId],
+        now: deps.clock.now(),
+      });
+    } else if (r.status === 'pending') {
+      await trx
+        .updateTable('outbox')
+        .set({ content })
+        .where('id', '=', r.id)
+        .where('status', '=', 'pending')
+        .execute();
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import type { Audience, ItemCardView, OpenForm } from '../../cards/item-card.js';
+import type { Db } from '../../db/repos/departments.js';
+import { listDepartments } from '../../db/repos/departments.js';
+import { getAttendees, pendingExtension } from '../../db/repos/items.js';
+import { getPeople } from '../../db/repos/people.js';
+import type { Deps } from '../../deps.js';
+import type { WorkCalendar } from '../../domain/calendar.js';
+import { deadlineTextZh, lightOf } from '../../domain/lights.js';
+import type { DeadlineRules } from '../../domain/rules.js';
+import type { Item, Light } from '../../domain/types.js';
+import { loadWorkCalendar } from '../calendar.js';
+import { loadDeadlineRules } from '../rules.js';
+
+/**
+ * Everything a card needs besides the item: the calendar and rules (for the light and the
+ * working days left), and the clock. Loaded once per request and reused for every card in it.
+ */
+export interface ViewContext {
+  calendar: WorkCalendar;
+  rules: DeadlineRules;
+  now: Date;
+  timeZone: string;
+}
+
+export async function loadViewContext(db: Db, deps: Deps): Promise<ViewContext> {
+  const [calendar, rules] = await Promise.all([loadWorkCalendar(db), loadDeadlineRules(db)]);
+  return { calendar, rules, now: deps.clock.now(), timeZone: deps.config.timezone };
+}
+
+/** The light and '剩余2个工作日' / '已逾期1个工作日' of an item now. */
+export function deadlineOf(item: Item, ctx: ViewContext): { light: Light; remaining: string | null } {
+  const light = lightOf(item, ctx.now, ctx.calendar, ctx.rules, ctx.timeZone);
+  const remaining =
+    item.status === 'open' && item.dueAt
+      ? deadlineTextZh(item.dueAt, ctx.now, ctx.calendar, ctx.timeZone)
+      : null;
+  return { light, remaining };
+}
+
+/** Display names for open_ids (unknown ones are left out; cards say 未登记人员). */
+export async function namesOf(
+  db: Db,
+  openIds: Array<string | null | undefined>,
+): Promise<Record<string, string>> {
+  const ids = [...new Set(openIds.filter((x): x is string => !!x))];
+  const people = await getPeople(db, ids);
+  return Object.fromEntries(people.map((p) => [p.openId, p.name]));
+}
+
+export async function deptNamesOf(db: Db): Promise<Record<string, string>> {
+  return Object.fromEntries((await listDepartments(db)).map((d) => [d.code, d.name]));
+}
+
+/** The view of one item's card for one audience, read from the database as of now. */
+export async function buildItemCardView(
+  db: Db,
+  ctx: ViewContext,
+  item: Item,
+  audience: Audience,
+  extra: { form?: OpenForm; notice?: string } = {},
+): Promise<ItemCardView> {
+  const pending = item.status === 'open' ? await pendingExtension(db, item.id) : null;
+  let attendance: ItemCardView['attendance'];
+  if (item.kind === 'meeting') {
+    const list = (await getAttendees(db, [item.id])).get(item.id) ?? [];
+    const mine = audience.kind === 'person' ? list.find((a) => a.openId === audience.openId) : undefined;
+    attendance = {
+      attend: list.filter((a) => a.attendance === 'attend').length,
+      leave: list.filter((a) => a.attendance === 'leave').length,
+      pending: list.filter((a) => a.attendance === 'pending').length,
+      mine: mine?.attendance ?? null,
+    };
+  }
+  const [names, deptNames] = await Promise.all([
+    namesOf(db, [item.assignee, item.closedBy, item.organizer, item.minutesTaker, pending?.requestedBy]),
+    deptNamesOf(db),
+  ]);
+  return {
+    item,
+    ...deadlineOf(item, ctx),
+    names,
+    deptNames,
+    pendingExtension: pending
+      ? { requestedBy: pending.requestedBy, newDueAt: pending.newDueAt, reason: pending.reason }
+      : null,
+    ...(attendance ? { attendance } : {}),
+    audience,
+    timeZone: ctx.timeZone,
+    ...(extra.form ? { form: extra.form } : {}),
+    ...(extra.notice ? { notice: extra.notice } : {}),
+  };
+}

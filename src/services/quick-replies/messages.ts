@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { CardJson } from '../../cards/common.js';
+import { type Audience, itemCard } from '../../cards/item-card.js';
+import type { Db } from '../../db/repos/departments.js';
+import { getPeople } from '../../db/repos/people.js';
+import type { Deps } from '../../deps.js';
+import type { Item } from '../../domain/types.js';
+import { enqueueOutbox, outboxKey } from '../../lark/outbox/enqueue.js';
+import { buildItemCardView, type ViewContext } from './item-view.js';
+
+/**
+ * How quick replies talk back: through the outbox, in the caller's transaction, with keys derived
+ * from what caused the message, so a retried event or a double click sends nothing twice.
+ */
+
+/** Purposes of messages that show one item's card: they are patched when the item changes. */
+export const ITEM_CARD_PURPOSE = 'item-card';
+
+export interface ChatPlace {
+  chatId: string;
+  chatType: 'p2p' | 'group';
+  /** The person the bot talks to in a p2p chat (the sender). */
+  openId: string;
+}
+
+/** Where the reply goes, for the dispatcher's per-chat / per-user limits. */
+function placeIds(place: ChatPlace): { receiveIdType: 'chat_id' | 'open_id'; receiveId: string } {
+  return place.chatType === 'p2p'
+    ? { receiveIdType: 'open_id', receiveId: place.openId }
+    : { receiveIdType: 'chat_id', receiveId: place.chatId };
+}
+
+/** A reply in the thread of the message that asked; one per asking message. */
+export async function replyInThread(
+  trx: Db,
+  deps: Deps,
+  input: {
+    messageId: string;
+    place: ChatPlace;
+    content: CardJson | { text: string };
+    purpose: string;
+    itemIds?: string[];
+  },
+): Promise<void> {
+  const isCard = !('text' in input.content && Object.keys(input.content).length === 1);
+  await enqueueOutbox(trx, {
+    uuid: outboxKey('reply', input.messageId),
+    operation: 'reply',
+    messageId: input.messageId,
+    ...placeIds(input.place),
+    msgType: isCard ? 'interactive' : 'text',
+    content: input.content,
+    purpose: input.purpose,
+    itemIds: input.itemIds ?? [],
+    now: deps.clock.now(),
+  });
+}
+
+/** A new card to a person (by open_id) or a group (by chat_id). */
+export async function sendCard(
+  trx: Db,
+  deps: Deps,
+  input: {
+    key: string;
+    to: { openId: string } | { chatId: string };
+    card: CardJson;
+    purpose: string;
+    itemIds?: string[];
+  },
+): Promise<void> {
+  const to =
+    'openId' in input.to
+      ? { receiveIdType: 'open_id' as const, receiveId: input.to.openId }
+      : { receiveIdType: 'chat_id' as const, receiveId: input.to.chatId };
+  await enqueueOutbox(trx, {
+    uuid: input.key,
+    operation: 'send',
+    ...to,
+    msgType: 'interactive',
+    content: input.card,
+    purpose: input.purpose,
+    itemIds: input.itemIds ?? [],
+    now: deps.clock.now(),
+  });
+}
+
+/**
+ * Re-renders every card of the item already in chats and patches it, so the whole group sees the
+ * new state (who closed it, when). A card still waiting in the outbox gets the new content before
+ * it leaves. Each copy keeps its audience: group copies show the group's buttons, a person's
+ * copy that person's.
+ */
+export async function refreshItemCards(
+  trx: Db,
+  deps: Deps,
+  ctx: ViewContext,
+  item: Item,
+): Promise<{ patched: number; rewritten: number }> {
+  const rows = await trx
+    .selectFrom('outbox')
+    .select(['id', 'operation', 'status', 'receive_id_type', 'receive_id', 'sent_message_id'])
+    .where('purpose', '=', ITEM_CARD_PURPOSE)
+    .where('operation', 'in', ['send', 'reply'])
+    .where(sql<boolean>`item_ids @> array[${item.id}]::text[]`)
+    .orderBy('id')
+    .execute();
+  if (rows.length === 0) return { patched: 0, rewritten: 0 };
+
+  const personIds = rows
+    .filter((r) => r.receive_id_type === 'open_id' && r.receive_id)
+    .map((r) => r.receive_id!);
+  const chiefs = new Set(
+    (await getPeople(trx, personIds)).filter((p) => p.roles.includes('chief')).map((p) => p.openId),
+  );
+  const cards = new Map<string, CardJson>();
+  const cardFor = async (audience: Audience) => {
+    const key = audience.kind === 'group' ? 'group' : audience.openId;
+    let c = cards.get(key);
+    if (!c) {
+      c = itemCard(await buildItemCardView(trx, ctx, item, audience));
+      cards.set(key, c);
+    }
+    return c;
+  };
+
+  let patched = 0;
+  let rewritten = 0;
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const audience: Audience =
+      r.receive_id_type === 'open_id' && r.receive_id
+        ? { kind: 'person', openId: r.receive_id, isChief: chiefs.has(r.receive_id) }
+        : { kind: 'group' };
+    const content = JSON.stringify(await cardFor(audience));
+    if (r.sent_message_id) {
+      if (seen.has(r.sent_message_id)) continue;
+      seen.add(r.sent_message_id);
+      const digest = createHash('sha256').update(content).digest('base64url').slice(0, 16);
+      const { inserted } = await enqueueOutbox(trx, {
+        uuid: outboxKey('patch', r.sent_message_id, item.version, digest),
+        operation: 'patch',
+        messageId: r.sent_message_id,
+        msgType: 'interactive',
+        content,
+        purpose: 'card-refresh',
+        itemIds: [item.id],
+        now: deps.clock.now(),
+      });
+      if (inserted) patched++;
+    } else if (r.status === 'pending') {
+      await trx
+        .updateTable('outbox')
+        .set({ content })
+        .where('id', '=', r.id)
+        .where('status', '=', 'pending')
+        .execute();
+      rewritten++;
+    }
+  }
+  return { patched, rewritten };
+}
