@@ -1,4 +1,5 @@
 import type { HealthSection } from './health.js';
+import { calendarHealthSection } from './services/calendar.js';
 
 /** The sections of GET /healthz beyond the database; each capability adds its own here. */
-export const healthSections: HealthSection[] = [];
+export const healthSections: HealthSection[] = [calendarHealthSection];

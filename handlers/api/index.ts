@@ -1,10 +1,15 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../src/deps.js';
 import { requireAdminToken } from './auth.js';
+import { calendarRoutes } from './calendar.js';
+import { departmentsRoutes } from './departments.js';
 import { dutyRoutes } from './duty.js';
+import { itemsRoutes } from './items.js';
 import { jobsRoutes } from './jobs.js';
+import { peopleRoutes } from './people.js';
 import { recurringRoutes } from './recurring.js';
 import { reminderRulesRoutes } from './reminder-rules.js';
+import { rulesRoutes } from './rules.js';
 import { schedulesRoutes } from './schedules.js';
 
 /** /api/v1: the admin API. Each resource lives in its own file and is mounted here. */
@@ -12,6 +17,11 @@ export function apiRoutes(deps: Deps) {
   const api = new Hono();
   api.use('*', requireAdminToken(deps.config.adminToken));
   // Resources are mounted below, one line each: api.route('/', departmentsRoutes(deps));
+  api.route('/', departmentsRoutes(deps));
+  api.route('/', peopleRoutes(deps));
+  api.route('/', itemsRoutes(deps));
+  api.route('/', calendarRoutes(deps));
+  api.route('/', rulesRoutes(deps));
   api.route('/', dutyRoutes(deps));
   api.route('/', schedulesRoutes(deps));
   api.route('/', jobsRoutes(deps));

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Department } from '../../domain/types.js';
 import type { Database, DepartmentRow } from '../schema.js';
 
@@ -23,7 +23,7 @@ export async function findDepartmentByChat(db: Db, chatId: string): Promise<Depa
   return r ? toDepartment(r) : null;
 }
 
-/** Inserts or replaces a department; returns whether it was new. */
+/** Inserts or replaces a department; returns whether it was new (xmax = 0 only on a fresh insert). */
 export async function upsertDepartment(db: Db, d: Department, at: Date): Promise<boolean> {
   const r = await db
     .insertInto('departments')
@@ -38,7 +38,7 @@ export async function upsertDepartment(db: Db, d: Department, at: Date): Promise
     .onConflict((oc) =>
       oc.column('code').doUpdateSet({ name: d.name, chat_id: d.chatId, is_top: d.isTop, updated_at: at }),
     )
-    .returning('created_at')
+    .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
     .executeTakeFirstOrThrow();
-  return r.created_at.getTime() === at.getTime();
+  return r.inserted;
 }

@@ -1,0 +1,69 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Deps } from '../../src/deps.js';
+import { isValidDate, localParts } from '../../src/domain/time.js';
+import { AppError } from '../../src/errors.js';
+import { calendarCoverage, calendarDays, setCalendarDay } from '../../src/services/calendar.js';
+import { readBody, validate } from './body.js';
+
+function requireDate(value: string | undefined, name: string): string {
+  if (value === undefined || !isValidDate(value)) {
+    throw new AppError(
+      400,
+      'invalid_date',
+      `${name}: expected a real date as YYYY-MM-DD, got ${JSON.stringify(value ?? '')}`,
+    );
+  }
+  return value;
+}
+
+/** 工作日历: PUT /calendar/:date {workday, note?} (holiday / adjusted-day override), GET /calendar?year=. */
+export function calendarRoutes(deps: Deps) {
+  const app = new Hono();
+
+  app.put('/calendar/:date', async (c) => {
+    const date = requireDate(c.req.param('date'), 'date');
+    const body = await readBody(
+      c,
+      z
+        .object({
+          workday: z.boolean({ error: 'required: true for a working day, false for a day off' }),
+          note: z.string().trim().max(200).nullable().optional(),
+          by: z.string().trim().min(1).max(100).optional(),
+        })
+        .strict(),
+    );
+    const day = await setCalendarDay(
+      deps,
+      { date, workday: body.workday, note: body.note ?? null },
+      body.by ?? 'admin-api',
+    );
+    return c.json(day);
+  });
+
+  app.get('/calendar', async (c) => {
+    const q = validate(
+      z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }),
+      c.req.query(),
+    );
+    const year = q.year ?? localParts(deps.clock.now(), deps.config.timezone).year;
+    const days = await calendarDays(deps.database.db, `${year}-01-01`, `${year}-12-31`);
+    const coverage = calendarCoverage(deps.clock.now(), deps.config.timezone, 0);
+    return c.json({
+      year,
+      official: days.every((d) => d.source !== 'fallback'),
+      warning: days.some((d) => d.source === 'fallback')
+        ? (coverage.warning ?? `No official holiday data for ${year}.`)
+        : null,
+      workdays: days.filter((d) => d.workday).length,
+      days,
+    });
+  });
+
+  app.get('/calendar/:date', async (c) => {
+    const date = requireDate(c.req.param('date'), 'date');
+    return c.json((await calendarDays(deps.database.db, date, date))[0]);
+  });
+
+  return app;
+}

@@ -1,0 +1,188 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Deps } from '../../src/deps.js';
+import { ACTION_NAMES, normalizeItemId } from '../../src/domain/items.js';
+import { toZonedIso } from '../../src/domain/time.js';
+import type { ActionName, HistoryEntry, Item, Light } from '../../src/domain/types.js';
+import { AppError, notFound } from '../../src/errors.js';
+import { performItemAction } from '../../src/services/item-actions.js';
+import {
+  createItem,
+  getItemWithHistory,
+  type ItemDetail,
+  lightNow,
+  listItemsWithLights,
+} from '../../src/services/items.js';
+import { readBody, validate } from './body.js';
+
+const openId = z.string().trim().min(1, 'expected a Lark open_id').max(100);
+const instant = z.iso
+  .datetime({ offset: true, message: 'expected ISO 8601 with offset, e.g. 2026-11-24T18:00:00+08:00' })
+  .transform((s) => new Date(s));
+const title = z.string().trim().min(1, 'required').max(300);
+const deptCode = z.string().trim().min(1).max(32);
+const optional = <T extends z.ZodType>(t: T) => t.nullable().optional();
+
+const documentSchema = z
+  .object({
+    kind: z.literal('document'),
+    docType: z.enum(['circular', 'signoff', 'urgent', 'normal']),
+    docNo: optional(z.string().trim().max(100)),
+    title,
+    assignee: openId,
+    dept: optional(deptCode),
+    direction: optional(z.enum(['in', 'out'])),
+    receivedAt: optional(instant),
+    dueAt: optional(instant),
+    chatId: optional(z.string().max(100)),
+    parent: optional(z.string().max(20)),
+    createdBy: optional(openId),
+  })
+  .strict();
+const meetingSchema = z
+  .object({
+    kind: z.literal('meeting'),
+    title,
+    startsAt: instant,
+    endsAt: instant,
+    location: optional(z.string().trim().max(200)),
+    attendees: z.array(openId).max(500).default([]),
+    organizer: optional(openId),
+    minutesTaker: optional(openId),
+    dept: optional(deptCode),
+    chatId: optional(z.string().max(100)),
+    parent: optional(z.string().max(20)),
+    createdBy: optional(openId),
+  })
+  .strict();
+const taskSchema = z
+  .object({
+    kind: z.literal('task'),
+    source: z.enum(['instruction', 'decision', 'proposal', 'practical', 'hotline', 'other']),
+    title,
+    leadDept: deptCode,
+    coDepts: z
+      .array(
+        z.union([
+          deptCode,
+          z.object({ dept: deptCode, assignee: optional(openId), dueAt: optional(instant) }).strict(),
+        ]),
+      )
+      .max(50)
+      .optional(),
+    assignee: optional(openId),
+    dueAt: optional(instant),
+    parent: optional(z.string().max(20)),
+    chatId: optional(z.string().max(100)),
+    createdBy: optional(openId),
+  })
+  .strict();
+const createSchema = z.discriminatedUnion('kind', [documentSchema, meetingSchema, taskSchema], {
+  error: 'expected one of "document", "meeting", "task"',
+});
+
+const actionSchema = z
+  .object({
+    action: z.enum(ACTION_NAMES as [ActionName, ...ActionName[]]),
+    by: openId,
+    note: z.string().max(2000).optional(),
+    days: z.number().int('must be a whole number of working days').min(1).max(60).optional(),
+    newDueAt: instant.optional(),
+    reason: z.string().max(1000).optional(),
+    to: openId.optional(),
+    partDept: deptCode.optional(),
+    requestId: z.string().max(200).optional(),
+  })
+  .strict();
+
+type Shown = Item &
+  Partial<Pick<ItemDetail, 'parts' | 'attendees' | 'extensionRequests'>> & { history?: HistoryEntry[] };
+
+const STATUS = { not_found: 404, forbidden: 403, invalid_state: 409, invalid_input: 422 } as const;
+
+/** 事项: POST /items, GET /items, GET /items/:id (with history), POST /items/:id/actions. */
+export function itemsRoutes(deps: Deps) {
+  const app = new Hono();
+  const tz = deps.config.timezone;
+  const z8 = (d: Date | null) => (d ? toZonedIso(d, tz) : null);
+  const show = (item: Shown, light: Light) => ({
+    ...item,
+    light,
+    dueAt: z8(item.dueAt),
+    originalDueAt: z8(item.originalDueAt),
+    receivedAt: z8(item.receivedAt),
+    startsAt: z8(item.startsAt),
+    endsAt: z8(item.endsAt),
+    progressAt: z8(item.progressAt),
+    closedAt: z8(item.closedAt),
+    createdAt: z8(item.createdAt),
+    ...(item.parts
+      ? { parts: item.parts.map((p) => ({ ...p, dueAt: z8(p.dueAt), doneAt: z8(p.doneAt) })) }
+      : {}),
+    ...(item.attendees
+      ? { attendees: item.attendees.map((a) => ({ ...a, respondedAt: z8(a.respondedAt) })) }
+      : {}),
+    ...(item.extensionRequests
+      ? {
+          extensionRequests: item.extensionRequests.map((e) => ({
+            ...e,
+            requestedAt: z8(e.requestedAt),
+            currentDueAt: z8(e.currentDueAt),
+            newDueAt: z8(e.newDueAt),
+            decidedAt: z8(e.decidedAt),
+          })),
+        }
+      : {}),
+    ...(item.history ? { history: item.history.map((h) => ({ ...h, at: z8(h.at) })) } : {}),
+  });
+
+  app.post('/items', async (c) => {
+    const body = await readBody(c, createSchema);
+    const { createdBy, ...input } = body;
+    const created = await createItem(deps, input, createdBy ?? 'admin-api');
+    return c.json(show(created, await lightNow(deps, created)), 201);
+  });
+
+  app.get('/items', async (c) => {
+    const q = validate(
+      z.object({
+        status: z.enum(['open', 'done', 'cancelled']).optional(),
+        kind: z.enum(['document', 'meeting', 'task']).optional(),
+        assignee: z.string().optional(),
+        dept: z.string().optional(),
+        parent: z.string().optional(),
+        light: z.enum(['green', 'yellow', 'red']).optional(),
+        limit: z.coerce.number().int().min(1).max(500).optional(),
+      }),
+      c.req.query(),
+    );
+    const parent = q.parent ? (normalizeItemId(q.parent) ?? q.parent) : undefined;
+    const items = await listItemsWithLights(deps, { ...q, ...(parent ? { parent } : {}) });
+    return c.json({ items: items.map((i) => show(i, i.light)) });
+  });
+
+  app.get('/items/:id', async (c) => {
+    const item = await getItemWithHistory(deps.database.db, c.req.param('id'));
+    if (!item) throw notFound(`No item "${c.req.param('id')}" (ids look like D-12, M-3, T-7).`);
+    return c.json(show(item, await lightNow(deps, item)));
+  });
+
+  app.post('/items/:id/actions', async (c) => {
+    const body = await readBody(c, actionSchema);
+    const outcome = await performItemAction(deps, { ...body, itemId: c.req.param('id') });
+    if (!outcome.ok) {
+      throw new AppError(STATUS[outcome.code], outcome.code, outcome.message, {
+        item: outcome.item?.id ?? null,
+        action: body.action,
+      });
+    }
+    return c.json({
+      ok: true,
+      changed: outcome.changed,
+      message: outcome.message,
+      item: show(outcome.item, await lightNow(deps, outcome.item)),
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,47 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { getPerson, listPeople } from '../../src/db/repos/people.js';
+import type { Deps } from '../../src/deps.js';
+import { notFound } from '../../src/errors.js';
+import { putPerson } from '../../src/services/organisation.js';
+import { readBody, validate } from './body.js';
+
+const openId = z.string().trim().min(1, 'expected a Lark open_id').max(100);
+
+/** 人员: PUT /people/:openId {name, dept, roles}, GET /people?dept=, GET /people/:openId. */
+export function peopleRoutes(deps: Deps) {
+  const app = new Hono();
+
+  app.put('/people/:openId', async (c) => {
+    const id = validate(z.object({ openId }), { openId: c.req.param('openId') }).openId;
+    const body = await readBody(
+      c,
+      z
+        .object({
+          name: z.string().trim().min(1, 'required').max(100),
+          dept: z.string().trim().min(1).max(32).nullable().optional(),
+          roles: z
+            .array(z.enum(['staff', 'chief', 'admin']))
+            .min(1, 'give at least one role')
+            .default(['staff']),
+        })
+        .strict(),
+    );
+    return c.json(
+      await putPerson(deps, { openId: id, name: body.name, dept: body.dept ?? null, roles: body.roles }),
+    );
+  });
+
+  app.get('/people', async (c) => {
+    const q = validate(z.object({ dept: z.string().optional() }), c.req.query());
+    return c.json({ people: await listPeople(deps.database.db, q.dept ? { dept: q.dept } : {}) });
+  });
+
+  app.get('/people/:openId', async (c) => {
+    const p = await getPerson(deps.database.db, c.req.param('openId'));
+    if (!p) throw notFound(`No registered person with open_id "${c.req.param('openId')}".`);
+    return c.json(p);
+  });
+
+  return app;
+}
