@@ -5,7 +5,7 @@ import { engines, openTestDatabase, resetDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import { api } from '../helpers/http.js';
 
-export async function seedViaApi(app: ReturnType<typeof createApp>) {
+async function seedViaApi(app: ReturnType<typeof createApp>) {
   expect((await api(app, 'PUT', '/api/v1/departments/top', { name: '办公厅', isTop: true })).status).toBe(
     201,
   );
@@ -225,7 +225,7 @@ describe.each(engines)('items API on %s', (engine) => {
 
   it('/healthz reports the calendar: 2026 official, 2027 fallback with a warning', async () => {
     const res = await app.request('/healthz');
-    const body = await res.json();
+    const body: any = await res.json();
     expect(body.calendar).toMatchObject({ ok: false, years: { 2026: 'official', 2027: 'fallback' } });
     expect(body.warnings.some((w: string) => w.includes('2027'))).toBe(true);
   });
