@@ -38,7 +38,7 @@ interface EnvelopeOptions {
   createTime?: Date;
 }
 
-function envelope(eventType: string, event: Record<string, unknown>, o: EnvelopeOptions = {}) {
+function envelope<E extends Record<string, unknown>>(eventType: string, event: E, o: EnvelopeOptions = {}) {
   return {
     schema: '2.0',
     header: {
