@@ -35,9 +35,13 @@ export async function scheduleView(deps: Deps, job: JobDefinition): Promise<Sche
   const tz = s.timezone ?? deps.config.timezone;
   const now = deps.clock.now();
   const nextRuns = s.enabled
-    ? slotsBetween(s.cron, tz, new Date(now.getTime() + 60_000), new Date(now.getTime() + 8 * 86_400_000))
-        .slice(0, 3)
-        .map((d) => toZonedIso(d, deps.config.timezone))
+    ? slotsBetween(
+        s.cron,
+        tz,
+        new Date(now.getTime() + 60_000),
+        new Date(now.getTime() + 8 * 86_400_000),
+        3,
+      ).map((d) => toZonedIso(d, deps.config.timezone))
     : [];
   return {
     job: job.name,

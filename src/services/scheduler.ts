@@ -22,11 +22,21 @@ export interface SchedulerOptions {
 const MINUTE = 60_000;
 
 /** Every minute in [from, to) at which any of the cron expressions fires, in `timeZone`. */
-export function slotsBetween(cronText: string, timeZone: string, from: Date, to: Date): Date[] {
+export function slotsBetween(
+  cronText: string,
+  timeZone: string,
+  from: Date,
+  to: Date,
+  limit = Infinity,
+): Date[] {
   const matchers = splitCron(cronText).map((expr) => cron.createTask(expr, () => {}, { timezone: timeZone }));
   try {
     const out: Date[] = [];
-    for (let t = Math.ceil(from.getTime() / MINUTE) * MINUTE; t < to.getTime(); t += MINUTE) {
+    for (
+      let t = Math.ceil(from.getTime() / MINUTE) * MINUTE;
+      t < to.getTime() && out.length < limit;
+      t += MINUTE
+    ) {
       const d = new Date(t);
       if (matchers.some((m) => m.match(d))) out.push(d);
     }
