@@ -1,5 +1,6 @@
 import type { HealthSection } from './health.js';
+import { outboxHealthSection } from './lark/outbox/health.js';
 import { calendarHealthSection } from './services/calendar.js';
 
 /** The sections of GET /healthz beyond the database; each capability adds its own here. */
-export const healthSections: HealthSection[] = [calendarHealthSection];
+export const healthSections: HealthSection[] = [outboxHealthSection, calendarHealthSection];

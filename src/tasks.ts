@@ -1,6 +1,8 @@
 import { jobRegistry } from '../jobs/registry.js';
 import type { BackgroundTask } from './background.js';
 import type { Deps } from './deps.js';
+import { inboundProcessorTask } from './lark/inbound/processor.js';
+import { outboxDispatcherTask } from './lark/outbox/dispatcher.js';
 import { createScheduler } from './services/scheduler.js';
 
 /** Starts the long-running work of a Node process. Each issue's runtime piece is listed here. */
@@ -9,6 +11,9 @@ export function startBackgroundTasks(deps: Deps): BackgroundTask[] {
   void deps;
   // The scheduler: node-cron timers from the schedules table, re-read every 30 s; (job, slot) claims.
   tasks.push(createScheduler(deps, jobRegistry));
+  // The Lark channel: stored inbound events are processed (and retried); the outbox is sent.
+  tasks.push(inboundProcessorTask(deps));
+  tasks.push(outboxDispatcherTask(deps));
   for (const task of tasks) task.start();
   return tasks;
 }

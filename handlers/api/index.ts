@@ -6,6 +6,7 @@ import { departmentsRoutes } from './departments.js';
 import { dutyRoutes } from './duty.js';
 import { itemsRoutes } from './items.js';
 import { jobsRoutes } from './jobs.js';
+import { outboxRoutes } from './outbox.js';
 import { peopleRoutes } from './people.js';
 import { recurringRoutes } from './recurring.js';
 import { reminderRulesRoutes } from './reminder-rules.js';
@@ -27,5 +28,6 @@ export function apiRoutes(deps: Deps) {
   api.route('/', jobsRoutes(deps));
   api.route('/', recurringRoutes(deps));
   api.route('/', reminderRulesRoutes(deps));
+  api.route('/', outboxRoutes(deps));
   return api;
 }

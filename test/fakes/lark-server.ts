@@ -98,6 +98,11 @@ export class FakeLark {
   readonly unreachableUsers = new Set<string>();
   /** Moves the fake's clock (uuid window, token expiry, rate windows) forward. */
   offsetMs = 0;
+  /**
+   * The fake's clock in ms (real time by default). Tests that drive cuiban with a ManualClock
+   * can share it: `fake.clock = () => deps.clock.now().getTime()`.
+   */
+  clock: () => number = () => Date.now();
 
   private server: Server;
   private readonly validTokens = new Map<string, number>();
@@ -171,10 +176,11 @@ export class FakeLark {
     this.chatsWithoutBot.clear();
     this.unreachableUsers.clear();
     this.offsetMs = 0;
+    this.clock = () => Date.now();
   }
 
   private now(): number {
-    return Date.now() + this.offsetMs;
+    return this.clock() + this.offsetMs;
   }
 
   private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
