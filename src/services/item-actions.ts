@@ -317,6 +317,10 @@ async function inTransaction(trx: Trx, deps: Deps, input: ItemActionInput): Prom
         details.withdrawnExtension = pending.id;
       }
       details.reason = input.reason?.trim() || note;
+      if (item.kind === 'meeting') {
+        const cancelled = await cancelMinutesTasks(trx, deps, item.id, by, now);
+        if (cancelled.length) details.cancelledMinutesTasks = cancelled;
+      }
       message = '已撤销';
       break;
     }
@@ -359,4 +363,47 @@ async function lastClosingAction(trx: Trx, itemId: string): Promise<string | nul
     .orderBy('id', 'desc')
     .executeTakeFirst();
   return r?.action ?? null;
+}
+
+/** A cancelled meeting needs no minutes: its open minutes task is cancelled with it, on the record. */
+async function cancelMinutesTasks(
+  trx: Trx,
+  deps: Deps,
+  meetingId: string,
+  by: string,
+  now: Date,
+): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('item_history')
+    .select('details')
+    .where('item_id', '=', meetingId)
+    .where('action', '=', 'minutes-task')
+    .execute();
+  const out: string[] = [];
+  for (const r of rows) {
+    const details = (typeof r.details === 'string' ? JSON.parse(r.details) : r.details) as {
+      taskId?: string;
+    };
+    if (!details.taskId) continue;
+    const task = await getItemRow(trx, details.taskId, true);
+    if (!task || task.status !== 'open') continue;
+    const updated = await updateItem(
+      trx,
+      task.id,
+      { status: 'cancelled', closed_at: now, closed_by: by },
+      now,
+    );
+    const d = { reason: '会议已撤销', meeting: meetingId };
+    await appendHistory(trx, { itemId: task.id, at: now, actor: by, action: 'cancel', details: d });
+    await notifyItemChanged(trx, deps, {
+      item: updated,
+      previous: task,
+      action: 'cancel',
+      actor: by,
+      at: now,
+      details: d,
+    });
+    out.push(task.id);
+  }
+  return out;
 }

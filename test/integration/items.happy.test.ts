@@ -302,6 +302,101 @@ describe.each(engines)('items on %s', (engine) => {
     expect(h?.history[4]?.details).toMatchObject({ reason: '重复' });
   });
 
+  it('history completeness: each change adds exactly one row with actor, time and details; refusals add none', async () => {
+    await createItem(
+      deps,
+      { kind: 'task', source: 'instruction', title: '全流程', leadDept: 'mishu', coDepts: ['ducha'] },
+      'ou_admin',
+    );
+    await createItem(
+      deps,
+      {
+        kind: 'meeting',
+        title: '会',
+        startsAt: new Date('2026-11-24T09:00:00+08:00'),
+        endsAt: new Date('2026-11-24T10:00:00+08:00'),
+        attendees: ['ou_lisi', 'ou_zhao'],
+        organizer: 'ou_wang',
+      },
+      'ou_admin',
+    );
+    await createItem(
+      deps,
+      { kind: 'document', docType: 'circular', title: '传阅', assignee: 'ou_lisi' },
+      'ou_admin',
+    );
+    const steps: [string, Parameters<typeof performItemAction>[1], boolean][] = [
+      ['T-1', { itemId: 'T-1', action: 'done', by: 'ou_lisi' }, false], // not claimed yet
+      ['T-1', { itemId: 'T-1', action: 'claim', by: 'ou_lisi' }, true],
+      ['T-1', { itemId: 'T-1', action: 'progress', by: 'ou_lisi', note: '起草中' }, true],
+      ['T-1', { itemId: 'T-1', action: 'progress', by: 'ou_zhao', note: '会办意见' }, true],
+      ['T-1', { itemId: 'T-1', action: 'extend', by: 'ou_lisi', days: 1 }, true],
+      ['T-1', { itemId: 'T-1', action: 'reject-extension', by: 'ou_wang', reason: '不同意' }, true],
+      ['T-1', { itemId: 'T-1', action: 'extend', by: 'ou_lisi', days: 2 }, true],
+      ['T-1', { itemId: 'T-1', action: 'approve-extension', by: 'ou_lisi' }, false], // not a chief
+      ['T-1', { itemId: 'T-1', action: 'approve-extension', by: 'ou_admin' }, true],
+      ['T-1', { itemId: 'T-1', action: 'reassign', by: 'ou_wang', to: 'ou_zhangsan' }, true],
+      ['T-1', { itemId: 'T-1', action: 'reassign', by: 'ou_qian', to: 'ou_zhao', partDept: 'ducha' }, true],
+      ['T-1', { itemId: 'T-1', action: 'done', by: 'ou_zhao', partDept: 'ducha' }, true],
+      ['T-1', { itemId: 'T-1', action: 'done', by: 'ou_zhangsan' }, true],
+      ['T-1', { itemId: 'T-1', action: 'done', by: 'ou_zhangsan' }, false], // repeat
+      ['M-1', { itemId: 'M-1', action: 'attend', by: 'ou_lisi' }, true],
+      ['M-1', { itemId: 'M-1', action: 'leave', by: 'ou_zhao' }, true],
+      ['M-1', { itemId: 'M-1', action: 'leave', by: 'ou_zhao' }, false], // repeat
+      ['M-1', { itemId: 'M-1', action: 'cancel', by: 'ou_wang' }, true],
+      ['D-1', { itemId: 'D-1', action: 'read', by: 'ou_zhao' }, false], // not theirs
+      ['D-1', { itemId: 'D-1', action: 'read', by: 'ou_lisi' }, true],
+    ];
+    for (const [id, input, changes] of steps) {
+      const before = (await getItemWithHistory(database.db, id))!;
+      deps.clock.advance(60_000);
+      const outcome = await performItemAction(deps, input);
+      const after = (await getItemWithHistory(database.db, id))!;
+      const label = `${input.action} by ${input.by}`;
+      expect(outcome.ok && outcome.changed, label).toBe(changes);
+      expect(after.history.length - before.history.length, label).toBe(changes ? 1 : 0);
+      expect(after.version - before.version, label).toBe(changes ? 1 : 0);
+      if (changes) {
+        const row = after.history.at(-1)!;
+        expect(row, label).toMatchObject({ action: input.action, actor: input.by, at: deps.clock.now() });
+        expect(typeof row.details, label).toBe('object');
+      }
+    }
+    const t = (await getItemWithHistory(database.db, 'T-1'))!;
+    expect(t.parts[0]).toMatchObject({ assignee: 'ou_zhao', status: 'done' });
+    expect(t.extensionRequests.map((e) => e.status)).toEqual(['rejected', 'approved']);
+  });
+
+  it('cancelling a meeting cancels its open minutes task, on the record', async () => {
+    await createItem(
+      deps,
+      {
+        kind: 'meeting',
+        title: '取消的会',
+        startsAt: new Date('2026-11-24T09:00:00+08:00'),
+        endsAt: new Date('2026-11-24T10:00:00+08:00'),
+        attendees: [],
+        organizer: 'ou_wang',
+        minutesTaker: 'ou_lisi',
+      },
+      'ou_admin',
+    );
+    const out = await performItemAction(deps, {
+      itemId: 'M-1',
+      action: 'cancel',
+      by: 'ou_wang',
+      reason: '改期',
+    });
+    expect(out.ok && out.change?.details.cancelledMinutesTasks).toEqual(['T-1']);
+    const t = (await getItemWithHistory(database.db, 'T-1'))!;
+    expect(t.status).toBe('cancelled');
+    expect(t.history.at(-1)).toMatchObject({
+      action: 'cancel',
+      actor: 'ou_wang',
+      details: { meeting: 'M-1' },
+    });
+  });
+
   it('the same request id changes nothing twice', async () => {
     await createItem(
       deps,
