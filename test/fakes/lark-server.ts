@@ -159,9 +159,12 @@ export class FakeLark {
     this.validTokens.clear();
   }
 
-  /** How many send/reply requests carried this uuid (a retry with the same uuid counts again). */
+  /**
+   * How many send/reply requests carried this uuid, whatever became of them (answered, failed,
+   * dropped, left hanging): a retry with the same uuid counts again.
+   */
   sendAttempts(uuid: string): number {
-    return this.requests.filter((r) => r.uuid === uuid && r.status !== undefined).length;
+    return this.requests.filter((r) => r.uuid === uuid).length;
   }
 
   /** Forgets everything sent and received (between tests). */
@@ -170,6 +173,8 @@ export class FakeLark {
     this.patches.length = 0;
     this.cardUpdates.length = 0;
     this.requests.length = 0;
+    this.tokensIssued = 0;
+    this.validTokens.clear();
     this.uuids.clear();
     this.faults.length = 0;
     this.windows.clear();
