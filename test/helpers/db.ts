@@ -29,7 +29,7 @@ export async function openTestDatabase(engine: Engine): Promise<DatabaseHandle> 
   }
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `cuiban_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  const name = `${inject('postgresRunPrefix')}_${process.pid}_${counter++}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
@@ -56,7 +56,7 @@ export async function openTestDatabase(engine: Engine): Promise<DatabaseHandle> 
 export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `cuiban_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  const name = `${inject('postgresRunPrefix')}_${process.pid}_${counter++}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`create database ${name}`);

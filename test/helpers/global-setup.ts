@@ -19,9 +19,13 @@ export default async function setup(project: TestProject) {
   project.provide('pgliteTemplateDir', join(dir, 'data'));
 
   const url = process.env.TEST_DATABASE_URL;
+  // Every database this run creates starts with its own prefix, so runs sharing one server
+  // (developers in parallel, CI) never drop each other's databases.
+  const runPrefix = `cuiban_t${process.pid}x${Date.now().toString(36)}`;
+  project.provide('postgresRunPrefix', runPrefix);
   let templateName = '';
   if (url) {
-    templateName = `cuiban_template_${process.pid}`;
+    templateName = `${runPrefix}_template`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     await admin.query(`drop database if exists ${templateName}`);
@@ -41,10 +45,11 @@ export default async function setup(project: TestProject) {
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
       const { rows } = await admin.query<{ datname: string }>(
-        `select datname from pg_database where datname like 'cuiban_t_%' or datname = $1`,
-        [templateName],
+        'select datname from pg_database where starts_with(datname, $1) and datname <> $2',
+        [`${runPrefix}_`, templateName],
       );
       for (const { datname } of rows) await admin.query(`drop database if exists ${datname} with (force)`);
+      await admin.query(`drop database if exists ${templateName} with (force)`);
       await admin.end();
     }
   };
@@ -54,5 +59,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplateDir: string;
     postgresTemplate: string;
+    postgresRunPrefix: string;
   }
 }
