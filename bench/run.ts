@@ -1,0 +1,254 @@
+/**
+ * npm run bench — the reminder engine's two figures (issue 6), on real Postgres:
+ *  1. planning one round with 100,000 open items of which 10,000 need a reminder (target ≤ 0.5 s,
+ *     by index: the candidate queries never scan the open items);
+ *  2. delivering those 10,000 reminders to 2,000 people (one card each) through the fake Lark,
+ *     which enforces Lark's limits, with the service's own outbox dispatcher loop, against the
+ *     floor those limits allow (target ≤ 1.15 × floor, zero 429s).
+ * Needs BENCH_DATABASE_URL or TEST_DATABASE_URL (a server where it may create a database).
+ * Writes the results to docs/benchmarks.md (section "Reminder engine").
+ */
+import { execSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { systemClock } from '../src/clock.js';
+import { loadConfig } from '../src/config.js';
+import { connectPostgres } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import type { Deps } from '../src/deps.js';
+import { createLarkGateway } from '../src/lark/gateway.js';
+import { outboxDispatcherTask } from '../src/lark/outbox/dispatcher.js';
+import { createLogger } from '../src/logger.js';
+import { planRound, runReminderRound } from '../src/services/reminder-round.js';
+import { FakeLark } from '../test/fakes/lark-server.js';
+
+const ITEMS = 100_000;
+const PEOPLE = 2_000;
+const DEPTS = 20;
+const OVERDUE = 5_000; // due earlier this morning (06:00–08:59): red
+const NEAR = 5_000; // due on the next working day (09:00–17:59): yellow
+const NOW = new Date('2026-09-30T09:00:00+08:00'); // a Wednesday; the next working day is 10-08
+
+const baseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+if (!baseUrl) {
+  console.error(
+    'Set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a Postgres server, e.g. postgres://postgres:pw@127.0.0.1:5432/postgres',
+  );
+  process.exit(2);
+}
+
+async function adminQuery(text: string) {
+  const c = new pg.Client({ connectionString: baseUrl });
+  await c.connect();
+  try {
+    await c.query(text);
+  } finally {
+    await c.end();
+  }
+}
+
+async function seed(deps: Deps) {
+  const { db } = deps.database;
+  await sql`insert into departments (code, name, is_top) values ('office', '办公厅', true)`.execute(db);
+  await sql`insert into departments (code, name)
+    select 'd' || lpad(g::text, 2, '0'), '处室' || g from generate_series(0, ${DEPTS - 1}) g`.execute(db);
+  await sql`insert into people (open_id, name, dept_code, roles)
+    select 'ou_p' || lpad(g::text, 4, '0'), '员工' || g, 'd' || lpad((g % ${DEPTS})::text, 2, '0'), '{staff}'
+    from generate_series(0, ${PEOPLE - 1}) g`.execute(db);
+  await sql`insert into people (open_id, name, dept_code, roles)
+    select 'ou_chief' || g, '处长' || g, 'd' || lpad(g::text, 2, '0'), '{chief}' from generate_series(0, ${DEPTS - 1}) g`.execute(
+    db,
+  );
+  await sql`insert into people (open_id, name, dept_code, roles) values ('ou_leader', '主任', 'office', '{chief}')`.execute(
+    db,
+  );
+  // Items 1..OVERDUE are overdue since 08:00 today, the next NEAR are due on the next working day,
+  // the rest are due weeks ahead (green). Each person has 5 items that need a reminder.
+  await sql`insert into items (id, kind, title, status, source, lead_dept, dept, assignee, due_at, original_due_at, created_at, updated_at)
+    select 'T-' || g, 'task', '督办事项' || g, 'open', 'other',
+      'd' || lpad(((g % ${PEOPLE}) % ${DEPTS})::text, 2, '0'),
+      'd' || lpad(((g % ${PEOPLE}) % ${DEPTS})::text, 2, '0'),
+      'ou_p' || lpad((g % ${PEOPLE})::text, 4, '0'),
+      d.due, d.due, timestamptz '2026-09-20T09:00:00+08:00', timestamptz '2026-09-20T09:00:00+08:00'
+    from generate_series(1, ${ITEMS}) g,
+    lateral (select case
+      when g <= ${OVERDUE} then timestamptz '2026-09-30T06:00:00+08:00' + ((g % 180) || ' minutes')::interval
+      when g <= ${OVERDUE + NEAR} then timestamptz '2026-10-08T09:00:00+08:00' + ((g % 540) || ' minutes')::interval
+      else timestamptz '2026-11-02T09:00:00+08:00' + ((g % 40) || ' days')::interval + ((g % 540) || ' minutes')::interval
+      end as due) d`.execute(db);
+  await sql`select setval('item_seq_task', ${ITEMS})`.execute(db);
+  await sql`analyze`.execute(db);
+}
+
+function median(xs: number[]) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** The earliest the last of n messages can go out under a 1-second sliding window of `perSecond`. */
+function floorSeconds(n: number, perSecond: number) {
+  return Math.max(0, Math.ceil(n / perSecond) - 1);
+}
+
+async function main() {
+  const name = `cuiban_bench_${process.pid}`;
+  await adminQuery(`drop database if exists ${name}`);
+  await adminQuery(`create database ${name}`);
+  const url = new URL(baseUrl!);
+  url.pathname = `/${name}`;
+  const database = await connectPostgres(url.toString());
+  const fake = await FakeLark.start();
+  const logger = createLogger({ level: 'warn' });
+  const config = loadConfig({
+    DATABASE_URL: url.toString(),
+    LARK_APP_ID: fake.appId,
+    LARK_APP_SECRET: fake.appSecret,
+    LARK_DOMAIN: fake.url,
+  });
+  const deps: Deps = {
+    config,
+    database,
+    clock: systemClock,
+    logger,
+    instanceId: 'bench',
+    larkEnabled: true,
+    lark: createLarkGateway(config.lark, logger),
+  };
+  try {
+    await migrateToLatest(database.db);
+    const t0 = performance.now();
+    await seed(deps);
+    console.log(
+      `seeded ${ITEMS} items, ${PEOPLE} people in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+
+    // 1. Planning: load by index + plan, as the round does before it writes anything.
+    const planTimes: number[] = [];
+    const loadTimes: number[] = [];
+    const computeTimes: number[] = [];
+    let planned = { bundles: 0, reminders: 0, candidates: 0 };
+    for (let i = 0; i < 5; i++) {
+      const s = performance.now();
+      const round = await planRound(deps, { at: NOW, round: true });
+      planTimes.push(performance.now() - s);
+      loadTimes.push(round.timings.loadMs);
+      computeTimes.push(round.timings.computeMs);
+      planned = {
+        bundles: round.bundles.length,
+        reminders: round.bundles.reduce(
+          (n, b) => n + b.lines.reduce((m, l) => m + l.notifications.length, 0),
+          0,
+        ),
+        candidates: round.candidates,
+      };
+    }
+    const plan = await sql<{ 'QUERY PLAN': string }>`explain select id from items
+      where status = 'open' and due_at < ${new Date('2026-10-09T00:00:00+08:00')} and kind <> 'meeting'`.execute(
+      database.db,
+    );
+    const planText = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    console.log(
+      `planning: median ${median(planTimes).toFixed(0)} ms (runs: ${planTimes.map((t) => t.toFixed(0)).join(', ')}), ` +
+        `${planned.candidates} candidates, ${planned.reminders} reminders for ${planned.bundles} people; ` +
+        `load ${median(loadTimes).toFixed(0)} ms, compute ${median(computeTimes).toFixed(0)} ms`,
+    );
+    console.log(planText);
+
+    // 2. Delivery: the round enqueues one card per person; the service's dispatcher loop sends them.
+    const dispatcher = outboxDispatcherTask(deps);
+    fake.offsetMs = 0;
+    const d0 = performance.now();
+    dispatcher.start();
+    const summary = await runReminderRound(deps, {
+      job: 'remind',
+      slot: '2026-09-30T09:00',
+      at: NOW,
+      round: true,
+    });
+    const enqueueMs = performance.now() - d0;
+    const cards = summary.sent;
+    let sent = 0;
+    while (sent < cards) {
+      await new Promise((r) => setTimeout(r, 100));
+      sent = fake.messages.length;
+      if (performance.now() - d0 > 15 * 60_000)
+        throw new Error(`gave up: ${sent}/${cards} sent after 15 min`);
+    }
+    const deliverMs = fake.messages[fake.messages.length - 1]!.at - (Date.now() - (performance.now() - d0));
+    const totalMs = performance.now() - d0;
+    await dispatcher.stop();
+    const tooMany = fake.requests.filter((r) => r.status === 429).length;
+    const floor = floorSeconds(cards, 50);
+    const ratio = totalMs / 1000 / floor;
+    console.log(
+      `delivery: ${summary.reminders} reminders in ${cards} cards; enqueued in ${(enqueueMs / 1000).toFixed(1)} s; ` +
+        `all accepted by the fake Lark after ${(totalMs / 1000).toFixed(1)} s; floor ${floor} s (50/s per app); ` +
+        `ratio ${ratio.toFixed(3)}; 429s: ${tooMany}`,
+    );
+    void deliverMs;
+
+    const machine = [
+      `nproc ${cpus().length}`,
+      `memory ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${safe('free -h | sed -n 2p').replace(/\s+/g, ' ').trim()})`,
+      `node ${process.version}`,
+      `Postgres ${(await sql<{ v: string }>`select current_setting('server_version') as v`.execute(database.db)).rows[0]!.v}`,
+    ].join(' · ');
+    const section = [
+      '## Reminder engine (issue 6)',
+      '',
+      `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on: ${machine}.`,
+      '',
+      '| figure | measured | target |',
+      '|---|---|---|',
+      `| plan one round: ${ITEMS.toLocaleString('en')} open items, ${planned.reminders.toLocaleString('en')} reminders for ${planned.bundles.toLocaleString('en')} people (load by index + plan, median of 5) | ${median(planTimes).toFixed(0)} ms | ≤ 500 ms |`,
+      `| … of which loading by index / computing lights and plan (medians) | ${median(loadTimes).toFixed(0)} ms / ${median(computeTimes).toFixed(0)} ms | |`,
+      `| candidates loaded (of ${ITEMS.toLocaleString('en')} open) | ${planned.candidates.toLocaleString('en')} | only those near or past their deadline |`,
+      `| deliver ${summary.reminders.toLocaleString('en')} reminders as ${cards.toLocaleString('en')} cards through the fake Lark (round start → last card accepted) | ${(totalMs / 1000).toFixed(1)} s | ≤ 1.15 × floor |`,
+      `| floor allowed by 50 messages/s per app (⌈${cards}/50⌉ − 1) | ${floor} s | |`,
+      `| ratio to floor | ${ratio.toFixed(3)} | ≤ 1.15 |`,
+      `| HTTP 429 answers from the fake Lark | ${tooMany} | 0 |`,
+      `| of which: round (plan + per-person transactions + enqueue) | ${(enqueueMs / 1000).toFixed(1)} s | runs while the dispatcher sends |`,
+      '',
+      'Candidate query plan (items due before the end of the last yellow day):',
+      '',
+      '```',
+      planText,
+      '```',
+      '',
+      'Notes: one card per person per round (bundling), so 10,000 reminders are 2,000 messages. The fake',
+      'Lark enforces 50/s per app and 5/s per user and per chat (sliding one-second windows); it does not',
+      "enforce Lark's 1,000/min per app, and neither does the dispatcher — against the real Lark a",
+      'round of 2,000 cards would meet that cap after the first 1,000 (floor then ≈ 80 s).',
+      '',
+    ].join('\n');
+    const path = 'docs/benchmarks.md';
+    const existing = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\n';
+    const start = existing.indexOf('## Reminder engine (issue 6)');
+    let next = existing;
+    if (start >= 0) {
+      const end = existing.indexOf('\n## ', start + 5);
+      next = existing.slice(0, start) + (end >= 0 ? existing.slice(end + 1) : '');
+    }
+    writeFileSync(path, `${next.trimEnd()}\n\n${section}`);
+    console.log(`written to ${path}`);
+  } finally {
+    await fake.close();
+    await database.close();
+    await adminQuery(`drop database if exists ${name} with (force)`);
+  }
+}
+
+function safe(cmd: string): string {
+  try {
+    return execSync(cmd, { encoding: 'utf8' });
+  } catch {
+    return '';
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
