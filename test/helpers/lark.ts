@@ -8,6 +8,7 @@ import type { Deps } from '../../src/deps.js';
 import { AppError } from '../../src/errors.js';
 import { encryptLark, larkSignature, larkV1CardSignature } from '../../src/lark/crypto.js';
 import { dispatchOnce } from '../../src/lark/outbox/dispatcher.js';
+import type { RateLimiter } from '../../src/lark/rate-limiter.js';
 import type { FakeLark, FakeMessage } from '../fakes/lark-server.js';
 import { testConfig } from './deps.js';
 
@@ -249,11 +250,31 @@ export async function say(app: Hono<any>, deps: Deps, o: Parameters<typeof messa
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 }
 
-/** Runs the outbox dispatcher until nothing is due (bounded), so queued messages reach the fake. */
-export async function flushOutbox(deps: Deps, rounds = 10): Promise<void> {
+/** Token buckets that never refuse: in flushOutbox, the fake Lark's own limits are the only ones. */
+const unlimited: RateLimiter = { take: () => 0, block: () => {} };
+
+/**
+ * Runs the outbox dispatcher until nothing is due, so queued messages reach the fake. The fake
+ * enforces Lark's rate limits in real time (unless `fake.clock` is set); when it answers 429
+ * the rows are put back with a short wait, which flushOutbox waits out (in real time, without
+ * moving the test's clock) before sending them. Failures injected into the fake are NOT waited
+ * out: use dispatchOnce and move the clock for those tests.
+ */
+export async function flushOutbox(deps: Deps, rounds = 20): Promise<void> {
+  const { db } = deps.database;
   for (let i = 0; i < rounds; i++) {
-    const s = await dispatchOnce(deps, { limit: 100 });
-    if (s.claimed === 0) return;
+    const s = await dispatchOnce(deps, { limit: 100, limiter: unlimited });
+    if (s.claimed > 0 && s.deferred === 0) continue;
+    if (s.deferred === 0) return;
+    // Rate-limited by the fake: wait out its (real-time) window, then make those rows due now.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const now = deps.clock.now();
+    await db
+      .updateTable('outbox')
+      .set({ next_attempt_at: now })
+      .where('status', '=', 'pending')
+      .where('last_error', 'like', '%99991400%')
+      .execute();
   }
 }
 

@@ -139,6 +139,16 @@ describe.each(engines)('Lark outbox dispatcher on %s', (engine) => {
     expectNoMoreMessages(fake);
   });
 
+  it('flushOutbox waits out the fake Lark real-time 429s: a burst of 7 to one chat all arrives, in order', async () => {
+    const deps = larkDeps();
+    for (let i = 0; i < 7; i++) await enqueueSend(deps, `flush-${i}`, { chatId: 'oc_burst' });
+    await flushOutbox(deps);
+    expect(fake.requests.some((r) => r.status === 429)).toBe(true);
+    expect(fake.messages.map((m) => m.text)).toEqual(Array.from({ length: 7 }, (_, i) => `hello flush-${i}`));
+    for (let i = 0; i < 7; i++) expectMessage(fake, { chatId: 'oc_burst', text: `flush-${i}` });
+    expectNoMoreMessages(fake);
+  });
+
   it('with no Lark credentials: rows stay pending, nothing is sent, /healthz says so', async () => {
     const deps = testDeps(database, { config: testConfig() });
     expect(deps.lark).toBeNull();
