@@ -10,7 +10,7 @@
  */
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { systemClock } from '../src/clock.js';
@@ -93,6 +93,9 @@ function floorSeconds(n: number, perSecond: number) {
 }
 
 async function main() {
+  const loadAvgAtStart = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
   const name = `cuiban_bench_${process.pid}`;
   await adminQuery(`drop database if exists ${name}`);
   await adminQuery(`create database ${name}`);
@@ -193,6 +196,7 @@ async function main() {
       `nproc ${cpus().length}`,
       `memory ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${safe('free -h | sed -n 2p').replace(/\s+/g, ' ').trim()})`,
       `node ${process.version}`,
+      `load average at start ${loadAvgAtStart} (a shared machine: other test runs compete for the CPUs)`,
       `Postgres ${(await sql<{ v: string }>`select current_setting('server_version') as v`.execute(database.db)).rows[0]!.v}`,
     ].join(' · ');
     const section = [

@@ -33,7 +33,12 @@ describe.each(engines)('recurring duties on %s', (engine) => {
       rule: { every: 'workday', dueAt: '16:00' },
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: 1, title: '信息编报', enabled: true, rule: { every: 'workday', dueAt: '16:00', dueAfterWorkdays: 0 } });
+    expect(created.body).toMatchObject({
+      id: 1,
+      title: '信息编报',
+      enabled: true,
+      rule: { every: 'workday', dueAt: '16:00', dueAfterWorkdays: 0 },
+    });
     const weekly = await api(app, 'POST', '/api/v1/recurring', {
       title: '周例会纪要',
       dept: 'zonghe',
@@ -45,17 +50,34 @@ describe.each(engines)('recurring duties on %s', (engine) => {
     expect(run.body).toMatchObject({ job: 'recurring', sent: 1, created: ['T-1'] });
     const again = await api(app, 'POST', '/api/v1/jobs/recurring/run', { at: '2026-09-30T07:06:00+08:00' });
     expect(again.body).toMatchObject({ sent: 0, skipped: 1 });
-    const item = await database.db.selectFrom('items').selectAll().where('id', '=', 'T-1').executeTakeFirstOrThrow();
-    expect(item).toMatchObject({ title: '信息编报（9月30日）', assignee: 'ou_zhang', lead_dept: 'zonghe', recurring_id: 1, occurrence_key: '2026-09-30' });
+    const item = await database.db
+      .selectFrom('items')
+      .selectAll()
+      .where('id', '=', 'T-1')
+      .executeTakeFirstOrThrow();
+    expect(item).toMatchObject({
+      title: '信息编报（9月30日）',
+      assignee: 'ou_zhang',
+      lead_dept: 'zonghe',
+      recurring_id: 1,
+      occurrence_key: '2026-09-30',
+    });
     expect(item.due_at).toEqual(new Date('2026-09-30T16:00:00+08:00'));
 
     // National Day: nothing. Thursday 10-08: the daily one, and the Monday one moved from 10-05.
     deps.clock.set('2026-10-02T07:05:00+08:00');
-    expect((await api(app, 'POST', '/api/v1/jobs/recurring/run', {})).body).toMatchObject({ sent: 0, created: [] });
+    expect((await api(app, 'POST', '/api/v1/jobs/recurring/run', {})).body).toMatchObject({
+      sent: 0,
+      created: [],
+    });
     deps.clock.set('2026-10-08T07:05:00+08:00');
     const thursday = await api(app, 'POST', '/api/v1/jobs/recurring/run', {});
     expect(thursday.body.created).toHaveLength(2);
-    const titles = await database.db.selectFrom('items').select(['title', 'occurrence_key', 'assignee']).orderBy('id').execute();
+    const titles = await database.db
+      .selectFrom('items')
+      .select(['title', 'occurrence_key', 'assignee'])
+      .orderBy('id')
+      .execute();
     expect(titles).toEqual([
       { title: '信息编报（9月30日）', occurrence_key: '2026-09-30', assignee: 'ou_zhang' },
       { title: '信息编报（10月8日）', occurrence_key: '2026-10-08', assignee: 'ou_zhang' },
@@ -65,7 +87,11 @@ describe.each(engines)('recurring duties on %s', (engine) => {
 
   it('PUT changes a duty, DELETE disables it and keeps it listed; bad rules are 422s naming the field', async () => {
     const { deps, app } = await setup('2026-09-30T07:05:00+08:00');
-    await api(app, 'POST', '/api/v1/recurring', { title: '月度通报', dept: 'zonghe', rule: { every: 'month', which: 'first' } });
+    await api(app, 'POST', '/api/v1/recurring', {
+      title: '月度通报',
+      dept: 'zonghe',
+      rule: { every: 'month', which: 'first' },
+    });
     const put = await api(app, 'PUT', '/api/v1/recurring/1', {
       title: '月度进展通报',
       dept: 'zonghe',
@@ -80,12 +106,20 @@ describe.each(engines)('recurring duties on %s', (engine) => {
     const history = await database.db.selectFrom('settings_history').select('key').execute();
     expect(history.map((h) => h.key)).toEqual(['recurring:1', 'recurring:1', 'recurring:1']);
 
-    const bad = await api(app, 'POST', '/api/v1/recurring', { title: 'x', dept: 'zonghe', rule: { every: 'week' } });
+    const bad = await api(app, 'POST', '/api/v1/recurring', {
+      title: 'x',
+      dept: 'zonghe',
+      rule: { every: 'week' },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.error.message).toMatch(/^rule\.weekday: /);
     const nobody = await api(app, 'POST', '/api/v1/recurring', { title: 'x', rule: { every: 'workday' } });
     expect(nobody.status).toBe(422);
-    const ghost = await api(app, 'POST', '/api/v1/recurring', { title: 'x', assignee: 'ou_ghost', rule: { every: 'workday' } });
+    const ghost = await api(app, 'POST', '/api/v1/recurring', {
+      title: 'x',
+      assignee: 'ou_ghost',
+      rule: { every: 'workday' },
+    });
     expect(ghost.status).toBe(422);
     expect((await api(app, 'GET', '/api/v1/recurring/99')).status).toBe(404);
     void deps;
@@ -94,8 +128,16 @@ describe.each(engines)('recurring duties on %s', (engine) => {
   it('周期 列表 lists the duties for admins', async () => {
     const { deps, app } = await setup('2026-09-30T07:05:00+08:00');
     await putPerson(deps, { openId: 'ou_admin', name: '管理员', dept: 'zonghe', roles: ['admin'] });
-    await api(app, 'POST', '/api/v1/recurring', { title: '信息编报', assignee: 'ou_zhang', rule: { every: 'workday', dueAt: '16:00' } });
-    await api(app, 'POST', '/api/v1/recurring', { title: '季度总结', dept: 'zonghe', rule: { every: 'quarter', which: 'last' } });
+    await api(app, 'POST', '/api/v1/recurring', {
+      title: '信息编报',
+      assignee: 'ou_zhang',
+      rule: { every: 'workday', dueAt: '16:00' },
+    });
+    await api(app, 'POST', '/api/v1/recurring', {
+      title: '季度总结',
+      dept: 'zonghe',
+      rule: { every: 'quarter', which: 'last' },
+    });
     const { handleAdminSettingCommand } = await import('../../src/services/admin-settings.js');
     const reply = await handleAdminSettingCommand(deps, { text: '周期 列表', by: 'ou_admin' });
     expect(reply.replyText).toBe(

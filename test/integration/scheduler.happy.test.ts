@@ -57,10 +57,15 @@ describe.each(engines)('the Node scheduler on %s', (engine) => {
       // Both instances fire every second; the claim lets one of them run each minute's slot.
       await until(
         () =>
-          [a, b].some((d) => d.logger.lines.some((l) => l.msg === 'job slot already claimed')) && calls.length > 0,
+          [a, b].some((d) => d.logger.lines.some((l) => l.msg === 'job slot already claimed')) &&
+          calls.length > 0,
         'a second fire of a claimed slot',
       );
-      const runs = await database.db.selectFrom('job_runs').select('slot').where('job', '=', 'probe').execute();
+      const runs = await database.db
+        .selectFrom('job_runs')
+        .select('slot')
+        .where('job', '=', 'probe')
+        .execute();
       expect(calls.sort()).toEqual(runs.map((r) => r.slot).sort());
       expect(new Set(calls).size).toBe(calls.length);
 
