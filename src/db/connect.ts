@@ -1,25 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import { Kysely } from 'kysely';
+import { connectPostgres, type DatabaseHandle } from './postgres.js';
 import type { Database } from './schema.js';
 
-export interface DatabaseHandle {
-  db: Kysely<Database>;
-  /** 'postgres' for a real server, 'pglite' for the embedded database. */
-  engine: 'postgres' | 'pglite';
-  close(): Promise<void>;
-}
-
-// `date` columns stay plain 'YYYY-MM-DD' strings: a calendar day has no time zone.
-pg.types.setTypeParser(1082, (v: string) => v);
-// bigint ids as strings (they can exceed 2^53 in principle).
-pg.types.setTypeParser(20, (v: string) => v);
-
-export async function connectPostgres(url: string, options: { max?: number } = {}): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', close: () => db.destroy() };
-}
+export { connectPostgres, type DatabaseHandle };
 
 /**
  * The embedded database. `dataDir` is a folder, or `memory://` for a throw-away one.

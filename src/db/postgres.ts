@@ -1,0 +1,21 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  /** 'postgres' for a real server, 'pglite' for the embedded database. */
+  engine: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+// `date` columns stay plain 'YYYY-MM-DD' strings: a calendar day has no time zone.
+pg.types.setTypeParser(1082, (v: string) => v);
+// bigint ids as strings (they can exceed 2^53 in principle).
+pg.types.setTypeParser(20, (v: string) => v);
+
+export async function connectPostgres(url: string, options: { max?: number } = {}): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: 'postgres', close: () => db.destroy() };
+}
