@@ -22,6 +22,8 @@ const v1 = z.discriminatedUnion('op', [
   /** Closes an open form again. */
   z.object({ v: z.literal(1), op: z.literal('view'), item: itemId }),
   z.object({ v: z.literal(1), op: z.enum(DECISION_OPS), item: itemId, req: z.number().int().positive() }),
+  /** 催办承办人 on an escalation card: a chief nudges the handler. */
+  z.object({ v: z.literal(1), op: z.literal('nudge'), item: itemId }),
   /** Refreshes the 待办 card. */
   z.object({ v: z.literal(1), op: z.literal('todo') }),
 ]);

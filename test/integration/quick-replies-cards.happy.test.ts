@@ -9,6 +9,8 @@ import {
   expectNoMoreMessages,
   flushOutbox,
   postToLark,
+  TEST_VERIFICATION_TOKEN,
+  v1CardCallback,
 } from '../helpers/lark.js';
 import {
   at,
@@ -369,6 +371,61 @@ describe.each(engines)('quick replies: card buttons on %s', (engine) => {
     });
     expect(textOf(welcome.body)).toContain('`@催办助手 绑定 ZHB`');
     expect(textOf(welcome.body)).toContain('CWC 财务处');
+    expectNoMoreMessages(fake);
+  });
+
+  it('an old-style (v1) callback works the same and gets the card back', async () => {
+    const { deps, app, fake } = world;
+    const item = await createDocument(world);
+    const { group } = await deliverNewItemCards(world, item);
+    const body = {
+      ...v1CardCallback({
+        operator: 'ou_zhang',
+        value: buttonValue(group!, '办结'),
+        messageId: group!.messageId,
+      }),
+      token: TEST_VERIFICATION_TOKEN,
+    };
+    const res = await postToLark(app, deps, body, { path: '/lark/cards' });
+    expect(res.status).toBe(200);
+    // v1 answers with the card itself.
+    expect(headerOf(res.body)).toMatchObject({ title: '【已办结】关于年度工作总结的通知', template: 'grey' });
+    await flushOutbox(deps);
+    expect(fake.patches).toHaveLength(2);
+    expectNoMoreMessages(fake);
+  });
+
+  it('催办承办人 on an escalation card: the chief nudges the handler once a day, on record', async () => {
+    const { deps, app, fake } = world;
+    const item = await createDocument(world);
+    await deliverNewItemCards(world, item);
+    const value = { v: 1, op: 'nudge', item: 'D-1' };
+
+    const staff = await click(app, deps, { operator: 'ou_li', value });
+    expect(staff).toEqual({ toast: { type: 'warning', content: '只有处室负责同志可以催办承办人' } });
+    const first = await click(app, deps, { operator: 'ou_wang', value });
+    expect(first).toEqual({ toast: { type: 'success', content: '已提醒张三尽快办理' } });
+    const second = await click(app, deps, { operator: 'ou_wang', value });
+    expect(second).toEqual({ toast: { type: 'info', content: '今天已提醒过张三' } });
+
+    await flushOutbox(deps);
+    const nudge = expectMessage(fake, { openId: 'ou_zhang', text: '王处长提醒您：请尽快办理该事项' });
+    expect(buttonsOf(nudge.body)[0]).toMatchObject({
+      text: '办结',
+      value: { v: 1, op: 'done', item: 'D-1' },
+    });
+    expect((await history(world, 'D-1')).map((h) => [h.action, h.actor])).toEqual([
+      ['create', 'ou_admin'],
+      ['nudge', 'ou_wang'],
+    ]);
+
+    // Once closed, the nudge card is patched like every other copy, and nudging says so.
+    await click(app, deps, { operator: 'ou_zhang', value: buttonValue(nudge, '办结') });
+    expect(await click(app, deps, { operator: 'ou_wang', value })).toEqual({
+      toast: { type: 'info', content: '该事项已办结，无需催办' },
+    });
+    await flushOutbox(deps);
+    expect(fake.patches.map((p) => p.messageId)).toContain(nudge.messageId);
     expectNoMoreMessages(fake);
   });
 });

@@ -15,6 +15,7 @@ import type { CardAction } from '../../lark/events.js';
 import type { CardActionAnswer } from '../inbound-router.js';
 import { type ActionOutcome, type ItemActionInput, performItemAction } from '../item-actions.js';
 import { buildItemCardView, loadViewContext, namesOf, type ViewContext } from './item-view.js';
+import { nudgeHandler } from './nudge.js';
 import { todoCardFor } from './todo.js';
 
 /**
@@ -36,6 +37,7 @@ export async function answerCardAction(deps: Deps, action: CardAction): Promise<
   const audience: Audience = { kind: 'person', openId: by, isChief: !!person?.roles.includes('chief') };
 
   if (value.op === 'todo') return { card: await todoCardFor(db, ctx, by) };
+  if (value.op === 'nudge') return nudgeHandler(deps, by, value.item);
 
   const item = await getItemRow(db, value.item);
   if (!item) return warn(`找不到事项 ${value.item}，可能已被删除`);
