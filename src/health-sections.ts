@@ -1,6 +1,11 @@
 import type { HealthSection } from './health.js';
 import { outboxHealthSection } from './lark/outbox/health.js';
 import { calendarHealthSection } from './services/calendar.js';
+import { schedulerHealthSection } from './services/scheduler-health.js';
 
 /** The sections of GET /healthz beyond the database; each capability adds its own here. */
-export const healthSections: HealthSection[] = [outboxHealthSection, calendarHealthSection];
+export const healthSections: HealthSection[] = [
+  outboxHealthSection,
+  calendarHealthSection,
+  schedulerHealthSection,
+];

@@ -77,3 +77,47 @@ describe.each(engines)('the Node scheduler on %s', (engine) => {
     }
   });
 });
+
+describe.each(engines)('/healthz scheduler section on %s', (engine) => {
+  let database: DatabaseHandle;
+  beforeAll(async () => {
+    database = await openTestDatabase(engine);
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  it('shows each job’s schedule and last run, and flags a claim left unfinished', async () => {
+    const { createApp } = await import('../../src/app.js');
+    const deps = testDeps(database, { now: '2026-09-30T10:00:00+08:00' });
+    await database.db
+      .insertInto('job_runs')
+      .values([
+        {
+          job: 'remind',
+          slot: '2026-09-30T09:00',
+          claimed_by: 'a',
+          claimed_at: new Date('2026-09-30T09:00:05+08:00'),
+          finished_at: new Date('2026-09-30T09:00:09+08:00'),
+        },
+        {
+          job: 'digest',
+          slot: '2026-09-30T08:30',
+          claimed_by: 'b',
+          claimed_at: new Date('2026-09-30T08:30:05+08:00'),
+        },
+      ])
+      .execute();
+    const body = await (await createApp(deps).request('/healthz')).json();
+    expect(body.scheduler.ok).toBe(false);
+    expect(body.scheduler.unfinished).toEqual(['digest@2026-09-30T08:30']);
+    expect(body.warnings.some((w: string) => w.startsWith('scheduler: 1 job run(s)'))).toBe(true);
+    expect(body.scheduler.jobs[0]).toEqual({
+      job: 'remind',
+      cron: '0 9 * * *;30 14 * * *',
+      enabled: true,
+      lastSlot: '2026-09-30T09:00',
+      lastFinishedAt: '2026-09-30T09:00:09+08:00',
+    });
+  });
+});

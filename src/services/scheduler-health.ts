@@ -1,0 +1,52 @@
+import { sql } from 'kysely';
+import { jobRegistry } from '../../jobs/registry.js';
+import { toZonedIso } from '../domain/time.js';
+import type { HealthSection } from '../health.js';
+import { loadReminderRules } from './reminder-rules.js';
+import { listSchedules } from './schedules.js';
+
+/**
+ * /healthz "scheduler": each job's schedule and its last run, whether reminders are paused, and
+ * claims left unfinished for more than 15 minutes (an instance died mid-run: the next run or
+ * another instance takes the slot over).
+ */
+export const schedulerHealthSection: HealthSection = {
+  name: 'scheduler',
+  async check(deps) {
+    const { db } = deps.database;
+    const tz = deps.config.timezone;
+    const [schedules, rules, last, stuck] = await Promise.all([
+      listSchedules(db, jobRegistry),
+      loadReminderRules(db),
+      sql<{ job: string; slot: string; finished_at: Date | null }>`
+        select distinct on (job) job, slot, finished_at from job_runs order by job, slot desc`.execute(db),
+      db
+        .selectFrom('job_runs')
+        .select(['job', 'slot'])
+        .where('finished_at', 'is', null)
+        .where('claimed_at', '<', new Date(deps.clock.now().getTime() - 15 * 60_000))
+        .execute(),
+    ]);
+    const lastByJob = new Map(last.rows.map((r) => [r.job, r]));
+    return {
+      ok: stuck.length === 0,
+      remindersPaused: rules.paused,
+      jobs: schedules.map((s) => {
+        const run = lastByJob.get(s.job);
+        return {
+          job: s.job,
+          cron: s.cron,
+          enabled: s.enabled,
+          lastSlot: run?.slot ?? null,
+          lastFinishedAt: run?.finished_at ? toZonedIso(new Date(run.finished_at), tz) : null,
+        };
+      }),
+      ...(stuck.length > 0
+        ? {
+            unfinished: stuck.map((s) => `${s.job}@${s.slot}`),
+            warning: `scheduler: ${stuck.length} job run(s) claimed over 15 minutes ago never finished; the next run takes them over`,
+          }
+        : {}),
+    };
+  },
+};
