@@ -5,6 +5,8 @@ import type { Logger } from '../logger.js';
 /** Lark's codes for an invalid or expired tenant_access_token: fetch a new one, retry once. */
 export const TOKEN_INVALID_CODES = new Set([99991663, 99991664, 99991671]);
 export const RATE_LIMITED_CODE = 99991400;
+/** Sends: "this chat/user gets too many messages" (the per-chat/per-user limit). */
+const SEND_FREQUENCY_CODE = 230020;
 
 /**
  * Why a call to Lark failed, in the terms the outbox needs to decide what to do next.
@@ -80,7 +82,8 @@ export function classifyError(err: unknown): LarkError {
       ...(Number.isFinite(reset) && reset >= 0 ? { resetSeconds: reset } : {}),
     };
     const msg = `HTTP ${status}${code === undefined ? '' : ` code ${code}`}: ${data.msg ?? e.message ?? ''}`;
-    if (status === 429 || code === RATE_LIMITED_CODE) return new LarkError('rate_limited', msg, details);
+    if (status === 429 || code === RATE_LIMITED_CODE || code === SEND_FREQUENCY_CODE)
+      return new LarkError('rate_limited', msg, details);
     if (code !== undefined && TOKEN_INVALID_CODES.has(code))
       return new LarkError('token_invalid', msg, details);
     if (status >= 500) return new LarkError('transient', msg, details);
@@ -94,7 +97,8 @@ function fromEnvelope(res: Envelope): Envelope {
   const code = res?.code;
   if (code === 0 || code === undefined) return res;
   const msg = `code ${code}: ${res.msg ?? ''}`;
-  if (code === RATE_LIMITED_CODE) throw new LarkError('rate_limited', msg, { httpStatus: 200, code });
+  if (code === RATE_LIMITED_CODE || code === SEND_FREQUENCY_CODE)
+    throw new LarkError('rate_limited', msg, { httpStatus: 200, code });
   if (TOKEN_INVALID_CODES.has(code)) throw new LarkError('token_invalid', msg, { httpStatus: 200, code });
   throw new LarkError('permanent', msg, { httpStatus: 200, code });
 }
