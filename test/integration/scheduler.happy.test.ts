@@ -108,7 +108,7 @@ describe.each(engines)('/healthz scheduler section on %s', (engine) => {
         },
       ])
       .execute();
-    const body = await (await createApp(deps).request('/healthz')).json();
+    const body: any = await (await createApp(deps).request('/healthz')).json();
     expect(body.scheduler.ok).toBe(false);
     expect(body.scheduler.unfinished).toEqual(['digest@2026-09-30T08:30']);
     expect(body.warnings.some((w: string) => w.startsWith('scheduler: 1 job run(s)'))).toBe(true);
