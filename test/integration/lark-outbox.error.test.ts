@@ -121,6 +121,24 @@ describe.each(engines)('Lark outbox failures on %s', (engine) => {
     expect(fake.sendAttempts(uuid)).toBe(1 + 1);
   });
 
+  it('hands the rest of a batch back when slow answers eat half the lease', async () => {
+    const { deps } = setup();
+    const slow = await enqueue(deps, 'slow');
+    const rest = [await enqueue(deps, 'next-1'), await enqueue(deps, 'next-2')];
+    fake.inject({ type: 'hang' }, { operation: 'send' });
+    // A 3 s lease: the first send's 2 s timeout passes the 1.5 s hand-back point.
+    const first = await dispatchOnce(deps, { leaseMs: 3000, random: () => 0 });
+    expect(first).toMatchObject({ claimed: 3, retried: 1, deferred: 2, sent: 0 });
+    for (const r of rest)
+      expect(await row(r.id)).toMatchObject({ status: 'pending', locked_until: null, attempts: 0 });
+    expect(await dispatchOnce(deps)).toMatchObject({ sent: 2 });
+    deps.clock.advance(1000);
+    expect(await dispatchOnce(deps)).toMatchObject({ sent: 1 });
+    expectMessage(fake, { uuid: slow.uuid });
+    for (const r of rest) expectMessage(fake, { uuid: r.uuid });
+    expectNoMoreMessages(fake);
+  });
+
   it('a dropped connection without processing is retried too', async () => {
     const { deps, dispatch } = setup();
     const { uuid } = await enqueue(deps, 'drop2');

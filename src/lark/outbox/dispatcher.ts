@@ -12,7 +12,7 @@ const WINDOW_MARGIN_MS = 5 * 60 * 1000;
 /** A card-update token lives 30 minutes. */
 const CARD_TOKEN_LIFE_MS = 25 * 60 * 1000;
 const MAX_ATTEMPTS_WITHOUT_UUID = 10;
-const DEFAULT_LEASE_MS = 60_000;
+const DEFAULT_LEASE_MS = 120_000;
 
 export interface DispatchSummary {
   /** True when Lark is not configured: nothing was claimed or sent. */
@@ -136,13 +136,28 @@ export async function dispatchOnce(deps: Deps, options: DispatchOptions = {}): P
   const { db } = deps.database;
   const limiter = options.limiter ?? createRateLimiter();
   const random = options.random ?? Math.random;
-  const rows = await claim(deps, options.limit ?? 50, options.leaseMs ?? DEFAULT_LEASE_MS);
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const rows = await claim(deps, options.limit ?? 50, leaseMs);
   summary.claimed = rows.length;
+  // Slow answers (timeouts) must not let the lease run out under rows not yet sent: past half of
+  // it, the rest of the batch is handed back for the next round (or another instance).
+  const handBackAfter = performance.now() + leaseMs / 2;
 
   const update = (row: OutboxRow, set: UpdateObject<Database, 'outbox'>) =>
     db.updateTable('outbox').set(set).where('id', '=', row.id).execute();
 
-  for (const row of rows) {
+  for (const [index, row] of rows.entries()) {
+    if (performance.now() > handBackAfter) {
+      const rest = rows.slice(index).map((r) => r.id);
+      await db
+        .updateTable('outbox')
+        .set({ status: 'pending', locked_until: null })
+        .where('id', 'in', rest)
+        .where('status', '=', 'sending')
+        .execute();
+      summary.deferred += rest.length;
+      break;
+    }
     const now = deps.clock.now();
     const firstAttemptAt = row.first_attempt_at ?? now;
     const windowEnd = firstAttemptAt.getTime() + UUID_WINDOW_MS - WINDOW_MARGIN_MS;
