@@ -210,6 +210,33 @@ describe.each(engines)('Lark inbound events on %s', (engine) => {
     expect(events).toHaveLength(1);
   });
 
+  it('hands the rest of a batch back when a slow handler eats half the lease', async () => {
+    const { deps } = setup();
+    const seen: string[] = [];
+    const slow = async (_d: unknown, e: InboundEvent) => {
+      seen.push(e.eventId);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    };
+    const app = larkOnlyApp(deps, {
+      event: async () => {
+        throw new Error('not now');
+      },
+    });
+    for (let i = 0; i < 3; i++)
+      await postToLark(app, deps, messageEvent({ from: 'ou_a', text: `m${i}`, eventId: `batch-${i}` }));
+    deps.clock.advance(60_000);
+    // A 400 ms lease: after the first 300 ms event, the other two go back unstarted.
+    const first = await processInboundEvents(deps, { handler: slow, leaseMs: 400 });
+    expect(first).toMatchObject({ claimed: 1, done: 1 });
+    const pending = (await rows()).filter((r) => r.status === 'pending');
+    expect(pending).toHaveLength(2);
+    expect(pending.every((r) => r.attempts === 1 && r.locked_until === null)).toBe(true);
+    expect(
+      await processInboundEvents(deps, { handler: async (_d, e) => void seen.push(e.eventId) }),
+    ).toMatchObject({ done: 2 });
+    expect(seen.sort()).toEqual(['batch-0', 'batch-1', 'batch-2']);
+  });
+
   it('prunes finished events after 7 days, keeping at least 8 hours', async () => {
     const { deps, app } = setup();
     await postToLark(app, deps, messageEvent({ from: 'ou_a', text: 'x' }));

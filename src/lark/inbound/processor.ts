@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { loopTask } from '../../background.js';
 import type { Deps } from '../../deps.js';
 import { handleInboundEvent } from '../../services/inbound-router.js';
@@ -31,6 +32,7 @@ export async function processInboundEvents(
     eventId?: string;
     /** Where events go; the router's handleInboundEvent unless a test counts the calls. */
     handler?: (deps: Deps, event: InboundEvent) => Promise<void>;
+    leaseMs?: number;
   } = {},
 ): Promise<InboundSummary> {
   const handler = options.handler ?? handleInboundEvent;
@@ -39,11 +41,27 @@ export async function processInboundEvents(
   const rows = await claimInboundEvents(db, {
     now: deps.clock.now(),
     limit: options.limit ?? 20,
-    leaseMs: LEASE_MS,
+    leaseMs: options.leaseMs ?? LEASE_MS,
     ...(options.eventId === undefined ? {} : { eventId: options.eventId }),
   });
   summary.claimed = rows.length;
-  for (const row of rows) {
+  // Past half the lease, the rest of the batch goes back, so no lease lapses under unstarted work.
+  const handBackAfter = performance.now() + (options.leaseMs ?? LEASE_MS) / 2;
+  for (const [index, row] of rows.entries()) {
+    if (performance.now() > handBackAfter) {
+      await db
+        .updateTable('inbound_events')
+        .set({ status: 'pending', locked_until: null, attempts: sql`attempts - 1` })
+        .where(
+          'event_id',
+          'in',
+          rows.slice(index).map((r) => r.event_id),
+        )
+        .where('status', '=', 'processing')
+        .execute();
+      summary.claimed = index;
+      break;
+    }
     try {
       const body = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<
         string,
