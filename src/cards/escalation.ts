@@ -10,7 +10,6 @@ import {
   md,
   shorten,
 } from './common.js';
-import type { ButtonValue } from './values.js';
 
 /**
  * 【督办】 the escalation card: tells a chief (level 1) or the office's leaders (level 2) what is
@@ -38,13 +37,9 @@ export function escalationTitle(lines: EscalationLineView[]): string {
     : `【督办】${depts.length}个处室有${lines.length}件事项逾期`;
 }
 
-/**
- * The nudge is handled by the quick-replies capability; its value follows the same versioned
- * shape as every other button ({v:1, op, item}).
- */
+/** 催办承办人: the quick-replies capability sends the handler a nudge (values.ts `nudge`). */
 function nudgeButton(item: string): CardElement {
-  const value = { v: 1, op: 'nudge', item } as unknown as ButtonValue;
-  return button('催办承办人', value);
+  return button('催办承办人', { v: 1, op: 'nudge', item });
 }
 
 export function escalationElements(lines: EscalationLineView[]): CardElement[] {
