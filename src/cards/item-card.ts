@@ -50,6 +50,8 @@ export interface ItemCardView {
   /** Department names by code. */
   deptNames: Record<string, string>;
   pendingExtension?: { requestedBy: string; newDueAt: Date; reason: string | null } | null;
+  /** Co-handling units (会办) and whether each has finished its part. */
+  parts?: Array<{ dept: string; status: 'open' | 'done' }>;
   /** Meetings: how many answered 参加 / 请假 / not yet, and what this person answered. */
   attendance?: {
     attend: number;
@@ -149,6 +151,12 @@ function itemFields(view: ItemCardView): Array<[string, string]> {
   if (item.dueAt) {
     fields.push(['时限', deadlineZh(item.dueAt, view.timeZone)]);
     if (item.status === 'open' && view.remaining) fields.push(['剩余', view.remaining]);
+  }
+  if (view.parts?.length) {
+    const list = view.parts.map(
+      (p) => `${deptOf(view, p.dept)}（${p.status === 'done' ? '已办结' : '办理中'}）`,
+    );
+    fields.push(['会办', list.join('、')]);
   }
   return fields;
 }

@@ -257,6 +257,75 @@ describe.each(engines)('quick replies: card buttons on %s', (engine) => {
     expectNoMoreMessages(fake);
   });
 
+  it('申请延期 to a date: checked against the calendar; 驳回 tells the handler the deadline stands', async () => {
+    const { deps, app, fake } = world;
+    const item = await createDocument(world);
+    const { group } = await deliverNewItemCards(world, item);
+    const opened = await click(app, deps, { operator: 'ou_zhang', value: buttonValue(group!, '申请延期') });
+    const submit = buttonsOf(opened.card.data).find((b) => b.submit)!;
+    const send = (formValue: Record<string, unknown>) =>
+      click(app, deps, { operator: 'ou_zhang', value: submit.value, formValue });
+
+    expect((await send({ new_date: '2026-11-28 +0800', reason: '材料未齐' })).toast).toEqual({
+      type: 'warning',
+      content: '新的截止日期不是工作日，请重新选择',
+    });
+    expect((await send({ days: '2', new_date: '2026-11-30 +0800', reason: '材料未齐' })).toast.content).toBe(
+      '延期天数和新的截止日期只需填写一项',
+    );
+    expect((await send({ reason: '材料未齐' })).toast.content).toBe(
+      '请选择延长的工作日数，或选择新的截止日期',
+    );
+    const asked = await send({ new_date: '2026-11-30 +0800', reason: '材料未齐' });
+    expect(asked.toast.type).toBe('success');
+
+    await flushOutbox(deps);
+    const approval = expectMessage(fake, { openId: 'ou_wang', text: '【延期申请】D-1' });
+    expect(textOf(approval.body)).toContain('**延至**　11月30日（周一）18:00（延长4个工作日）');
+    deps.clock.set(at('2026-11-23T14:00:00'));
+    const rejected = await click(app, deps, { operator: 'ou_wang', value: buttonValue(approval, '驳回') });
+    expect(rejected.toast).toEqual({ type: 'success', content: '已驳回延期申请' });
+    expect(textOf(rejected.card.data)).toContain('**王处长 于 11月23日 14:00 驳回延期**');
+
+    await flushOutbox(deps);
+    const decision = expectMessage(fake, { openId: 'ou_zhang', text: '【延期未同意】D-1' });
+    expect(headerOf(decision.body).template).toBe('red');
+    expect(textOf(decision.body)).toContain('**时限**　11月24日（周二）18:00');
+    expect((await getItem(deps.database.db, 'D-1'))!.dueAt).toEqual(at('2026-11-24T18:00:00'));
+    // The handler may ask again once the first request is decided.
+    const groupCard = fake.patches.filter((p) => p.messageId === group!.messageId).at(-1)!;
+    expect(buttonTexts(groupCard.card)).toEqual(['办结', '反馈进展', '申请延期']);
+    expectNoMoreMessages(fake);
+  });
+
+  it('会办: the co-handling unit hears of its part and closes it from the card; the item stays open', async () => {
+    const { deps, app, fake } = world;
+    const { createItem } = await import('../../src/services/items.js');
+    const task = await createItem(
+      deps,
+      {
+        kind: 'task',
+        source: 'instruction',
+        title: '编制明年机关运行经费预算',
+        leadDept: 'ZHB',
+        assignee: 'ou_zhang',
+        coDepts: [{ dept: 'CWC', assignee: 'ou_zhao' }],
+        dueAt: at('2026-12-04T18:00:00'),
+      },
+      'ou_admin',
+    );
+    const { dm } = await deliverNewItemCards(world, task, { dm: ['ou_zhang', 'ou_zhao'] });
+    expect(textOf(dm[1]!.body)).toContain('**会办**　财务处（办理中）');
+    const answer = await click(app, deps, { operator: 'ou_zhao', value: buttonValue(dm[1]!, '办结') });
+    expect(answer.toast).toEqual({ type: 'success', content: '已办结（财务处会办部分）' });
+    expect(textOf(answer.card.data)).toContain('**会办**　财务处（已办结）');
+    expect(headerOf(answer.card.data).title).toBe('【督办】编制明年机关运行经费预算');
+    await flushOutbox(deps);
+    expect(fake.patches).toHaveLength(3);
+    expect((await getItem(deps.database.db, task.id))!.status).toBe('open');
+    expectNoMoreMessages(fake);
+  });
+
   it('转办: a chief picks a person from his copy; the new handler gets the card', async () => {
     const { deps, app, fake } = world;
     const item = await createDocument(world, { assignee: 'ou_wang' });

@@ -4,7 +4,7 @@ import type { CardJson } from '../../cards/common.js';
 import { extensionCard, extensionDecisionCard } from '../../cards/extension-card.js';
 import { itemCard } from '../../cards/item-card.js';
 import { getDepartment } from '../../db/repos/departments.js';
-import { getAttendees, listExtensionRequests, pendingExtension } from '../../db/repos/items.js';
+import { getAttendees, getParts, listExtensionRequests, pendingExtension } from '../../db/repos/items.js';
 import { chiefsFor, getPeople } from '../../db/repos/people.js';
 import type { Database } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
@@ -100,19 +100,38 @@ async function announceNewItem(
   const deptCode = item.dept ?? item.leadDept;
   const dept = deptCode ? await getDepartment(trx, deptCode) : null;
   const chatId = item.chatId ?? dept?.chatId ?? null;
-  if (chatId) {
+  const groups: string[] = chatId ? [chatId] : [];
+  if (!chatId && !item.assignee && item.kind !== 'meeting') {
+    // Nobody would hear of an unassigned item: its department's chiefs get it to hand out.
+    for (const chief of await chiefsFor(trx, deptCode)) {
+      if (!people.has(chief.openId)) await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new');
+      people.add(chief.openId);
+    }
+  }
+  // 会办: each co-handling unit's handler, or else its group, hears of its part.
+  for (const part of (await getParts(trx, [item.id])).get(item.id) ?? []) {
+    if (part.assignee && !people.has(part.assignee)) {
+      people.add(part.assignee);
+      await sendItemCardToPerson(trx, deps, ctx, item, part.assignee, 'new');
+    }
+    const partChat = (await getDepartment(trx, part.dept))?.chatId;
+    if (partChat && !groups.includes(partChat)) groups.push(partChat);
+    if (!part.assignee && !partChat) {
+      for (const chief of await chiefsFor(trx, part.dept)) {
+        if (people.has(chief.openId)) continue;
+        people.add(chief.openId);
+        await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new');
+      }
+    }
+  }
+  for (const group of groups) {
     await sendCard(trx, deps, {
-      key: outboxKey('item-card', item.id, chatId, 'new'),
-      to: { chatId },
+      key: outboxKey('item-card', item.id, group, 'new'),
+      to: { chatId: group },
       card: itemCard(await buildItemCardView(trx, ctx, item, { kind: 'group' })),
       purpose: ITEM_CARD_PURPOSE,
       itemIds: [item.id],
     });
-  } else if (!item.assignee && item.kind !== 'meeting') {
-    // Nobody would hear of an unassigned item: its department's chiefs get it to hand out.
-    for (const chief of await chiefsFor(trx, deptCode)) {
-      await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new');
-    }
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Audience, ItemCardView, OpenForm } from '../../cards/item-card.js';
 import type { Db } from '../../db/repos/departments.js';
 import { listDepartments } from '../../db/repos/departments.js';
-import { getAttendees, pendingExtension } from '../../db/repos/items.js';
+import { getAttendees, getParts, pendingExtension } from '../../db/repos/items.js';
 import { getPeople } from '../../db/repos/people.js';
 import type { Deps } from '../../deps.js';
 import type { WorkCalendar } from '../../domain/calendar.js';
@@ -71,6 +71,7 @@ export async function buildItemCardView(
       mine: mine?.attendance ?? null,
     };
   }
+  const parts = item.kind === 'task' ? ((await getParts(db, [item.id])).get(item.id) ?? []) : [];
   const [names, deptNames] = await Promise.all([
     namesOf(db, [item.assignee, item.closedBy, item.organizer, item.minutesTaker, pending?.requestedBy]),
     deptNamesOf(db),
@@ -84,6 +85,7 @@ export async function buildItemCardView(
       ? { requestedBy: pending.requestedBy, newDueAt: pending.newDueAt, reason: pending.reason }
       : null,
     ...(attendance ? { attendance } : {}),
+    ...(parts.length ? { parts: parts.map((p) => ({ dept: p.dept, status: p.status })) } : {}),
     audience,
     timeZone: ctx.timeZone,
     ...(extra.form ? { form: extra.form } : {}),
