@@ -150,7 +150,7 @@ function itemFields(view: ItemCardView): Array<[string, string]> {
   if (dept) fields.push([item.kind === 'task' ? '主办' : '处室', dept]);
   if (item.dueAt) {
     fields.push(['时限', deadlineZh(item.dueAt, view.timeZone)]);
-    if (item.status === 'open' && view.remaining) fields.push(['剩余', view.remaining]);
+    if (item.status === 'open' && view.remaining) fields.push(remainingField(view.remaining));
   }
   if (view.parts?.length) {
     const list = view.parts.map(
@@ -159,6 +159,13 @@ function itemFields(view: ItemCardView): Array<[string, string]> {
     fields.push(['会办', list.join('、')]);
   }
   return fields;
+}
+
+/** 剩余 2个工作日 / 剩余 今日到期 / 逾期 2个工作日 / 逾期 今日已逾期 */
+function remainingField(remaining: string): [string, string] {
+  if (remaining.startsWith('剩余')) return ['剩余', remaining.slice(2)];
+  if (remaining.startsWith('已逾期')) return ['逾期', remaining.slice(3)];
+  return [remaining.includes('逾期') ? '逾期' : '剩余', remaining];
 }
 
 function meetingFields(view: ItemCardView): Array<[string, string]> {

@@ -50,7 +50,7 @@ describe.each(engines)('quick replies: card buttons on %s', (engine) => {
       expect(text).toContain('**文号**　穗府办〔2026〕12号');
       expect(text).toContain('**承办**　张三');
       expect(text).toContain('**时限**　11月24日（周二）18:00');
-      expect(text).toContain('**剩余**　剩余1个工作日');
+      expect(text).toContain('**剩余**　1个工作日');
       expect(text).toContain('回复「办结 D-1」也可办结');
     }
     expect(buttonsOf(dm[0]!.body)[0]).toMatchObject({

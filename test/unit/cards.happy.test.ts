@@ -79,7 +79,7 @@ describe('new-item card', () => {
       '**承办**　张三',
       '**处室**　综合处',
       '**时限**　11月24日（周二）18:00',
-      '**剩余**　剩余1个工作日',
+      '**剩余**　1个工作日',
     ]) {
       expect(text).toContain(field);
     }
@@ -117,6 +117,15 @@ describe('new-item card', () => {
     ['red', '已逾期2个工作日', 'red'],
   ])('header colour follows the light: %s (%s) → %s', (light, remaining, template) => {
     expect(headerOf(itemCard(view({ light, remaining }))).template).toBe(template);
+  });
+
+  it.each([
+    ['剩余3个工作日', '**剩余**　3个工作日'],
+    ['今日到期', '**剩余**　今日到期'],
+    ['已逾期2个工作日', '**逾期**　2个工作日'],
+    ['今日已逾期', '**逾期**　今日已逾期'],
+  ])('the time left reads naturally: %s → %s', (remaining, line) => {
+    expect(textOf(itemCard(view({ remaining })))).toContain(line);
   });
 
   it('a circulation copy is read, not closed', () => {
