@@ -16,6 +16,8 @@ import { expectMessage, expectNoMoreMessages, flushOutbox, larkTestConfig } from
  * 10-01 … 10-07 off, Saturday 10-10 an adjusted working day), walked with an injected clock:
  * the reminder rounds at 09:00 and 14:30 every day and the between-rounds chase every half hour
  * from 08:00 to 20:00. After each slot, exactly the cards listed arrive — nothing else.
+ * Covers: yellow, due today, daily 催办, both escalation levels, a co-handling unit's part,
+ * the meeting's eve (before the holiday) and 30-minute reminders, and a closed item going quiet.
  */
 
 const at = (local: string) => new Date(`${local}+08:00`);
@@ -106,6 +108,20 @@ describe.each(engines)('a reminder fortnight with a holiday and an adjusted Satu
       },
       'admin',
     );
+    // T-3: led by 综合处 (due weeks later), with 财务处 co-handling: its part is due on 10-08.
+    await createItem(
+      deps,
+      {
+        kind: 'task',
+        source: 'instruction',
+        title: '研究制定年度考核办法',
+        leadDept: 'zonghe',
+        assignee: ZHANG,
+        dueAt: at('2026-10-20T18:00:00'),
+        coDepts: [{ dept: 'caiwu', assignee: ZHAO, dueAt: at('2026-10-08T18:00:00') }],
+      },
+      'admin',
+    );
     await flushOutbox(deps);
     // The new-item cards are the quick-replies capability's business, not this test's.
     for (const m of fake.messages) m.consumed = true;
@@ -123,6 +139,8 @@ describe.each(engines)('a reminder fortnight with a holiday and an adjusted Satu
     '2026-09-30 09:00': [
       [ZHANG, '【催办】您有2件事项需要处理', ['D-1', 'T-1']],
       [WANG, '【督办】综合处有1件事项逾期', ['D-1']],
+      // 财务处's part of T-3 is due on the next working day (10-08, after the holiday).
+      [ZHAO, '【催办】您有1件事项需要处理', ['T-3']],
     ],
     '2026-09-30 16:00': [
       [ZHANG, '【会议】您有1个会议即将召开', ['M-1']],
@@ -140,12 +158,12 @@ describe.each(engines)('a reminder fortnight with a holiday and an adjusted Satu
     '2026-10-09 09:00': [
       [ZHANG, '【催办】您有2件事项需要处理', ['D-1', 'T-1']],
       [LI, '【督办】综合处有1件事项逾期', ['D-1']],
-      [ZHAO, '【催办】您有1件事项需要处理', ['T-2']],
+      [ZHAO, '【催办】您有2件事项需要处理', ['T-2', 'T-3']],
     ],
     // Saturday 10-10 is a working day: T-1 was closed on Friday, T-2 is now overdue.
     '2026-10-10 09:00': [
       [ZHANG, '【催办】您有1件事项需要处理', ['D-1']],
-      [ZHAO, '【催办】您有1件事项需要处理', ['T-2']],
+      [ZHAO, '【催办】您有2件事项需要处理', ['T-2', 'T-3']],
       [ZHOU, '【督办】财务处有1件事项逾期', ['T-2']],
     ],
   };
