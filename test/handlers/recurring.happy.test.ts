@@ -85,6 +85,27 @@ describe.each(engines)('recurring duties on %s', (engine) => {
     ]);
   });
 
+  it("a department's duty rotation gives each occurrence to that day's duty officer", async () => {
+    const { deps, app } = await setup('2026-09-30T07:05:00+08:00');
+    await putPerson(deps, { openId: 'ou_li', name: '李四', dept: 'zonghe', roles: ['staff'] });
+    await putPerson(deps, { openId: 'ou_wang', name: '王处长', dept: 'zonghe', roles: ['chief'] });
+    expect(
+      (await api(app, 'PUT', '/api/v1/duty/2026-09-30', { officer: 'ou_li', leader: 'ou_wang' })).status,
+    ).toBe(200);
+    await api(app, 'POST', '/api/v1/recurring', {
+      title: '值班信息报送',
+      dept: 'zonghe',
+      rotation: 'duty',
+      rule: { every: 'workday', dueAt: '17:00' },
+    });
+    expect((await api(app, 'POST', '/api/v1/jobs/recurring/run', {})).body.created).toEqual(['T-1']);
+    const item = await database.db
+      .selectFrom('items')
+      .select(['assignee', 'lead_dept'])
+      .executeTakeFirstOrThrow();
+    expect(item).toEqual({ assignee: 'ou_li', lead_dept: 'zonghe' });
+  });
+
   it('PUT changes a duty, DELETE disables it and keeps it listed; bad rules are 422s naming the field', async () => {
     const { deps, app } = await setup('2026-09-30T07:05:00+08:00');
     await api(app, 'POST', '/api/v1/recurring', {
