@@ -209,18 +209,8 @@ function actions(view: ItemCardView): CardElement[] {
   const buttons: CardElement[] = [];
   if (first) {
     buttons.push(
-      button(
-        first.label,
-        { v: 1, op: first.op, item: id },
-        {
-          type: 'primary_filled',
-          ...(first.op === 'done'
-            ? {
-                confirm: { title: `确认办结 ${id}？`, text: '办结后将通知相关人员，事项不再提醒。' },
-              }
-            : {}),
-        },
-      ),
+      // One click closes: no confirmation dialog (every close is on record in the history).
+      button(first.label, { v: 1, op: first.op, item: id }, { type: 'primary_filled' }),
     );
   }
   if (item.assignee) {

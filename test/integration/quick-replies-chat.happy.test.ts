@@ -4,6 +4,7 @@ import { createItem, getItem } from '../../src/services/items.js';
 import { buttonsOf, buttonTexts, cardProblems, headerOf, textOf } from '../helpers/cards.js';
 import { engines } from '../helpers/db.js';
 import {
+  click,
   expectMessage,
   expectNoMoreMessages,
   flushOutbox,
@@ -148,6 +149,22 @@ describe.each(engines)('quick replies: chat commands on %s', (engine) => {
       { v: 1, op: 'done', item: soon.id },
       { v: 1, op: 'done', item: later.id },
     ]);
+
+    // 办结 from the list answers with the list, one item shorter, not with one item's card.
+    const answer = await click(world.app, world.deps, {
+      operator: 'ou_zhang',
+      value: { v: 1, op: 'done', item: overdue.id },
+      messageId: reply.messageId,
+    });
+    expect(answer.toast).toEqual({ type: 'success', content: '已办结' });
+    expect(headerOf(answer.card.data)).toMatchObject({
+      title: '【待办】您有2件事项需要处理',
+      template: 'yellow',
+    });
+    expect(textOf(answer.card.data)).toContain(`**已办结：${overdue.id} 关于报送三季度统计数据的通知**`);
+    expect(textOf(answer.card.data)).not.toContain(`**${overdue.id}** `);
+    await flushOutbox(world.deps);
+    expect(fake.patches.map((p) => p.card.header.template)).toEqual(['grey', 'grey']);
     expectNoMoreMessages(fake);
   });
 

@@ -90,7 +90,7 @@ describe('new-item card', () => {
         type: 'primary_filled',
         value: { v: 1, op: 'done', item: 'D-12' },
         submit: false,
-        confirm: true,
+        confirm: false,
       },
       {
         text: '反馈进展',

@@ -58,20 +58,40 @@ export async function answerCardAction(deps: Deps, action: CardAction): Promise<
     if (problem) return warn(problem);
   }
   const outcome = await performItemAction(deps, input);
+  // A button on a list (待办, a reminder round) answers with the clicker's refreshed 待办 list,
+  // not with one item's card in place of the whole list.
+  const fromList = await clickedOnList(deps, action.messageId);
+  const list = async (notice: string) => todoCardFor(db, ctx, by, notice);
   if (outcome.ok) {
-    return {
-      toast: { type: outcome.changed ? 'success' : 'info', content: outcome.message },
-      card: await render(outcome.item),
+    const toast = {
+      type: outcome.changed ? ('success' as const) : ('info' as const),
+      content: outcome.message,
     };
+    if (fromList) return { toast, card: await list(`${outcome.message}：${item.id} ${item.title}`) };
+    return { toast, card: await render(outcome.item) };
   }
   if (outcome.item && outcome.item.status !== 'open') {
     // A stale card: the item was closed meanwhile. Say by whom and when, and show it closed.
+    const content = await closedBy(deps, outcome.item);
     return {
-      toast: { type: 'info', content: await closedBy(deps, outcome.item) },
-      card: await render(outcome.item),
+      toast: { type: 'info', content },
+      card: fromList ? await list(content) : await render(outcome.item),
     };
   }
   return warn(outcome.message);
+}
+
+/** Purposes of cards that list several items (see quick-replies/chat-commands.ts, reminder-round.ts). */
+const LIST_PURPOSES = ['todo', 'reminder', 'escalation'];
+
+async function clickedOnList(deps: Deps, messageId: string | undefined): Promise<boolean> {
+  if (!messageId) return false;
+  const row = await deps.database.db
+    .selectFrom('outbox')
+    .select('purpose')
+    .where('sent_message_id', '=', messageId)
+    .executeTakeFirst();
+  return !!row && LIST_PURPOSES.includes(row.purpose);
 }
 
 function warn(content: string): CardActionAnswer {
