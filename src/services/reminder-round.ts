@@ -47,6 +47,8 @@ export type RoundSummary = {
 
 export interface PlannedRound {
   bundles: Bundle[];
+  /** Open co-handling parts of the candidate items (for the part's own deadline on the card). */
+  parts: Map<string, PlanItem['parts']>;
   items: Map<string, CandidateItem>;
   org: Organisation;
   calendar: WorkCalendar;
@@ -153,6 +155,7 @@ export async function planRound(
       planItems.map((i) => i.id),
     ),
     items: rowById,
+    parts: partsByItem,
     org,
     calendar,
     rules,
@@ -177,6 +180,13 @@ function whenText(
   if (text === '今日到期') return `今日${localTime(due, tz)}到期`;
   if (text.startsWith('剩余')) return `${formatZh(due, tz)}到期，${text}`;
   return text;
+}
+
+/** The deadline of the part this person answers for (their own, else the earliest open one). */
+function partDueFor(round: PlannedRound, itemId: string, recipient: string): Date | null {
+  const parts = round.parts.get(itemId) ?? [];
+  const mine = parts.find((p) => p.assignee === recipient) ?? parts.find((p) => p.assignee === null);
+  return mine?.dueAt ?? null;
 }
 
 const HISTORY_ACTION: Record<ReminderKind, string> = {
@@ -238,7 +248,7 @@ async function deliverBundle(
         itemKind: item.kind,
         docType: item.doc_type,
         kind,
-        when: whenText(kind, item, ctx.at, round.calendar, tz, null),
+        when: whenText(kind, item, ctx.at, round.calendar, tz, partDueFor(round, item.id, bundle.recipient)),
       });
     }
     if (notes.some((n) => n.kind === 'escalation')) {

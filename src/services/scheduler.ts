@@ -72,7 +72,17 @@ export async function catchUpMissedSlots(
         ? atLocal(localDate(now, tz), '00:00', tz)
         : new Date(now.getTime() - window * MINUTE);
     const lookback = new Date(Math.min(windowStart.getTime(), now.getTime() - 24 * 60 * MINUTE));
-    const instants = slotsBetween(schedule.cron, scheduleTz, lookback, nowMinute);
+    let instants: Date[];
+    try {
+      instants = slotsBetween(schedule.cron, scheduleTz, lookback, nowMinute);
+    } catch (error) {
+      deps.logger.error('catch-up skipped: the schedule cannot be read', {
+        job: job.name,
+        cron: schedule.cron,
+        error,
+      });
+      continue;
+    }
     const slots = instants.map((d) => slotOf(d, tz));
     const claimed = await claimedSlots(deps.database.db, job.name, slots);
     const missed = instants.filter((_, i) => !claimed.has(slots[i]!));
@@ -160,7 +170,13 @@ export function createScheduler(
     const schedules = await listSchedules(deps.database.db, jobs);
     for (const s of schedules) {
       const job = jobs.find((j) => j.name === s.job);
-      if (job) install(s, job);
+      if (!job) continue;
+      try {
+        install(s, job);
+      } catch (error) {
+        // A schedule written past the API's validation must not stop the other jobs.
+        deps.logger.error('schedule not installed', { job: job.name, cron: s.cron, error });
+      }
     }
     if (!caughtUp) {
       caughtUp = true;

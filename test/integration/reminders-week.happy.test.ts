@@ -219,6 +219,11 @@ describe.each(engines)('a reminder fortnight with a holiday and an adjusted Satu
       .map((h) => h.item_id)
       .sort();
     expect(escalations).toEqual(['D-1', 'D-1', 'T-1', 'T-2']);
+    // A co-unit's line shows its own deadline, not the lead item's.
+    const part = fake.messages.find(
+      (m) => m.openId === ZHAO && m.text.startsWith('【催办】') && idsIn(m).join() === 'T-3',
+    )!;
+    expect(part.text).toContain('会办 · 10月8日（周四）18:00到期，剩余1个工作日');
     const reminders = await database.db.selectFrom('reminders').select(['item_id']).execute();
     expect(history.length).toBe(reminders.length);
   });
