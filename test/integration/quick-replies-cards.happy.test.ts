@@ -424,6 +424,33 @@ describe.each(engines)('quick replies: card buttons on %s', (engine) => {
     expectNoMoreMessages(fake);
   });
 
+  it('办结 on a reminder round card answers with the refreshed 待办 list', async () => {
+    const { deps, app, fake } = world;
+    const { remindJob } = await import('../../jobs/remind.js');
+    const { runJobSlot } = await import('../../src/services/run-job.js');
+    await createDocument(world);
+    await createDocument(world, {
+      title: '关于报送年度信息工作总结的通知',
+      dueAt: at('2026-11-23T18:00:00'),
+    });
+    await flushOutbox(deps);
+    for (const m of fake.messages) m.consumed = true;
+
+    await runJobSlot(deps, remindJob, { at: at('2026-11-23T09:00:00') });
+    await flushOutbox(deps);
+    const round = expectMessage(fake, { openId: 'ou_zhang', text: '【催办】' });
+    const answer = await click(app, deps, {
+      operator: 'ou_zhang',
+      value: buttonValue(round, '办结'),
+      messageId: round.messageId,
+    });
+    expect(answer.toast).toEqual({ type: 'success', content: '已办结' });
+    expect(headerOf(answer.card.data).title).toBe('【待办】您有1件事项需要处理');
+    expect(textOf(answer.card.data)).toMatch(/\*\*已办结：D-\d 关于/);
+    await flushOutbox(deps);
+    expectNoMoreMessages(fake);
+  });
+
   it('the bot added to a group posts the welcome card explaining 绑定', async () => {
     const { deps, app, fake } = world;
     const event = botAddedEvent({ chatId: 'oc_new', operator: 'ou_admin', chatName: '财务处工作群' });
