@@ -206,6 +206,7 @@ describe.each(engines)('quick replies: chat commands on %s', (engine) => {
     expect(unknown.text).toBe('找不到事项 D-99，请核对编号');
     const stranger = await ask('ou_nobody', '办结 D-1');
     expect(stranger.text).toBe('您尚未登记，请联系办公室管理员');
+    expect((await ask('ou_nobody', '待办')).text).toBe('您尚未登记，请联系办公室管理员');
     const notCircular = await ask('ou_zhang', '已阅 D-1');
     expect(notCircular.text).toBe('只有传阅件可以标记已阅，其他事项请办结');
 

@@ -16,6 +16,8 @@ import { todoCardFor } from './todo.js';
 
 type MessageEvent = Extract<InboundEvent, { type: 'message' }>;
 
+const NOT_REGISTERED = '您尚未登记，请联系办公室管理员';
+
 type Reply = { content: CardJson | { text: string }; purpose: string; itemIds?: string[] };
 
 /**
@@ -74,6 +76,8 @@ async function answerCommand(
       return itemReply(deps, place, outcome);
     }
     case 'todo': {
+      if (!(await getPerson(db, by)))
+        return { content: { text: NOT_REGISTERED }, purpose: 'command-refused' };
       const ctx = await loadViewContext(db, deps);
       return { content: await todoCardFor(db, ctx, by), purpose: 'todo' };
     }
