@@ -83,3 +83,28 @@ export async function claimedSlots(db: Kysely<Database>, job: string, slots: str
     .execute();
   return new Set(rows.map((r) => r.slot));
 }
+
+/**
+ * Records slots that will not run on their own (merged into a catch-up run, or too old), so
+ * they are neither run later nor reported again. Slots claimed meanwhile are left alone.
+ */
+export async function markSlots(
+  db: Kysely<Database>,
+  mark: { job: string; slots: string[]; instanceId: string; now: Date; summary: Record<string, unknown> },
+): Promise<void> {
+  if (mark.slots.length === 0) return;
+  await db
+    .insertInto('job_runs')
+    .values(
+      mark.slots.map((slot) => ({
+        job: mark.job,
+        slot,
+        claimed_by: mark.instanceId,
+        claimed_at: mark.now,
+        finished_at: mark.now,
+        summary: JSON.stringify(mark.summary),
+      })),
+    )
+    .onConflict((oc) => oc.columns(['job', 'slot']).doNothing())
+    .execute();
+}

@@ -3,7 +3,7 @@ import type { JobDefinition } from '../../jobs/types.js';
 import { type BackgroundTask, loopTask } from '../background.js';
 import type { Deps } from '../deps.js';
 import { atLocal, localDate } from '../domain/time.js';
-import { claimedSlots, slotOf } from './job-runs.js';
+import { claimedSlots, markSlots, slotOf } from './job-runs.js';
 import { type RunResult, runJobSlot } from './run-job.js';
 import { listSchedules, type Schedule, splitCron } from './schedules.js';
 
@@ -71,7 +71,12 @@ export async function catchUpMissedSlots(
       window === 'same-day'
         ? atLocal(localDate(now, tz), '00:00', tz)
         : new Date(now.getTime() - window * MINUTE);
-    const lookback = new Date(Math.min(windowStart.getTime(), now.getTime() - 24 * 60 * MINUTE));
+    // How far back older misses are looked for (to log them): a day for the same-day window, one
+    // more window's length for a window in minutes (a Workers tick every minute reads 2 × window).
+    const lookback =
+      window === 'same-day'
+        ? new Date(Math.min(windowStart.getTime(), now.getTime() - 24 * 60 * MINUTE))
+        : new Date(windowStart.getTime() - window * MINUTE);
     let instants: Date[];
     try {
       instants = slotsBetween(schedule.cron, scheduleTz, lookback, nowMinute);
@@ -88,20 +93,34 @@ export async function catchUpMissedSlots(
     const missed = instants.filter((_, i) => !claimed.has(slots[i]!));
     const old = missed.filter((d) => d < windowStart);
     const recent = missed.filter((d) => d >= windowStart);
-    if (old.length > 0)
+    if (old.length > 0) {
       deps.logger.warn('missed job slots skipped (older than the catch-up window)', {
         job: job.name,
         count: old.length,
         first: slotOf(old[0]!, tz),
         last: slotOf(old[old.length - 1]!, tz),
       });
+      await markSlots(deps.database.db, {
+        job: job.name,
+        slots: old.map((d) => slotOf(d, tz)),
+        instanceId: deps.instanceId,
+        now,
+        summary: { skipped: 'missed: older than the catch-up window' },
+      });
+    }
     const latest = recent[recent.length - 1];
     if (!latest) continue;
-    if (recent.length > 1)
-      deps.logger.info('missed job slots merged into one catch-up run', {
+    const merged = recent.slice(0, -1).map((d) => slotOf(d, tz));
+    if (merged.length > 0) {
+      deps.logger.info('missed job slots merged into one catch-up run', { job: job.name, merged });
+      await markSlots(deps.database.db, {
         job: job.name,
-        merged: recent.slice(0, -1).map((d) => slotOf(d, tz)),
+        slots: merged,
+        instanceId: deps.instanceId,
+        now,
+        summary: { mergedInto: slotOf(latest, tz) },
       });
+    }
     deps.logger.info('catching up a missed job slot', { job: job.name, slot: slotOf(latest, tz) });
     results.push(await runJobSlot(deps, job, { at: now, slot: slotOf(latest, tz) }));
   }

@@ -83,6 +83,14 @@ describe.each(engines)('restart after a missed round on %s', (engine) => {
     expect(JSON.stringify(deps.logger.lines)).toContain(
       'missed job slots skipped (older than the catch-up window)',
     );
+    // Yesterday afternoon's round (within the 24 h looked back) is recorded as skipped, once.
+    const skipped = await database.db
+      .selectFrom('job_runs')
+      .select('slot')
+      .where('job', '=', 'remind')
+      .where('slot', '<', '2026-09-30')
+      .execute();
+    expect(skipped.map((r) => r.slot)).toEqual(['2026-09-29T14:30']);
 
     // A second start (or a second instance starting) finds the slot claimed: nothing more.
     deps.clock.set(at('2026-09-30T10:45:00'));
@@ -150,5 +158,47 @@ describe.each(engines.filter((e) => e === 'postgres'))('three instances on one %
       .having((eb) => eb.fn.countAll(), '>', 1)
       .execute();
     expect(dupes).toEqual([]);
+  });
+});
+
+describe.each(engines)('catch-up with a window in minutes (the Workers tick) on %s', (engine) => {
+  let database: DatabaseHandle;
+  beforeAll(async () => {
+    database = await openTestDatabase(engine);
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('runs the slot of the previous minutes once and leaves older ones', async () => {
+    const calls: string[] = [];
+    const probe = {
+      name: 'probe',
+      defaultCron: '*/5 * * * *',
+      description: 'test job',
+      async run(_deps: Deps, ctx: { slot: string }) {
+        calls.push(ctx.slot);
+        return { sent: 0, skipped: 0 };
+      },
+    };
+    const deps = testDeps(database, { now: '2026-09-30T09:11:30+08:00' });
+    expect((await catchUpMissedSlots(deps, [probe], { window: 10 })).map((r) => r.slot)).toEqual([
+      '2026-09-30T09:10',
+    ]);
+    deps.clock.set(at('2026-09-30T09:12:10'));
+    expect(await catchUpMissedSlots(deps, [probe], { window: 10 })).toEqual([]);
+    expect(calls).toEqual(['2026-09-30T09:10']);
+    // 09:05 was merged into the 09:10 run, 08:55 and 09:00 were too old: all on record.
+    const runs = await database.db
+      .selectFrom('job_runs')
+      .select(['slot', 'summary'])
+      .orderBy('slot')
+      .execute();
+    expect(runs.map((r) => [r.slot, r.summary])).toEqual([
+      ['2026-09-30T08:55', { skipped: 'missed: older than the catch-up window' }],
+      ['2026-09-30T09:00', { skipped: 'missed: older than the catch-up window' }],
+      ['2026-09-30T09:05', { mergedInto: '2026-09-30T09:10' }],
+      ['2026-09-30T09:10', expect.objectContaining({ sent: 0 })],
+    ]);
   });
 });
