@@ -16,7 +16,7 @@ export function welcomeCard(view: WelcomeCardView = {}): CardJson {
   const elements: CardElement[] = [
     md(
       [
-        '大家好，我是**催办助手**，协助本处室办文、办会、督办：',
+        '大家好，我是**催办助手**，协助办文、办会、督办：',
         '· 新的公文、会议、督办事项到达时通知承办人和本群',
         '· 按工作日计算时限，红黄绿灯预警，临近和逾期时提醒',
         '· 在卡片上一键**办结**、**已阅**、**认领**，反馈进展、申请延期',
@@ -33,7 +33,8 @@ export function welcomeCard(view: WelcomeCardView = {}): CardJson {
       md(
         [
           '**绑定部门**（仅管理员）：请在本群发送',
-          '`@催办助手 绑定 <部门代码>`　例如 `@催办助手 绑定 ZHB`',
+          // Angle brackets would be read as a tag by Lark's markdown: the placeholder is spelled out.
+          '`@催办助手 绑定 部门代码`，例如 `@催办助手 绑定 ZHB`',
           '绑定后，该部门待认领的事项和提醒将发到本群。',
         ].join('\n'),
       ),
