@@ -248,6 +248,21 @@ describe('new-item card', () => {
     expect(buttonsOf(c)).toEqual([]);
   });
 
+  it('a cancelled item says 已撤销 and who cancelled it', () => {
+    const c = itemCard(
+      view({
+        item: item({ status: 'cancelled', closedBy: 'ou_wang', closedAt: at('2026-11-23T16:00:00+08:00') }),
+      }),
+    );
+    expect(headerOf(c)).toEqual({
+      title: '【已撤销】关于年度工作总结的通知',
+      template: 'grey',
+      tags: ['一般件', '已撤销'],
+    });
+    expect(textOf(c)).toContain('**王处长 于 11月23日 16:00 撤销**');
+    expect(buttonsOf(c)).toEqual([]);
+  });
+
   it('a read circulation copy says 阅毕', () => {
     const c = itemCard(
       view({
