@@ -2,7 +2,7 @@ import { jobRegistry } from '../../jobs/registry.js';
 import type { JobDefinition } from '../../jobs/types.js';
 import { getPerson } from '../db/repos/people.js';
 import type { Deps } from '../deps.js';
-import { parseTimeOfDay, type ReminderRules, roundsToCron } from '../domain/reminder-rules.js';
+import { inQuietHours, parseTimeOfDay, type ReminderRules, roundsToCron } from '../domain/reminder-rules.js';
 import { AppError } from '../errors.js';
 import { listRecurring } from './recurring.js';
 import { loadReminderRules, saveReminderRules } from './reminder-rules.js';
@@ -89,7 +89,13 @@ export async function handleAdminSettingCommand(
       { cron: roundsToCron(times), timezone: current.timezone, enabled: current.enabled },
       input.by,
     );
-    return { replyText: `已设置：工作日 ${times.join('、')} 催办提醒（节假日与免打扰时段不发送）。` };
+    const rules = await loadReminderRules(deps.database.db);
+    const quiet = times.filter((t) => inQuietHours(t, rules.quietHours));
+    const note =
+      quiet.length > 0
+        ? `注意：${quiet.join('、')} 在免打扰时段（${rules.quietHours.start}–${rules.quietHours.end}）内，该轮只发送紧急件。`
+        : '';
+    return { replyText: `已设置：工作日 ${times.join('、')} 催办提醒（节假日与免打扰时段不发送）。${note}` };
   }
 
   m = /^设置 ?(日报|简报|通报|值班) ?(.*)$/u.exec(text);

@@ -68,6 +68,11 @@ describe.each(engines)('schedules and settings refuse bad input on %s', (engine)
     expect(bad.replyText).toContain('示例：设置 提醒 09:00,14:30');
     const badQuiet = await handleAdminSettingCommand(deps, { text: '设置 免打扰 22点', by: 'ou_admin' });
     expect(badQuiet.replyText).toContain('示例：设置 免打扰 22:00-07:30');
+    const late = await handleAdminSettingCommand(deps, { text: '设置 提醒 09:00,23:00', by: 'ou_admin' });
+    expect(late.replyText).toContain('注意：23:00 在免打扰时段（22:00–07:30）内，该轮只发送紧急件。');
+    await database.db.deleteFrom('settings_history').execute();
+    await database.db.deleteFrom('settings').execute();
+    await database.db.deleteFrom('schedules').execute();
     const unknown = await handleAdminSettingCommand(deps, { text: '暂停 咖啡', by: 'ou_admin' });
     expect(unknown.replyText).toContain('示例：暂停 提醒');
     expect(await database.db.selectFrom('settings_history').selectAll().execute()).toEqual([]);
