@@ -27,7 +27,7 @@ const WANG = 'ou_wang'; // chief of 综合处
 const ZHOU = 'ou_zhou'; // chief of 财务处
 const LI = 'ou_li'; // chief of the top department: an office leader
 
-function slotsOf(date: string): { time: string; job: JobDefinition }[] {
+function slots(): { time: string; job: JobDefinition }[] {
   const out: { time: string; job: JobDefinition }[] = [];
   for (let h = 8; h <= 20; h++)
     for (const m of ['00', '30']) {
@@ -35,7 +35,6 @@ function slotsOf(date: string): { time: string; job: JobDefinition }[] {
       if (time === '09:00' || time === '14:30') out.push({ time, job: remindJob });
       out.push({ time, job: chaseJob });
     }
-  void date;
   return out;
 }
 
@@ -177,7 +176,7 @@ describe.each(engines)('a reminder fortnight with a holiday and an adjusted Satu
     )
       days.push(d.toISOString().slice(0, 10));
     for (const date of days) {
-      for (const { time, job } of slotsOf(date)) {
+      for (const { time, job } of slots()) {
         if (date === '2026-10-09' && time === '10:00') {
           // 张三 closes T-1 on Friday morning (the item action itself is the items capability's).
           await database.db
