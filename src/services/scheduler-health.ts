@@ -6,7 +6,7 @@ import { loadReminderRules } from './reminder-rules.js';
 import { listSchedules } from './schedules.js';
 
 /**
- * /healthz "scheduler": each job's schedule and its last run, whether reminders are paused, and
+ * /healthz "scheduler": each job's schedule and its last real run (not a slot recorded as merged or skipped), whether reminders are paused, and
  * claims left unfinished for more than 15 minutes (an instance died mid-run: the next run or
  * another instance takes the slot over).
  */
@@ -19,7 +19,9 @@ export const schedulerHealthSection: HealthSection = {
       listSchedules(db, jobRegistry),
       loadReminderRules(db),
       sql<{ job: string; slot: string; finished_at: Date | null }>`
-        select distinct on (job) job, slot, finished_at from job_runs order by job, slot desc`.execute(db),
+        select distinct on (job) job, slot, finished_at from job_runs
+        where not (coalesce(summary, '{}'::jsonb) ?| array['skipped', 'mergedInto'])
+        order by job, slot desc`.execute(db),
       db
         .selectFrom('job_runs')
         .select(['job', 'slot'])

@@ -112,7 +112,12 @@ export async function catchUpMissedSlots(
     if (!latest) continue;
     const merged = recent.slice(0, -1).map((d) => slotOf(d, tz));
     if (merged.length > 0) {
-      deps.logger.info('missed job slots merged into one catch-up run', { job: job.name, merged });
+      deps.logger.info('missed job slots merged into one catch-up run', {
+        job: job.name,
+        count: merged.length,
+        first: merged[0],
+        last: merged[merged.length - 1],
+      });
       await markSlots(deps.database.db, {
         job: job.name,
         slots: merged,

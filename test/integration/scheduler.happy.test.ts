@@ -106,6 +106,15 @@ describe.each(engines)('/healthz scheduler section on %s', (engine) => {
           claimed_by: 'b',
           claimed_at: new Date('2026-09-30T08:30:05+08:00'),
         },
+        {
+          // Recorded by a catch-up as merged: not a run of its own.
+          job: 'remind',
+          slot: '2026-09-30T09:30',
+          claimed_by: 'a',
+          claimed_at: new Date('2026-09-30T09:59:00+08:00'),
+          finished_at: new Date('2026-09-30T09:59:00+08:00'),
+          summary: JSON.stringify({ mergedInto: '2026-09-30T09:45' }),
+        },
       ])
       .execute();
     const body: any = await (await createApp(deps).request('/healthz')).json();
