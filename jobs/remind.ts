@@ -1,4 +1,7 @@
+import { localTime } from '../src/domain/time.js';
 import { runReminderRound } from '../src/services/reminder-round.js';
+import { loadReminderRules } from '../src/services/reminder-rules.js';
+import { getSchedule } from '../src/services/schedules.js';
 import type { JobDefinition } from './types.js';
 
 /**
@@ -15,11 +18,22 @@ export const remindJob: JobDefinition = {
 
 /**
  * Between rounds, every five minutes: urgent documents (chased every hour, whatever the calendar)
- * and meetings (the working day before at 16:00, and 30 minutes before the start).
+ * and meetings (the working day before at 16:00, and 30 minutes before the start). In a minute
+ * that has a reminder round it stands aside: the round covers urgent items and meetings too, so
+ * a person still gets one card.
  */
 export const chaseJob: JobDefinition = {
   name: 'chase',
   defaultCron: '*/5 * * * *',
   description: 'urgent documents every hour; meeting reminders (eve 16:00, 30 minutes before)',
-  run: (deps, ctx) => runReminderRound(deps, { job: 'chase', slot: ctx.slot, at: ctx.at, round: false }),
+  async run(deps, ctx) {
+    const { db } = deps.database;
+    const [rules, remind] = await Promise.all([
+      loadReminderRules(db),
+      getSchedule(db, remindJob.name, remindJob.defaultCron),
+    ]);
+    if (remind.enabled && rules.rounds.includes(localTime(ctx.at, deps.config.timezone)))
+      return { sent: 0, skipped: 0, note: 'a reminder round runs this minute' };
+    return runReminderRound(deps, { job: 'chase', slot: ctx.slot, at: ctx.at, round: false });
+  },
 };

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chaseJob, remindJob } from '../../jobs/remind.js';
 import type { ManualClock } from '../../src/clock.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
@@ -70,5 +70,24 @@ describe.each(engines)('an urgent document on a holiday night on %s', (engine) =
       await flushOutbox(deps);
       expectNoMoreMessages(fake);
     }
+  });
+
+  it('in a minute with a reminder round the chase stands aside: the round brings the urgent item, one card', async () => {
+    deps.clock.set(at('2026-10-08T07:00:00'));
+    await createItem(
+      deps,
+      { kind: 'document', docType: 'urgent', title: '关于报送节后复工情况的紧急通知', assignee: 'ou_zhang' },
+      'admin',
+    );
+    await flushOutbox(deps);
+    for (const m of fake.messages) m.consumed = true;
+    deps.clock.set(at('2026-10-08T09:00:00'));
+    const chase = await runJobSlot(deps, chaseJob);
+    expect(chase).toMatchObject({ sent: 0, note: 'a reminder round runs this minute' });
+    const round = await runJobSlot(deps, remindJob);
+    expect(round).toMatchObject({ sent: 1 });
+    await flushOutbox(deps);
+    expectMessage(fake, { openId: 'ou_zhang', text: '【催办】您有1件事项需要处理' });
+    expectNoMoreMessages(fake);
   });
 });
