@@ -11,7 +11,6 @@ const patchSchema = z
     rounds: z.array(hhmm).min(1).max(12).optional(),
     escalateToChiefAfter: z.number().int().min(1).max(60).optional(),
     escalateToLeadersAfter: z.number().int().min(1).max(60).optional(),
-    yellowWorkdays: z.number().int().min(0).max(20).optional(),
     quietHours: z.object({ start: hhmm, end: hhmm }).optional(),
     meetingSoonMinutes: z.number().int().min(5).max(720).optional(),
     meetingEveAt: hhmm.optional(),
@@ -19,7 +18,10 @@ const patchSchema = z
   })
   .strict();
 
-/** GET|PUT /reminder-rules — N, M, rounds, quiet hours, the yellow threshold; every change recorded. */
+/**
+ * GET|PUT /reminder-rules — N, M, rounds, quiet hours; every change recorded. The yellow threshold
+ * is `yellowWithinWorkdays` in /rules (one threshold for lights and reminders).
+ */
 export function reminderRulesRoutes(deps: Deps) {
   const r = new Hono();
   r.get('/reminder-rules', async (c) => c.json(await getReminderRulesView(deps)));

@@ -1,6 +1,7 @@
 /**
- * The office's reminder rules (settings key 'reminder_rules'): when rounds run, how near a
- * deadline must be to warn, when to escalate, and when nobody is disturbed.
+ * The office's reminder rules (settings key 'reminder_rules'): when rounds run, when to escalate,
+ * and when nobody is disturbed. How near a deadline must be to warn is the deadline rules'
+ * `yellowWithinWorkdays` — one threshold, so a card's yellow light and the yellow reminder agree.
  */
 export interface ReminderRules {
   /** Local times ('HH:mm') of the working-day reminder rounds. */
@@ -9,8 +10,6 @@ export interface ReminderRules {
   escalateToChiefAfter: number;
   /** Escalate to the office's leaders (chiefs of the top department) from this many (M). */
   escalateToLeadersAfter: number;
-  /** An item is "near" (yellow) when at most this many working days remain. */
-  yellowWorkdays: number;
   /** Nothing but urgent items is sent between start and end (local 'HH:mm', may wrap midnight). */
   quietHours: { start: string; end: string };
   /** Minutes before a meeting's start when attendees are reminded. */
@@ -25,7 +24,6 @@ export const DEFAULT_REMINDER_RULES: ReminderRules = {
   rounds: ['09:00', '14:30'],
   escalateToChiefAfter: 1,
   escalateToLeadersAfter: 3,
-  yellowWorkdays: 1,
   quietHours: { start: '22:00', end: '07:30' },
   meetingSoonMinutes: 30,
   meetingEveAt: '16:00',
@@ -78,7 +76,6 @@ export function normaliseReminderRules(stored: unknown): ReminderRules {
     rounds,
     escalateToChiefAfter: Math.max(1, nonNeg(s.escalateToChiefAfter, d.escalateToChiefAfter)),
     escalateToLeadersAfter: Math.max(1, nonNeg(s.escalateToLeadersAfter, d.escalateToLeadersAfter)),
-    yellowWorkdays: nonNeg(s.yellowWorkdays, d.yellowWorkdays),
     quietHours: {
       start: time(s.quietHours?.start, d.quietHours.start),
       end: time(s.quietHours?.end, d.quietHours.end),

@@ -6,6 +6,7 @@ import { inQuietHours, parseTimeOfDay, type ReminderRules, roundsToCron } from '
 import { AppError } from '../errors.js';
 import { listRecurring } from './recurring.js';
 import { loadReminderRules, saveReminderRules } from './reminder-rules.js';
+import { loadDeadlineRules } from './rules.js';
 import { scheduleView, updateSchedule } from './schedule-admin.js';
 import { getSchedule } from './schedules.js';
 
@@ -159,11 +160,12 @@ export async function handleAdminSettingCommand(
 
 async function settingsText(deps: Deps): Promise<string> {
   const rules = await loadReminderRules(deps.database.db);
+  const { yellowWithinWorkdays } = await loadDeadlineRules(deps.database.db);
   const lines = [
     '【当前设置】',
     `催办提醒：工作日 ${rules.rounds.join('、')}${rules.paused ? '（已暂停）' : ''}`,
     `免打扰：${rules.quietHours.start}–${rules.quietHours.end}（紧急件除外）`,
-    `黄灯：剩余 ${rules.yellowWorkdays} 个工作日内`,
+    `黄灯：剩余 ${yellowWithinWorkdays} 个工作日内`,
     `督办升级：逾期 ${rules.escalateToChiefAfter} 个工作日报处室负责人，${rules.escalateToLeadersAfter} 个工作日报办公厅领导`,
     `会议提醒：前一工作日 ${rules.meetingEveAt}，会前 ${rules.meetingSoonMinutes} 分钟`,
   ];

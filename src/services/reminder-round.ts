@@ -32,6 +32,7 @@ import { addDays, atLocal, formatZh, localDate, localParts, localTime } from '..
 import { enqueueOutbox, outboxKey } from '../lark/outbox/enqueue.js';
 import { loadWorkCalendar } from './calendar.js';
 import { loadReminderRules } from './reminder-rules.js';
+import { loadDeadlineRules } from './rules.js';
 
 export type RoundSummary = {
   sent: number;
@@ -70,13 +71,14 @@ export async function planRound(
   const tz = deps.config.timezone;
   const now = opts.at;
   const started = performance.now();
-  const [rules, calendar, org] = await Promise.all([
+  const [rules, calendar, org, deadlineRules] = await Promise.all([
     opts.rules ?? loadReminderRules(db),
     opts.calendar ?? loadWorkCalendar(db),
     loadOrganisation(db),
+    loadDeadlineRules(db),
   ]);
   const today = localDate(now, tz);
-  const lastYellowDay = calendar.addWorkdays(today, rules.yellowWorkdays);
+  const lastYellowDay = calendar.addWorkdays(today, deadlineRules.yellowWithinWorkdays);
   const dueBefore = atLocal(addDays(lastYellowDay, 1), '00:00', tz);
   const meetingsBefore = new Date(now.getTime() + 10 * 24 * 3600_000);
   const rows = await loadReminderCandidates(db, { now, dueBefore, meetingsBefore });
@@ -89,7 +91,7 @@ export async function planRound(
     loadSentKeys(db, ids, { today, hour }),
   ]);
   const loaded = performance.now();
-  const lightRules = { yellowWithinWorkdays: rules.yellowWorkdays };
+  const lightRules = { yellowWithinWorkdays: deadlineRules.yellowWithinWorkdays };
   // Items sharing a deadline share its light: computed once per distinct deadline in this run.
   const lights = new Map<number, { light: PlanItem['light']; overdue: number }>();
   const lightAt = (dueAt: Date | null) => {

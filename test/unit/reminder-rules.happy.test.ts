@@ -39,7 +39,6 @@ describe('reminder rules', () => {
       normaliseReminderRules({
         rounds: ['14:30', '08:45', '14:30'],
         escalateToChiefAfter: 2,
-        yellowWorkdays: -1,
         quietHours: { start: '23:00' },
       }),
     ).toEqual({
