@@ -123,15 +123,38 @@ async function requireParent(db: Db, parent: string | null | undefined): Promise
  * `minutesWorkdays` working days after the meeting's end): created eagerly so nothing depends on a
  * job running at the right moment, and visible to the minutes taker ahead of time.
  */
-export async function createItem(deps: Deps, input: CreateItemInput, actor: string): Promise<CreatedItem> {
+export async function createItem(
+  deps: Deps,
+  input: CreateItemInput,
+  actor: string,
+  options: CreateItemOptions = {},
+): Promise<CreatedItem> {
   const tz = deps.config.timezone;
   const now = deps.clock.now();
   return deps.database.db.transaction().execute(async (trx) => {
     const calendar = await loadWorkCalendar(trx);
     const rules = await loadDeadlineRules(trx);
-    const created = await createInTrx(trx, deps, input, actor, now, calendar, rules, tz);
+    const created = await createInTrx(trx, deps, input, actor, now, calendar, rules, tz, options);
     return created;
   });
+}
+
+export interface CreateItemOptions {
+  /**
+   * The recurring duty and occurrence this item is. Stored in the same insert, so the unique
+   * index items_occurrence_uq makes a second creation of one occurrence fail as a whole
+   * (`isDuplicateOccurrence`) — no window in which an item exists without its occurrence key.
+   */
+  occurrence?: { recurringId: number; key: string };
+}
+
+/** Whether an error is the unique violation of a recurring occurrence created twice. */
+export function isDuplicateOccurrence(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string; message?: string } | null;
+  return (
+    e?.code === '23505' &&
+    (e.constraint === 'items_occurrence_uq' || /items_occurrence_uq/.test(e.message ?? ''))
+  );
 }
 
 async function createInTrx(
@@ -143,6 +166,7 @@ async function createInTrx(
   calendar: WorkCalendar,
   rules: DeadlineRules,
   tz: string,
+  options: CreateItemOptions = {},
 ): Promise<CreatedItem> {
   const parentId = await requireParent(trx, input.parent);
   const base = {
@@ -275,6 +299,9 @@ async function createInTrx(
     }
   }
 
+  if (options.occurrence) {
+    row = { ...row, recurring_id: options.occurrence.recurringId, occurrence_key: options.occurrence.key };
+  }
   const item = await insertItem(trx, row);
   await insertParts(trx, item.id, parts);
   await insertAttendees(trx, item.id, attendees);

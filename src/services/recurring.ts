@@ -13,8 +13,7 @@ import { atLocal, localDate } from '../domain/time.js';
 import type { TaskSource } from '../domain/types.js';
 import { AppError, notFound } from '../errors.js';
 import { loadWorkCalendar } from './calendar.js';
-import { createItem } from './items.js';
-import { claimSlot, finishSlot, releaseSlot } from './job-runs.js';
+import { createItem, isDuplicateOccurrence } from './items.js';
 
 /**
  * Recurring duties (信息编报 日编日发, weekly study, 逐月通报): admins define them; each
@@ -273,12 +272,8 @@ export async function runRecurringDuties(
       skipped++;
       continue;
     }
-    // The claim makes the occurrence once-only across instances before the item exists.
-    const claim = { job: 'recurring-occurrence', slot: `${duty.id}:${occ.key}` };
-    if (!(await claimSlot(db, { ...claim, instanceId: deps.instanceId, now: deps.clock.now() }))) {
-      skipped++;
-      continue;
-    }
+    // Once per occurrence across instances: the item is inserted with its (duty, occurrence) key
+    // under the unique index items_occurrence_uq, in the transaction that creates it.
     try {
       let assignee = duty.assignee;
       if (!assignee && duty.rotation === 'duty') assignee = (await getDutyDay(db, today))?.officer ?? null;
@@ -295,17 +290,13 @@ export async function runRecurringDuties(
           dueAt,
         },
         'system',
+        { occurrence: { recurringId: duty.id, key: occ.key } },
       );
-      await db
-        .updateTable('items')
-        .set({ recurring_id: duty.id, occurrence_key: occ.key })
-        .where('id', '=', item.id)
-        .execute();
-      await finishSlot(db, { ...claim, now: deps.clock.now(), summary: { item: item.id } });
       created.push(item.id);
     } catch (error) {
-      await releaseSlot(db, { ...claim, instanceId: deps.instanceId });
-      deps.logger.error('recurring occurrence failed', { duty: duty.id, occurrence: occ.key, error });
+      if (!isDuplicateOccurrence(error)) {
+        deps.logger.error('recurring occurrence failed', { duty: duty.id, occurrence: occ.key, error });
+      }
       skipped++;
     }
   }

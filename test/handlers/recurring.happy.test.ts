@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
+import { createItem, isDuplicateOccurrence } from '../../src/services/items.js';
 import { putDepartment, putPerson } from '../../src/services/organisation.js';
+import { runRecurringDuties } from '../../src/services/recurring.js';
 import { engines, openTestDatabase, resetDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import { api } from '../helpers/http.js';
@@ -84,6 +86,48 @@ describe.each(engines)('recurring duties on %s', (engine) => {
       { title: '周例会纪要（第41周）', occurrence_key: '2026-W41', assignee: null },
     ]);
   });
+
+  it('refuses a second item for one occurrence as a whole: nothing half-written, nothing sent', async () => {
+    const { deps } = await setup('2026-09-30T07:05:00+08:00');
+    const input = {
+      kind: 'task' as const,
+      source: 'other' as const,
+      title: '信息编报',
+      leadDept: 'zonghe',
+      assignee: 'ou_zhang',
+    };
+    const occurrence = { recurringId: 7, key: '2026-09-30' };
+    await createItem(deps, input, 'system', { occurrence });
+    const second = await createItem(deps, input, 'system', { occurrence }).catch((e: unknown) => e);
+    expect(isDuplicateOccurrence(second)).toBe(true);
+    expect(await database.db.selectFrom('items').select('id').execute()).toEqual([{ id: 'T-1' }]);
+    expect(await database.db.selectFrom('item_history').select('item_id').execute()).toEqual([
+      { item_id: 'T-1' },
+    ]);
+    const outbox = await database.db.selectFrom('outbox').select('item_ids').execute();
+    expect(outbox.length).toBeGreaterThan(0);
+    expect(outbox.flatMap((r) => r.item_ids)).toEqual(outbox.map(() => 'T-1'));
+  });
+
+  it.runIf(engine === 'postgres')(
+    'three instances running the job at once create each occurrence once',
+    async () => {
+      const { deps, app } = await setup('2026-09-30T07:05:00+08:00');
+      await api(app, 'POST', '/api/v1/recurring', {
+        title: '信息编报',
+        assignee: 'ou_zhang',
+        rule: { every: 'workday', dueAt: '16:00' },
+      });
+      const instances = [0, 1, 2].map(() => testDeps(database, { now: '2026-09-30T07:05:00+08:00' }));
+      const results = await Promise.all(instances.map((d) => runRecurringDuties(d, { at: d.clock.now() })));
+      expect(results.flatMap((r) => r.created)).toHaveLength(1);
+      expect(
+        await database.db.selectFrom('items').select('id').where('recurring_id', '=', 1).execute(),
+      ).toHaveLength(1);
+      for (const d of [deps, ...instances])
+        expect(d.logger.lines.filter((l) => l.level === 'error')).toEqual([]);
+    },
+  );
 
   it("a department's duty rotation gives each occurrence to that day's duty officer", async () => {
     const { deps, app } = await setup('2026-09-30T07:05:00+08:00');
