@@ -8,7 +8,6 @@ import { createScheduler } from './services/scheduler.js';
 /** Starts the long-running work of a Node process. Each issue's runtime piece is listed here. */
 export function startBackgroundTasks(deps: Deps): BackgroundTask[] {
   const tasks: BackgroundTask[] = [];
-  void deps;
   // The scheduler: node-cron timers from the schedules table, re-read every 30 s; (job, slot) claims.
   tasks.push(createScheduler(deps, jobRegistry));
   // The Lark channel: stored inbound events are processed (and retried); the outbox is sent.
