@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
+import { isValidDate } from '../../src/domain/time.js';
 import { AppError } from '../../src/errors.js';
 
 /**
@@ -28,4 +29,16 @@ export function validate<S extends z.ZodType>(schema: S, raw: unknown): z.infer<
     throw new AppError(422, 'invalid_field', `${first.field}: ${first.message}`, details);
   }
   return parsed.data;
+}
+
+/** A calendar-day parameter: a real date as YYYY-MM-DD (2026-02-30 is refused), else a 400 naming it. */
+export function requireDate(value: string | undefined, name: string): string {
+  if (value === undefined || !isValidDate(value)) {
+    throw new AppError(
+      400,
+      'invalid_date',
+      `${name}: expected a real date as YYYY-MM-DD, got ${JSON.stringify(value ?? '')}`,
+    );
+  }
+  return value;
 }

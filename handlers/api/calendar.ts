@@ -1,21 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
-import { isValidDate, localParts } from '../../src/domain/time.js';
-import { AppError } from '../../src/errors.js';
+import { localParts } from '../../src/domain/time.js';
 import { calendarCoverage, calendarDays, setCalendarDay } from '../../src/services/calendar.js';
-import { readBody, validate } from './body.js';
-
-function requireDate(value: string | undefined, name: string): string {
-  if (value === undefined || !isValidDate(value)) {
-    throw new AppError(
-      400,
-      'invalid_date',
-      `${name}: expected a real date as YYYY-MM-DD, got ${JSON.stringify(value ?? '')}`,
-    );
-  }
-  return value;
-}
+import { readBody, requireDate, validate } from './body.js';
 
 /** 工作日历: PUT /calendar/:date {workday, note?} (holiday / adjusted-day override), GET /calendar?year=. */
 export function calendarRoutes(deps: Deps) {

@@ -2,23 +2,12 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { DutyDay } from '../../src/db/repos/duty.js';
 import type { Deps } from '../../src/deps.js';
-import { isValidDate, toZonedIso } from '../../src/domain/time.js';
+import { toZonedIso } from '../../src/domain/time.js';
 import { AppError } from '../../src/errors.js';
 import { addDutyLogEntry, dutyDayWithLog, dutyRange, handOver, setDutyDay } from '../../src/services/duty.js';
-import { readBody, validate } from './body.js';
+import { readBody, requireDate, validate } from './body.js';
 
 const openId = z.string().trim().min(1, 'expected a Lark open_id').max(100);
-
-function requireDate(value: string | undefined, name: string): string {
-  if (value === undefined || !isValidDate(value)) {
-    throw new AppError(
-      400,
-      'invalid_date',
-      `${name}: expected a real date as YYYY-MM-DD, got ${JSON.stringify(value ?? '')}`,
-    );
-  }
-  return value;
-}
 
 /** 值班 roster: PUT/GET /duty, the duty log and the handover confirmation. */
 export function dutyRoutes(deps: Deps) {
