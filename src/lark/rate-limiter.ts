@@ -1,10 +1,17 @@
 /**
- * Token buckets for Lark's send limits (50/s per app, 5/s per chat, 5/s per user, 5/s per
- * message for PATCH). Pure: time comes in as milliseconds, so tests drive it with a clock.
+ * Lark's send limits, counted the way Lark counts them: sliding windows (50 in any second and
+ * 1,000 in any minute per app, 5 in any second per chat, per user, per message for PATCH).
+ * Pure: time comes in as milliseconds, so tests drive it with a clock.
  * One limiter per dispatcher (per process); Lark's 429 handles what several processes share.
+ *
+ * Why windows and not token buckets: a bucket of 50 refilling 50/s lets up to ~100 through in one
+ * sliding second (a full bucket, then its refill), which Lark answers with 429s; and a minute cap
+ * as a bucket would need a burst of 1,000. A log of send times answers exactly "may one more go
+ * now, and if not, when".
  */
 export interface RateLimits {
   appPerSecond: number;
+  appPerMinute: number;
   chatPerSecond: number;
   userPerSecond: number;
   messagePerSecond: number;
@@ -12,74 +19,111 @@ export interface RateLimits {
 
 export const LARK_LIMITS: RateLimits = {
   appPerSecond: 50,
+  appPerMinute: 1000,
   chatPerSecond: 5,
   userPerSecond: 5,
   messagePerSecond: 5,
 };
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-  /** Set after a 429: no sending on this key before then. */
-  blockedUntil: number;
-}
-
 export interface RateLimiter {
   /**
-   * Takes one token from each bucket in `keys` if all have one: answers 0. Otherwise takes
+   * Counts one send on every key in `keys` if all have room: answers 0. Otherwise counts
    * nothing and answers how many ms to wait before trying again.
    */
   take(keys: string[], nowMs: number): number;
+  /**
+   * The request that the last `take` on `keys` allowed has finished at `atMs`: count it from
+   * then. Lark counts a request when it arrives, somewhere between our take and the answer;
+   * counting from the answer means a sliding window here never runs ahead of Lark's.
+   */
+  settle?(keys: string[], atMs: number): void;
+  /** How many ms until one more send on `key` alone would fit (0: now). Counts nothing. */
+  waitFor?(key: string, nowMs: number): number;
   /** After a 429: nothing on `key` until `untilMs`. */
   block(key: string, untilMs: number): void;
 }
 
-function capacityOf(key: string, limits: RateLimits): number {
-  if (key === 'app') return limits.appPerSecond;
-  if (key.startsWith('chat:')) return limits.chatPerSecond;
-  if (key.startsWith('user:')) return limits.userPerSecond;
-  if (key.startsWith('message:')) return limits.messagePerSecond;
-  return limits.appPerSecond;
+interface Window {
+  count: number;
+  ms: number;
+}
+
+function windowsOf(key: string, limits: RateLimits): Window[] {
+  if (key === 'app')
+    return [
+      { count: limits.appPerSecond, ms: 1000 },
+      { count: limits.appPerMinute, ms: 60_000 },
+    ];
+  if (key.startsWith('chat:')) return [{ count: limits.chatPerSecond, ms: 1000 }];
+  if (key.startsWith('user:')) return [{ count: limits.userPerSecond, ms: 1000 }];
+  if (key.startsWith('message:')) return [{ count: limits.messagePerSecond, ms: 1000 }];
+  return [{ count: limits.appPerSecond, ms: 1000 }];
+}
+
+interface Log {
+  windows: Window[];
+  /** Send times, oldest first; only as many as the longest window still needs. */
+  times: number[];
+  /** Set after a 429: no sending on this key before then. */
+  blockedUntil: number;
 }
 
 export function createRateLimiter(limits: RateLimits = LARK_LIMITS): RateLimiter {
-  const buckets = new Map<string, Bucket>();
-  const bucket = (key: string, now: number): Bucket => {
-    const capacity = capacityOf(key, limits);
-    let b = buckets.get(key);
-    if (!b) {
-      b = { tokens: capacity, updatedAt: now, blockedUntil: 0 };
-      buckets.set(key, b);
+  const logs = new Map<string, Log>();
+  const logOf = (key: string): Log => {
+    let log = logs.get(key);
+    if (!log) {
+      log = { windows: windowsOf(key, limits), times: [], blockedUntil: 0 };
+      logs.set(key, log);
     }
-    const elapsed = Math.max(0, now - b.updatedAt);
-    b.tokens = Math.min(capacity, b.tokens + (elapsed * capacity) / 1000);
-    b.updatedAt = Math.max(b.updatedAt, now);
-    return b;
+    return log;
+  };
+  const waitOn = (log: Log, now: number): number => {
+    let wait = Math.max(0, log.blockedUntil - now);
+    for (const { count, ms } of log.windows) {
+      // With `count` sends in the last `ms`, the next may go when the count-th latest leaves it.
+      const anchor = log.times[log.times.length - count];
+      if (anchor !== undefined) wait = Math.max(wait, anchor + ms - now);
+    }
+    return Math.max(0, Math.ceil(wait));
+  };
+  const prune = (log: Log) => {
+    const keep = Math.max(...log.windows.map((w) => w.count));
+    if (log.times.length > keep * 2) log.times.splice(0, log.times.length - keep);
   };
   return {
     take(keys, now) {
       let wait = 0;
-      const all = keys.map((key) => ({ key, b: bucket(key, now) }));
-      for (const { key, b } of all) {
-        if (b.blockedUntil > now) wait = Math.max(wait, b.blockedUntil - now);
-        else if (b.tokens < 1)
-          wait = Math.max(wait, Math.ceil(((1 - b.tokens) * 1000) / capacityOf(key, limits)));
-      }
+      for (const key of keys) wait = Math.max(wait, waitOn(logOf(key), now));
       if (wait > 0) return wait;
-      for (const { b } of all) b.tokens -= 1;
-      // Forget idle full buckets now and then, so per-chat keys do not pile up forever.
-      if (buckets.size > 10_000) {
-        for (const [k, b] of buckets)
-          if (b.tokens >= capacityOf(k, limits) && b.blockedUntil <= now) buckets.delete(k);
+      for (const key of keys) {
+        const log = logOf(key);
+        log.times.push(Math.max(now, log.times[log.times.length - 1] ?? now));
+        prune(log);
+      }
+      // Forget idle keys now and then, so per-chat logs do not pile up forever.
+      if (logs.size > 10_000) {
+        for (const [k, log] of logs) {
+          const longest = Math.max(...log.windows.map((w) => w.ms));
+          const last = log.times[log.times.length - 1] ?? Number.NEGATIVE_INFINITY;
+          if (last + longest <= now && log.blockedUntil <= now) logs.delete(k);
+        }
       }
       return 0;
     },
+    settle(keys, atMs) {
+      for (const key of keys) {
+        const times = logs.get(key)?.times;
+        // Only ever moves the latest entry later, so the log stays in order.
+        if (times && times.length > 0) times[times.length - 1] = Math.max(times[times.length - 1]!, atMs);
+      }
+    },
+    waitFor(key, now) {
+      return waitOn(logOf(key), now);
+    },
     block(key, untilMs) {
-      const b = buckets.get(key) ?? { tokens: 0, updatedAt: untilMs, blockedUntil: 0 };
-      b.blockedUntil = Math.max(b.blockedUntil, untilMs);
-      b.tokens = 0;
-      b.updatedAt = Math.max(b.updatedAt, untilMs);
-      buckets.set(key, b);
+      const log = logOf(key);
+      log.blockedUntil = Math.max(log.blockedUntil, untilMs);
     },
   };
 }

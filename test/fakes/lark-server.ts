@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
  * A faithful fake of the parts of Lark's Open API that cuiban uses, served on 127.0.0.1 so the
  * real SDK client talks to it (LARK_DOMAIN=http://127.0.0.1:<port>). It follows the documented
  * behaviour: flat token response with `expire`, `{code,msg,data}` envelopes, Authorization
- * checks, uuid de-duplication for one hour, per-app/chat/user rate limits answering HTTP 429 +
- * 99991400 + x-ogw-ratelimit-reset, and injectable faults.
+ * checks, uuid de-duplication for one hour, rate limits in sliding windows (50/s and 1,000/min
+ * per app, 5/s per chat and per user) answering HTTP 429 + 99991400 + x-ogw-ratelimit-reset,
+ * and injectable faults.
  */
 
 export type FakeOperation = 'send' | 'reply' | 'patch' | 'card_update' | 'bot_info' | 'token';
@@ -60,7 +61,7 @@ export interface FakeLarkOptions {
   botOpenId?: string;
   /** Seconds a token lives, as answered in `expire`. */
   tokenExpireSeconds?: number;
-  limits?: { appPerSecond?: number; chatPerSecond?: number; userPerSecond?: number };
+  limits?: { appPerSecond?: number; appPerMinute?: number; chatPerSecond?: number; userPerSecond?: number };
 }
 
 const UUID_WINDOW_MS = 60 * 60 * 1000;
@@ -121,6 +122,7 @@ export class FakeLark {
     this.tokenExpireSeconds = options.tokenExpireSeconds ?? 7200;
     this.limits = {
       appPerSecond: options.limits?.appPerSecond ?? 50,
+      appPerMinute: options.limits?.appPerMinute ?? 1000,
       chatPerSecond: options.limits?.chatPerSecond ?? 5,
       userPerSecond: options.limits?.userPerSecond ?? 5,
     };
@@ -202,13 +204,16 @@ export class FakeLark {
     return f.fault;
   }
 
-  /** Counts a call against a 1-second window; answers the seconds to wait when over the limit. */
-  private overLimit(key: string, limit: number): number | null {
+  /**
+   * Counts a call against a sliding window of `windowMs` (1 s unless told); answers the seconds
+   * to wait when over the limit.
+   */
+  private overLimit(key: string, limit: number, windowMs = 1000): number | null {
     const now = this.now();
-    const times = (this.windows.get(key) ?? []).filter((t) => now - t < 1000);
+    const times = (this.windows.get(key) ?? []).filter((t) => now - t < windowMs);
     if (times.length >= limit) {
       this.windows.set(key, times);
-      return Math.max(1, Math.ceil((1000 - (now - times[0]!)) / 1000));
+      return Math.max(1, Math.ceil((windowMs - (now - times[0]!)) / 1000));
     }
     times.push(now);
     this.windows.set(key, times);
@@ -357,11 +362,14 @@ export class FakeLark {
         return error(230013, 'Bot has NO availability to this user.');
 
       // Rate limits come before the uuid check: a rate-limited call is refused outright.
-      const checks: Array<[string, number]> = [['app', this.limits.appPerSecond]];
-      if (chatId) checks.push([`chat:${chatId}`, this.limits.chatPerSecond]);
-      if (openId) checks.push([`user:${openId}`, this.limits.userPerSecond]);
-      for (const [key, limit] of checks) {
-        const wait = this.overLimit(key, limit);
+      const checks: Array<[string, number, number]> = [
+        ['app', this.limits.appPerSecond, 1000],
+        ['app:minute', this.limits.appPerMinute, 60_000],
+      ];
+      if (chatId) checks.push([`chat:${chatId}`, this.limits.chatPerSecond, 1000]);
+      if (openId) checks.push([`user:${openId}`, this.limits.userPerSecond, 1000]);
+      for (const [key, limit, windowMs] of checks) {
+        const wait = this.overLimit(key, limit, windowMs);
         if (wait !== null) {
           return {
             status: 429,

@@ -1,5 +1,5 @@
 import { sql, type UpdateObject } from 'kysely';
-import { loopTask } from '../../background.js';
+import type { BackgroundTask } from '../../background.js';
 import type { Database, OutboxRow } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { classifyError, type LarkError, type LarkGateway } from '../gateway.js';
@@ -25,6 +25,11 @@ export interface DispatchSummary {
   retried: number;
   failed: number;
   flagged: number;
+  /**
+   * When our own limits held something back: the ms until the soonest of it may go (the app's
+   * window reopening, or a chat's/user's). Null when nothing was held back.
+   */
+  waitMs: number | null;
 }
 
 export interface DispatchOptions {
@@ -130,6 +135,10 @@ export async function dispatchOnce(deps: Deps, options: DispatchOptions = {}): P
     retried: 0,
     failed: 0,
     flagged: 0,
+    waitMs: null,
+  };
+  const noteWait = (ms: number) => {
+    summary.waitMs = summary.waitMs === null ? ms : Math.min(summary.waitMs, ms);
   };
   const lark = deps.lark;
   if (!lark) return { ...summary, disabled: true };
@@ -137,6 +146,12 @@ export async function dispatchOnce(deps: Deps, options: DispatchOptions = {}): P
   const limiter = options.limiter ?? createRateLimiter();
   const random = options.random ?? Math.random;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  // Every operation draws on the app's windows: while they are full, claiming would only hand back.
+  const appWait = limiter.waitFor?.('app', deps.clock.now().getTime()) ?? 0;
+  if (appWait > 0) {
+    noteWait(appWait);
+    return summary;
+  }
   const rows = await claim(deps, options.limit ?? 50, leaseMs);
   summary.claimed = rows.length;
   // Slow answers (timeouts) must not let the lease run out under rows not yet sent: past half of
@@ -146,19 +161,33 @@ export async function dispatchOnce(deps: Deps, options: DispatchOptions = {}): P
   const update = (row: OutboxRow, set: UpdateObject<Database, 'outbox'>) =>
     db.updateTable('outbox').set(set).where('id', '=', row.id).execute();
 
+  // Puts the rest of the batch back as it was (same next_attempt_at, so the order is kept).
+  const handBack = async (index: number) => {
+    const rest = rows.slice(index).map((r) => r.id);
+    await db
+      .updateTable('outbox')
+      .set({ status: 'pending', locked_until: null })
+      .where('id', 'in', rest)
+      .where('status', '=', 'sending')
+      .execute();
+    summary.deferred += rest.length;
+  };
+
   for (const [index, row] of rows.entries()) {
     if (performance.now() > handBackAfter) {
-      const rest = rows.slice(index).map((r) => r.id);
-      await db
-        .updateTable('outbox')
-        .set({ status: 'pending', locked_until: null })
-        .where('id', 'in', rest)
-        .where('status', '=', 'sending')
-        .execute();
-      summary.deferred += rest.length;
+      await handBack(index);
       break;
     }
     const now = deps.clock.now();
+    // The app's window is full (50 in a second, 1,000 in a minute): no row can go, so the batch
+    // goes back untouched instead of being deferred row by row (which would reorder a chat's
+    // messages against rows not claimed yet).
+    const appWaitNow = limiter.waitFor?.('app', now.getTime()) ?? 0;
+    if (appWaitNow > 0) {
+      noteWait(appWaitNow);
+      await handBack(index);
+      break;
+    }
     const firstAttemptAt = row.first_attempt_at ?? now;
     const windowEnd = firstAttemptAt.getTime() + UUID_WINDOW_MS - WINDOW_MARGIN_MS;
     if (usesUuid(row) && row.first_attempt_at && now.getTime() > windowEnd) {
@@ -175,6 +204,7 @@ export async function dispatchOnce(deps: Deps, options: DispatchOptions = {}): P
     const keys = rateKeys(row);
     const wait = limiter.take(keys, now.getTime());
     if (wait > 0) {
+      noteWait(wait);
       await update(row, {
         status: 'pending',
         locked_until: null,
@@ -188,7 +218,13 @@ export async function dispatchOnce(deps: Deps, options: DispatchOptions = {}): P
     await update(row, { first_attempt_at: firstAttemptAt, attempts: sql`attempts + 1` });
     const attempts = row.attempts + 1;
     try {
-      const messageId = await perform(lark, row);
+      let messageId: string | null;
+      try {
+        messageId = await perform(lark, row);
+      } finally {
+        // Count the request from its answer: Lark counted it somewhere before that.
+        limiter.settle?.(keys, deps.clock.now().getTime());
+      }
       await update(row, {
         status: 'sent',
         sent_at: deps.clock.now(),
@@ -254,8 +290,53 @@ export async function dispatchOnce(deps: Deps, options: DispatchOptions = {}): P
   return summary;
 }
 
-/** The dispatcher loop of one process, with its own token buckets. */
-export function outboxDispatcherTask(deps: Deps, intervalMs = 1000) {
+/**
+ * How long the loop rests after a round: not at all while rows were sent and none held back (more
+ * may be due), exactly until our limits let the next one go when they held rows back, and
+ * `intervalMs` (the polling pace) when nothing was due. Never longer than `intervalMs`, so rows
+ * that fall due meanwhile wait at most that long.
+ */
+export function nextRoundInMs(summary: DispatchSummary, intervalMs: number): number {
+  if (summary.waitMs !== null) return Math.min(intervalMs, summary.waitMs);
+  if (summary.claimed === 0 || summary.disabled) return intervalMs;
+  return 0;
+}
+
+/**
+ * The dispatcher loop of one process, with its own limiter. It sends as fast as Lark's limits
+ * allow (the limiter paces it), rather than a batch then a fixed pause.
+ */
+export function outboxDispatcherTask(deps: Deps, intervalMs = 1000): BackgroundTask {
   const limiter = createRateLimiter();
-  return loopTask('lark-outbox', intervalMs, () => dispatchOnce(deps, { limit: 50, limiter }), deps.logger);
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = true;
+  const run = () => {
+    if (stopped || running) return;
+    let rest = intervalMs;
+    running = dispatchOnce(deps, { limit: 50, limiter })
+      .then((summary) => {
+        rest = nextRoundInMs(summary, intervalMs);
+      })
+      .catch((error) => deps.logger.error('lark-outbox failed', { error }))
+      .finally(() => {
+        running = undefined;
+        if (stopped) return;
+        timer = setTimeout(run, rest);
+        timer.unref?.();
+      });
+  };
+  return {
+    name: 'lark-outbox',
+    start() {
+      stopped = false;
+      timer = setTimeout(run, 0);
+      timer.unref?.();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
 }
