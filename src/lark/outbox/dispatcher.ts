@@ -19,7 +19,7 @@ export interface DispatchSummary {
   disabled: boolean;
   claimed: number;
   sent: number;
-  /** Put back for later by our own token buckets or a 429 (not a failure). */
+  /** Put back for later by our own rate limiter or a 429 (not a failure). */
   deferred: number;
   /** Failed for now (5xx, timeout, connection), retried later with the same uuid. */
   retried: number;
@@ -34,7 +34,7 @@ export interface DispatchSummary {
 
 export interface DispatchOptions {
   limit?: number;
-  /** The dispatcher's token buckets; a loop keeps one for its lifetime. */
+  /** The dispatcher's rate limiter; a loop keeps one for its lifetime. */
   limiter?: RateLimiter;
   leaseMs?: number;
   /** For the jitter; defaults to Math.random. */
@@ -47,7 +47,7 @@ export function retryDelayMs(attempts: number, random: () => number = Math.rando
   return Math.round(base / 2 + (random() * base) / 2);
 }
 
-/** Which token buckets a row draws from (Lark's limits: per app, per chat, per user, per message). */
+/** Which rate-limit keys a row draws from (Lark's limits: per app, per chat, per user, per message). */
 export function rateKeys(
   row: Pick<OutboxRow, 'operation' | 'receive_id_type' | 'receive_id' | 'message_id'>,
 ): string[] {
