@@ -23,7 +23,9 @@ export interface Deps {
 }
 
 export async function buildDeps(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Deps> {
-  const database = await connectDatabase(config);
+  const database = await connectDatabase(config, (error) =>
+    logger.warn('an idle database connection was closed by the server', { error }),
+  );
   try {
     await database.db.selectNoFrom((eb) => eb.val(1).as('ok')).execute();
   } catch (err) {

@@ -36,7 +36,10 @@ async function workerDeps(env: Env, clock: Clock): Promise<Deps> {
   for (const [k, v] of Object.entries(env)) if (typeof v === 'string') vars[k] = v;
   const config = loadConfig({ ...vars, DATABASE_URL: env.HYPERDRIVE.connectionString });
   const logger = createLogger({ write: (line) => console.log(line) });
-  const database = await connectPostgres(env.HYPERDRIVE.connectionString, { max: 1 });
+  const database = await connectPostgres(env.HYPERDRIVE.connectionString, {
+    max: 1,
+    onIdleError: (error) => logger.warn('an idle database connection was closed by the server', { error }),
+  });
   migrated ??= migrateToLatest(database.db, logger).catch((err) => {
     migrated = undefined;
     throw err;

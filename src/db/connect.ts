@@ -34,9 +34,11 @@ export async function connectPglite(
   };
 }
 
-export async function connectDatabase(config: {
-  databaseUrl: string | undefined;
-  dataDir: string;
-}): Promise<DatabaseHandle> {
-  return config.databaseUrl ? connectPostgres(config.databaseUrl) : connectPglite(config.dataDir);
+export async function connectDatabase(
+  config: { databaseUrl: string | undefined; dataDir: string },
+  onIdleError?: (error: Error) => void,
+): Promise<DatabaseHandle> {
+  return config.databaseUrl
+    ? connectPostgres(config.databaseUrl, onIdleError ? { onIdleError } : {})
+    : connectPglite(config.dataDir);
 }

@@ -14,8 +14,15 @@ pg.types.setTypeParser(1082, (v: string) => v);
 // bigint ids as strings (they can exceed 2^53 in principle).
 pg.types.setTypeParser(20, (v: string) => v);
 
-export async function connectPostgres(url: string, options: { max?: number } = {}): Promise<DatabaseHandle> {
+export async function connectPostgres(
+  url: string,
+  options: { max?: number; onIdleError?: (error: Error) => void } = {},
+): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // An idle pooled connection can be cut by the server (restart, failover, admin termination).
+  // The pool drops that client by itself; without a listener the 'error' event would crash the
+  // process instead.
+  pool.on('error', (error) => options.onIdleError?.(error));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', close: () => db.destroy() };
 }

@@ -71,3 +71,27 @@ describe('migrations', () => {
     },
   );
 });
+
+describe('the Postgres pool', () => {
+  it.runIf(process.env.TEST_DATABASE_URL)(
+    'survives the server cutting an idle connection, and says so through onIdleError',
+    async () => {
+      const empty = await createEmptyPostgresDatabase();
+      const cut: Error[] = [];
+      const handle = await connectPostgres(empty.url, { onIdleError: (e) => cut.push(e) });
+      try {
+        const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(handle.db);
+        const admin = await connectPostgres(process.env.TEST_DATABASE_URL!, { max: 1 });
+        await sql`select pg_terminate_backend(${rows[0]!.pid})`.execute(admin.db);
+        await admin.close();
+        for (let i = 0; i < 50 && cut.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(cut.map((e) => (e as { code?: string }).code)).toEqual(['57P01']);
+        const again = await sql<{ ok: number }>`select 1 as ok`.execute(handle.db);
+        expect(again.rows).toEqual([{ ok: 1 }]);
+      } finally {
+        await handle.close();
+        await empty.drop();
+      }
+    },
+  );
+});
