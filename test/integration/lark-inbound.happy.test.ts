@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import type { CardAction, InboundEvent } from '../../src/lark/events.js';
+import { answerCardCallback } from '../../src/lark/inbound/cards.js';
 import { processInboundEvents } from '../../src/lark/inbound/processor.js';
 import { pruneInboundEvents } from '../../src/lark/inbound/store.js';
 import { FakeLark } from '../fakes/lark-server.js';
@@ -249,6 +250,34 @@ describe.each(engines)('Lark inbound events on %s', (engine) => {
   });
 
   describe('card callbacks', () => {
+    it('answers within its budget when the work is slow, then records the real answer for a replay', async () => {
+      const { deps } = setup();
+      let calls = 0;
+      let finish!: () => void;
+      const finished = new Promise<void>((r) => {
+        finish = r;
+      });
+      const slow = async () => {
+        calls++;
+        await new Promise((r) => setTimeout(r, 200));
+        finish();
+        return { toast: { type: 'success' as const, content: '已办结' } };
+      };
+      const body = cardActionEvent({ operator: 'ou_a', value: { v: 1, op: 'done', item: 'D-12' } });
+      const first = await answerCardCallback(deps, body, '2.0', slow, 20);
+      expect(first).toEqual({ toast: { type: 'info', content: '已收到，正在处理，卡片稍后自动更新' } });
+      await finished;
+      // The answer is recorded right after the handler returns: wait for it, not for a fixed time.
+      for (let i = 0; i < 250; i++) {
+        const row = await database.db.selectFrom('inbound_events').select('status').executeTakeFirst();
+        if (row?.status === 'done') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const replay = await answerCardCallback(deps, body, '2.0', slow, 20);
+      expect(replay).toEqual({ toast: { type: 'success', content: '已办结' } });
+      expect(calls).toBe(1);
+    });
+
     it('answers a click with the toast and the raw card, and a replay with the same answer, acting once', async () => {
       const { deps, app, actions } = setup();
       const click = cardActionEvent({

@@ -7,6 +7,16 @@ export type CardActionHandler = (deps: Deps, action: CardAction) => Promise<Card
 
 const LEASE_MS = 30_000;
 
+/**
+ * Lark waits 3 s for a callback's answer. Past this budget the clicker is told the click was
+ * received; the work goes on, records its own answer (a replay gets it) and refreshes the shared
+ * cards through the outbox as usual.
+ */
+export const CARD_ANSWER_BUDGET_MS = 2_500;
+const STILL_WORKING: CardActionAnswer = {
+  toast: { type: 'info', content: '已收到，正在处理，卡片稍后自动更新' },
+};
+
 /** What Lark expects back: new style `{toast, card:{type:'raw', data}}`; v1 the card JSON itself. */
 export function formatCardAnswer(answer: CardActionAnswer, style: '2.0' | 'v1'): Record<string, unknown> {
   if (style === 'v1') return answer.card ? { ...answer.card } : {};
@@ -30,6 +40,7 @@ export async function answerCardCallback(
   body: Record<string, unknown>,
   style: '2.0' | 'v1',
   handler: CardActionHandler = handleCardAction,
+  budgetMs: number = CARD_ANSWER_BUDGET_MS,
 ): Promise<Record<string, unknown>> {
   const { db } = deps.database;
   const { action, dedupKey } = parseCardAction(body);
@@ -82,6 +93,30 @@ export async function answerCardCallback(
     }
   }
 
+  const work = handleAndRecord(deps, key, action, style, handler);
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), budgetMs);
+  });
+  const answer = await Promise.race([work, budget]);
+  clearTimeout(timer);
+  if (answer) return answer;
+  deps.logger.warn('card action slower than its answer budget; answered that it is in progress', {
+    eventId: key,
+    budgetMs,
+  });
+  return formatCardAnswer(STILL_WORKING, style);
+}
+
+/** Runs the handler and records its answer (or its failure) on the stored callback. Never throws. */
+async function handleAndRecord(
+  deps: Deps,
+  key: string,
+  action: CardAction,
+  style: '2.0' | 'v1',
+  handler: CardActionHandler,
+): Promise<Record<string, unknown>> {
+  const { db } = deps.database;
   try {
     const answer = formatCardAnswer(await handler(deps, action), style);
     await db
