@@ -1,3 +1,4 @@
+import { calendarCheckJob } from './calendar-check.js';
 import { placeholderJob } from './placeholder.js';
 import { recurringJob } from './recurring.js';
 import { chaseJob, remindJob } from './remind.js';
@@ -14,6 +15,7 @@ export const jobRegistry: JobDefinition[] = [
   placeholderJob('bulletin', '0 9 * * 1', '通报 bulletins (a later issue)'),
   placeholderJob('duty', '0 8 * * *', '值班 reminders (a later issue)'),
   recurringJob,
+  calendarCheckJob,
 ];
 
 export function findJob(name: string): JobDefinition | undefined {

@@ -37,6 +37,7 @@ const JOB_ZH: Record<string, string> = {
   bulletin: '通报',
   duty: '值班提醒',
   recurring: '周期事项',
+  calendar: '日历数据检查',
 };
 
 const USAGE = [

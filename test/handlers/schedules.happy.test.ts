@@ -64,6 +64,7 @@ describe.each(engines)('schedules, jobs and reminder rules API on %s', (engine) 
       'bulletin',
       'duty',
       'recurring',
+      'calendar',
     ]);
   });
 
