@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../src/db/connect.js';
+import { describe, expect, it } from 'vitest';
 import type { CardAction, InboundEvent } from '../../src/lark/events.js';
 import { answerCardCallback } from '../../src/lark/inbound/cards.js';
 import { processInboundEvents } from '../../src/lark/inbound/processor.js';
 import { pruneInboundEvents } from '../../src/lark/inbound/store.js';
-import { FakeLark } from '../fakes/lark-server.js';
-import { engines, openTestDatabase, resetDatabase } from '../helpers/db.js';
+import { engines } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import {
   botAddedEvent,
@@ -18,25 +16,13 @@ import {
   TEST_VERIFICATION_TOKEN,
   v1CardCallback,
 } from '../helpers/lark.js';
+import { useDatabaseWithFakeLark } from '../helpers/lark-harness.js';
 
 describe.each(engines)('Lark inbound events on %s', (engine) => {
-  let database: DatabaseHandle;
-  let fake: FakeLark;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-    fake = await FakeLark.start();
-  });
-  afterAll(async () => {
-    await database.close();
-    await fake.close();
-  });
-  beforeEach(async () => {
-    await resetDatabase(database);
-    fake.reset();
-  });
+  const h = useDatabaseWithFakeLark(engine);
 
   function setup(options: { failTimes?: number } = {}) {
-    const deps = testDeps(database, { config: larkTestConfig(fake) });
+    const deps = testDeps(h.database, { config: larkTestConfig(h.fake) });
     const events: InboundEvent[] = [];
     const actions: CardAction[] = [];
     let failures = options.failTimes ?? 0;
@@ -63,7 +49,7 @@ describe.each(engines)('Lark inbound events on %s', (engine) => {
     return { deps, app, events, actions, handlers };
   }
 
-  const rows = () => database.db.selectFrom('inbound_events').selectAll().orderBy('received_at').execute();
+  const rows = () => h.database.db.selectFrom('inbound_events').selectAll().orderBy('received_at').execute();
 
   it('stores a message before answering, then hands the typed event to the router', async () => {
     const { deps, app, events } = setup();
@@ -72,7 +58,7 @@ describe.each(engines)('Lark inbound events on %s', (engine) => {
       chatType: 'group',
       chatId: 'oc_office',
       text: '@_user_1 办结 D-12 @_user_2',
-      mentions: [mentionBot(fake), { openId: 'ou_bob', name: '鲍勃' }],
+      mentions: [mentionBot(h.fake), { openId: 'ou_bob', name: '鲍勃' }],
       createTime: new Date('2026-11-23T01:00:00Z'),
     });
     const res = await postToLark(app, deps, ev);
@@ -88,7 +74,7 @@ describe.each(engines)('Lark inbound events on %s', (engine) => {
         messageType: 'text',
         text: '@_user_1 办结 D-12 @_user_2',
         mentions: [
-          { key: '@_user_1', openId: fake.botOpenId, name: 'cuiban' },
+          { key: '@_user_1', openId: h.fake.botOpenId, name: 'cuiban' },
           { key: '@_user_2', openId: 'ou_bob', name: '鲍勃' },
         ],
         mentionsBot: true,
@@ -109,10 +95,15 @@ describe.each(engines)('Lark inbound events on %s', (engine) => {
     await postToLark(
       app,
       deps,
-      messageEvent({ from: 'ou_a', chatType: 'group', text: '@_user_1 待办', mentions: [mentionBot(fake)] }),
+      messageEvent({
+        from: 'ou_a',
+        chatType: 'group',
+        text: '@_user_1 待办',
+        mentions: [mentionBot(h.fake)],
+      }),
     );
     expect(events.map((e) => e.type === 'message' && e.mentionsBot)).toEqual([false, true]);
-    expect(fake.requests.filter((r) => r.operation === 'bot_info')).toHaveLength(1);
+    expect(h.fake.requests.filter((r) => r.operation === 'bot_info')).toHaveLength(1);
   });
 
   it('parses bot_added and marks other event types done without calling the router', async () => {
@@ -192,7 +183,7 @@ describe.each(engines)('Lark inbound events on %s', (engine) => {
   it('an event whose processor died (lease ran out) is taken over', async () => {
     const { deps, events, handlers } = setup();
     const ev = messageEvent({ from: 'ou_a', text: '待办' });
-    await database.db
+    await h.database.db
       .insertInto('inbound_events')
       .values({
         event_id: ev.header.event_id,
@@ -241,11 +232,11 @@ describe.each(engines)('Lark inbound events on %s', (engine) => {
   it('prunes finished events after 7 days, keeping at least 8 hours', async () => {
     const { deps, app } = setup();
     await postToLark(app, deps, messageEvent({ from: 'ou_a', text: 'x' }));
-    expect(await pruneInboundEvents(database.db, new Date(deps.clock.now().getTime() + 6 * 86400_000))).toBe(
-      0,
-    );
     expect(
-      await pruneInboundEvents(database.db, new Date(deps.clock.now().getTime() + 9 * 3600_000), 1000),
+      await pruneInboundEvents(h.database.db, new Date(deps.clock.now().getTime() + 6 * 86400_000)),
+    ).toBe(0);
+    expect(
+      await pruneInboundEvents(h.database.db, new Date(deps.clock.now().getTime() + 9 * 3600_000), 1000),
     ).toBe(1);
   });
 
@@ -269,7 +260,7 @@ describe.each(engines)('Lark inbound events on %s', (engine) => {
       await finished;
       // The answer is recorded right after the handler returns: wait for it, not for a fixed time.
       for (let i = 0; i < 250; i++) {
-        const row = await database.db.selectFrom('inbound_events').select('status').executeTakeFirst();
+        const row = await h.database.db.selectFrom('inbound_events').select('status').executeTakeFirst();
         if (row?.status === 'done') break;
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -344,7 +335,7 @@ describe.each(engines)('Lark inbound events on %s', (engine) => {
     });
 
     it('a card handler that throws answers an error toast; a redelivery may try again', async () => {
-      const deps = testDeps(database, { config: larkTestConfig(fake) });
+      const deps = testDeps(h.database, { config: larkTestConfig(h.fake) });
       let calls = 0;
       const app = larkOnlyApp(deps, {
         cardAction: async () => {

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../src/db/connect.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchOnce, nextRoundInMs } from '../../src/lark/outbox/dispatcher.js';
 import { enqueueOutbox, outboxKey } from '../../src/lark/outbox/enqueue.js';
 import { createRateLimiter } from '../../src/lark/rate-limiter.js';
 import { FakeLark } from '../fakes/lark-server.js';
-import { engines, openTestDatabase, resetDatabase } from '../helpers/db.js';
+import { engines } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import { larkTestConfig } from '../helpers/lark.js';
+import { useDatabaseWithFakeLark } from '../helpers/lark-harness.js';
 
 /** The most of `times` (sorted) in any window of `ms`. */
 function mostInAnyWindow(times: number[], ms: number): number {
@@ -63,30 +63,17 @@ describe('the fake Lark counts 1,000 sends a minute per app', () => {
 });
 
 describe.each(engines)('outbox dispatcher under the per-minute limit on %s', (engine) => {
-  let database: DatabaseHandle;
-  let fake: FakeLark;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-    fake = await FakeLark.start();
-  });
-  afterAll(async () => {
-    await database.close();
-    await fake.close();
-  });
-  beforeEach(async () => {
-    await resetDatabase(database);
-    fake.reset();
-  });
+  const h = useDatabaseWithFakeLark(engine);
 
   it('sends 1,200 messages without one 429, as early as 50/s and 1,000/min allow', async () => {
-    const deps = testDeps(database, { config: larkTestConfig(fake) });
+    const deps = testDeps(h.database, { config: larkTestConfig(h.fake) });
     // Lark's windows follow the dispatcher's manual clock: no real minute passes.
-    fake.clock = () => deps.clock.now().getTime();
+    h.fake.clock = () => deps.clock.now().getTime();
     const start = deps.clock.now().getTime();
     // 1,150 people and two busy chats (25 each, so their 5/s limits hold rows back too).
     for (let i = 0; i < 1200; i++) {
       const chat = i % 24 === 0 ? `oc_${(i / 24) % 2}` : null;
-      await enqueueOutbox(database.db, {
+      await enqueueOutbox(h.database.db, {
         uuid: outboxKey('limits', i),
         operation: 'send',
         receiveIdType: chat ? 'chat_id' : 'open_id',
@@ -102,7 +89,7 @@ describe.each(engines)('outbox dispatcher under the per-minute limit on %s', (en
       const summary = await dispatchOnce(deps, { limit: 50, limiter });
       expect(summary.failed + summary.flagged + summary.retried).toBe(0);
       if (summary.claimed === 0 && summary.waitMs === null) {
-        const left = await database.db
+        const left = await h.database.db
           .selectFrom('outbox')
           .select('id')
           .where('status', '<>', 'sent')
@@ -111,9 +98,9 @@ describe.each(engines)('outbox dispatcher under the per-minute limit on %s', (en
       }
       deps.clock.advance(nextRoundInMs(summary, 1000));
     }
-    expect(fake.requests.filter((r) => r.status === 429)).toHaveLength(0);
-    expect(fake.messages).toHaveLength(1200);
-    const times = fake.messages.map((m) => m.at - start);
+    expect(h.fake.requests.filter((r) => r.status === 429)).toHaveLength(0);
+    expect(h.fake.messages).toHaveLength(1200);
+    const times = h.fake.messages.map((m) => m.at - start);
     expect(mostInAnyWindow(times, 1000)).toBe(50);
     expect(mostInAnyWindow(times, 60_000)).toBe(1000);
     // No slower than the limits make it: the first 1,000 within 20 s, the 1,001st exactly when
@@ -123,7 +110,7 @@ describe.each(engines)('outbox dispatcher under the per-minute limit on %s', (en
     expect(times[1199]).toBeLessThan(64_000);
     // Each chat got its messages in the order they were queued.
     for (const chat of ['oc_0', 'oc_1']) {
-      const texts = fake.messages.filter((m) => m.chatId === chat).map((m) => Number(m.text.slice(1)));
+      const texts = h.fake.messages.filter((m) => m.chatId === chat).map((m) => Number(m.text.slice(1)));
       expect(texts).toHaveLength(25);
       expect(texts).toEqual([...texts].sort((a, b) => a - b));
     }

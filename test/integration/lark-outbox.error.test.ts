@@ -1,38 +1,24 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../src/db/connect.js';
+import { describe, expect, it } from 'vitest';
 import { dispatchOnce } from '../../src/lark/outbox/dispatcher.js';
 import { enqueueOutbox, outboxKey } from '../../src/lark/outbox/enqueue.js';
-import { FakeLark } from '../fakes/lark-server.js';
-import { engines, openTestDatabase, resetDatabase } from '../helpers/db.js';
+import { engines } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import { expectMessage, expectNoMoreMessages, larkTestConfig } from '../helpers/lark.js';
+import { useDatabaseWithFakeLark } from '../helpers/lark-harness.js';
 
 describe.each(engines)('Lark outbox failures on %s', (engine) => {
-  let database: DatabaseHandle;
-  let fake: FakeLark;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-    fake = await FakeLark.start();
-  });
-  afterAll(async () => {
-    await database.close();
-    await fake.close();
-  });
-  beforeEach(async () => {
-    await resetDatabase(database);
-    fake.reset();
-  });
+  const h = useDatabaseWithFakeLark(engine);
 
   /** Deps whose clock Lark shares, and a jitter that always picks the shortest delay. */
   function setup() {
-    const deps = testDeps(database, { config: larkTestConfig(fake) });
-    fake.clock = () => deps.clock.now().getTime();
+    const deps = testDeps(h.database, { config: larkTestConfig(h.fake) });
+    h.fake.clock = () => deps.clock.now().getTime();
     const dispatch = () => dispatchOnce(deps, { random: () => 0 });
     return { deps, dispatch };
   }
 
   const row = (id: string) =>
-    database.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    h.database.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
   async function enqueue(deps: ReturnType<typeof setup>['deps'], key: string, to = { chatId: 'oc_office' }) {
     const uuid = outboxKey('err', key);
@@ -52,7 +38,7 @@ describe.each(engines)('Lark outbox failures on %s', (engine) => {
   it('obeys a 429 and its x-ogw-ratelimit-reset before trying again', async () => {
     const { deps, dispatch } = setup();
     const { id } = await enqueue(deps, 'r429');
-    fake.inject({ type: 'rate_limit', resetSeconds: 7 }, { operation: 'send' });
+    h.fake.inject({ type: 'rate_limit', resetSeconds: 7 }, { operation: 'send' });
     expect(await dispatch()).toMatchObject({ deferred: 1, sent: 0 });
     const r = await row(id);
     expect(r.status).toBe('pending');
@@ -62,14 +48,14 @@ describe.each(engines)('Lark outbox failures on %s', (engine) => {
     expect(await dispatch()).toMatchObject({ claimed: 0 });
     deps.clock.advance(1);
     expect(await dispatch()).toMatchObject({ sent: 1 });
-    expectMessage(fake, { text: 'msg r429' });
-    expectNoMoreMessages(fake);
+    expectMessage(h.fake, { text: 'msg r429' });
+    expectNoMoreMessages(h.fake);
   });
 
   it('a rate limit answered as HTTP 400 + 99991400 is treated the same', async () => {
     const { deps, dispatch } = setup();
     const { id } = await enqueue(deps, 'r400');
-    fake.inject({ type: 'rate_limit', resetSeconds: 2, status: 400 }, { operation: 'send' });
+    h.fake.inject({ type: 'rate_limit', resetSeconds: 2, status: 400 }, { operation: 'send' });
     expect(await dispatch()).toMatchObject({ deferred: 1 });
     expect((await row(id)).next_attempt_at.getTime() - deps.clock.now().getTime()).toBe(2000);
   });
@@ -77,7 +63,7 @@ describe.each(engines)('Lark outbox failures on %s', (engine) => {
   it('retries a 5xx with backoff and the same uuid; one message arrives', async () => {
     const { deps, dispatch } = setup();
     const { id, uuid } = await enqueue(deps, 'r500');
-    fake.inject({ type: 'status', status: 503 }, { operation: 'send', times: 2 });
+    h.fake.inject({ type: 'status', status: 503 }, { operation: 'send', times: 2 });
     expect(await dispatch()).toMatchObject({ retried: 1 });
     let r = await row(id);
     expect(r).toMatchObject({ status: 'pending', attempts: 1 });
@@ -90,42 +76,42 @@ describe.each(engines)('Lark outbox failures on %s', (engine) => {
     expect(r.next_attempt_at.getTime() - deps.clock.now().getTime()).toBe(2000);
     deps.clock.advance(2000);
     expect(await dispatch()).toMatchObject({ sent: 1 });
-    expect(fake.sendAttempts(uuid)).toBe(3);
-    expectMessage(fake, { uuid });
-    expectNoMoreMessages(fake);
+    expect(h.fake.sendAttempts(uuid)).toBe(3);
+    expectMessage(h.fake, { uuid });
+    expectNoMoreMessages(h.fake);
   });
 
   it('retries after a timeout; Lark de-duplicates the uuid if the first one got through', async () => {
     const { deps, dispatch } = setup();
     const { id, uuid } = await enqueue(deps, 'hang');
-    fake.inject({ type: 'hang' }, { operation: 'send' });
+    h.fake.inject({ type: 'hang' }, { operation: 'send' });
     expect(await dispatch()).toMatchObject({ retried: 1 });
     expect((await row(id)).last_error).toMatch(/no response from Lark/);
     deps.clock.advance(1000);
     expect(await dispatch()).toMatchObject({ sent: 1 });
-    expectMessage(fake, { uuid });
-    expectNoMoreMessages(fake);
+    expectMessage(h.fake, { uuid });
+    expectNoMoreMessages(h.fake);
   });
 
   it('accept-then-drop: Lark sent it but the answer was lost; the resend keeps one message', async () => {
     const { deps, dispatch } = setup();
     const { id, uuid } = await enqueue(deps, 'drop');
-    fake.inject({ type: 'accept_then_drop' }, { operation: 'send' });
+    h.fake.inject({ type: 'accept_then_drop' }, { operation: 'send' });
     expect(await dispatch()).toMatchObject({ retried: 1 });
-    expect(fake.messages).toHaveLength(1);
+    expect(h.fake.messages).toHaveLength(1);
     deps.clock.advance(1000);
     expect(await dispatch()).toMatchObject({ sent: 1 });
-    const m = expectMessage(fake, { uuid });
-    expectNoMoreMessages(fake);
+    const m = expectMessage(h.fake, { uuid });
+    expectNoMoreMessages(h.fake);
     expect((await row(id)).sent_message_id).toBe(m.messageId);
-    expect(fake.sendAttempts(uuid)).toBe(1 + 1);
+    expect(h.fake.sendAttempts(uuid)).toBe(1 + 1);
   });
 
   it('hands the rest of a batch back when slow answers eat half the lease', async () => {
     const { deps } = setup();
     const slow = await enqueue(deps, 'slow');
     const rest = [await enqueue(deps, 'next-1'), await enqueue(deps, 'next-2')];
-    fake.inject({ type: 'hang' }, { operation: 'send' });
+    h.fake.inject({ type: 'hang' }, { operation: 'send' });
     // A 3 s lease: the first send's 2 s timeout passes the 1.5 s hand-back point.
     const first = await dispatchOnce(deps, { leaseMs: 3000, random: () => 0 });
     expect(first).toMatchObject({ claimed: 3, retried: 1, deferred: 2, sent: 0 });
@@ -134,58 +120,58 @@ describe.each(engines)('Lark outbox failures on %s', (engine) => {
     expect(await dispatchOnce(deps)).toMatchObject({ sent: 2 });
     deps.clock.advance(1000);
     expect(await dispatchOnce(deps)).toMatchObject({ sent: 1 });
-    expectMessage(fake, { uuid: slow.uuid });
-    for (const r of rest) expectMessage(fake, { uuid: r.uuid });
-    expectNoMoreMessages(fake);
+    expectMessage(h.fake, { uuid: slow.uuid });
+    for (const r of rest) expectMessage(h.fake, { uuid: r.uuid });
+    expectNoMoreMessages(h.fake);
   });
 
   it('a dropped connection without processing is retried too', async () => {
     const { deps, dispatch } = setup();
     const { uuid } = await enqueue(deps, 'drop2');
-    fake.inject({ type: 'drop' }, { operation: 'send' });
+    h.fake.inject({ type: 'drop' }, { operation: 'send' });
     expect(await dispatch()).toMatchObject({ retried: 1 });
     deps.clock.advance(1000);
     expect(await dispatch()).toMatchObject({ sent: 1 });
-    expectMessage(fake, { uuid });
-    expectNoMoreMessages(fake);
+    expectMessage(h.fake, { uuid });
+    expectNoMoreMessages(h.fake);
   });
 
   it('fetches a new token when Lark says the token expired (99991663), once', async () => {
     const { deps, dispatch } = setup();
     await enqueue(deps, 't1');
     await dispatch();
-    expect(fake.tokensIssued).toBe(1);
-    fake.expireTokens();
+    expect(h.fake.tokensIssued).toBe(1);
+    h.fake.expireTokens();
     await enqueue(deps, 't2');
     expect(await dispatch()).toMatchObject({ sent: 1 });
-    expect(fake.tokensIssued).toBe(2);
-    expectMessage(fake, { text: 'msg t1' });
-    expectMessage(fake, { text: 'msg t2' });
-    expectNoMoreMessages(fake);
+    expect(h.fake.tokensIssued).toBe(2);
+    expectMessage(h.fake, { text: 'msg t1' });
+    expectMessage(h.fake, { text: 'msg t2' });
+    expectNoMoreMessages(h.fake);
   });
 
   it.each([99991664, 99991671] as const)('refreshes the token on code %i as well', async (code) => {
     const { deps, dispatch } = setup();
     await enqueue(deps, `code-${code}`);
-    fake.inject({ type: 'token_invalid', code }, { operation: 'send' });
+    h.fake.inject({ type: 'token_invalid', code }, { operation: 'send' });
     expect(await dispatch()).toMatchObject({ sent: 1 });
-    expect(fake.tokensIssued).toBe(2);
-    expectMessage(fake, { text: `msg code-${code}` });
+    expect(h.fake.tokensIssued).toBe(2);
+    expectMessage(h.fake, { text: `msg code-${code}` });
   });
 
   it('a token still rejected after one refresh is retried later, not looped on', async () => {
     const { deps, dispatch } = setup();
     const { id } = await enqueue(deps, 'stuck');
-    fake.inject({ type: 'token_invalid' }, { operation: 'send', times: 2 });
+    h.fake.inject({ type: 'token_invalid' }, { operation: 'send', times: 2 });
     expect(await dispatch()).toMatchObject({ retried: 1 });
     expect((await row(id)).last_error).toMatch(/token still rejected/);
-    expect(fake.tokensIssued).toBe(2);
+    expect(h.fake.tokensIssued).toBe(2);
   });
 
   it('marks permanent failures with the reason: bot not in chat, user unreachable', async () => {
     const { deps, dispatch } = setup();
-    fake.chatsWithoutBot.add('oc_left');
-    fake.unreachableUsers.add('ou_gone');
+    h.fake.chatsWithoutBot.add('oc_left');
+    h.fake.unreachableUsers.add('ou_gone');
     const a = await enqueue(deps, 'left', { chatId: 'oc_left' });
     const { id: b } = await enqueueOutbox(deps.database.db, {
       uuid: outboxKey('err', 'user'),
@@ -205,13 +191,13 @@ describe.each(engines)('Lark outbox failures on %s', (engine) => {
     expect(await row(b)).toMatchObject({ status: 'failed', last_error: expect.stringContaining('230013') });
     deps.clock.advance(3600_000);
     expect(await dispatch()).toMatchObject({ claimed: 0 });
-    expectNoMoreMessages(fake);
+    expectNoMoreMessages(h.fake);
   });
 
   it('flags a row for an admin instead of retrying outside the 1-hour uuid window', async () => {
     const { deps, dispatch } = setup();
     const { id, uuid } = await enqueue(deps, 'late');
-    fake.inject({ type: 'status', status: 500 }, { operation: 'send', times: 100 });
+    h.fake.inject({ type: 'status', status: 500 }, { operation: 'send', times: 100 });
     await dispatch();
     // Keep failing for 54 minutes...
     for (let i = 0; i < 30; i++) {
@@ -223,14 +209,14 @@ describe.each(engines)('Lark outbox failures on %s', (engine) => {
     const r = await row(id);
     expect(r.status).toBe('flagged');
     expect(r.last_error).toMatch(/uuid window/);
-    const lastTry = fake.sendAttempts(uuid);
+    const lastTry = h.fake.sendAttempts(uuid);
     // No attempt ever happened later than 55 minutes after the first.
     expect(deps.clock.now().getTime() - r.first_attempt_at!.getTime()).toBeLessThanOrEqual(55 * 60_000);
-    fake.clearFaults();
+    h.fake.clearFaults();
     deps.clock.advance(2 * 3600_000);
     expect(await dispatch()).toMatchObject({ claimed: 0 });
-    expect(fake.sendAttempts(uuid)).toBe(lastTry);
-    expectNoMoreMessages(fake);
+    expect(h.fake.sendAttempts(uuid)).toBe(lastTry);
+    expectNoMoreMessages(h.fake);
   });
 
   it('crash after Lark accepted but before the row was marked: resent with the same uuid once the lease ends', async () => {
@@ -244,7 +230,7 @@ describe.each(engines)('Lark outbox failures on %s', (engine) => {
       content: JSON.stringify({ text: 'msg crash' }),
       uuid,
     });
-    await database.db
+    await h.database.db
       .updateTable('outbox')
       .set({
         status: 'sending',
@@ -259,14 +245,14 @@ describe.each(engines)('Lark outbox failures on %s', (engine) => {
     deps.clock.advance(60_001);
     expect(await dispatch()).toMatchObject({ sent: 1 });
     expect(await row(id)).toMatchObject({ status: 'sent', sent_message_id: first.messageId, attempts: 2 });
-    expectMessage(fake, { uuid });
-    expectNoMoreMessages(fake);
+    expectMessage(h.fake, { uuid });
+    expectNoMoreMessages(h.fake);
   });
 
   it('a crashed row found after the uuid window is flagged, not resent', async () => {
     const { deps, dispatch } = setup();
     const { id, uuid } = await enqueue(deps, 'old-crash');
-    await database.db
+    await h.database.db
       .updateTable('outbox')
       .set({
         status: 'sending',
@@ -278,16 +264,16 @@ describe.each(engines)('Lark outbox failures on %s', (engine) => {
       .execute();
     deps.clock.advance(56 * 60_000);
     expect(await dispatch()).toMatchObject({ flagged: 1 });
-    expect(fake.sendAttempts(uuid)).toBe(0);
+    expect(h.fake.sendAttempts(uuid)).toBe(0);
   });
 
   it.runIf(engine === 'postgres')('two dispatchers on one database never send a row twice', async () => {
     const one = setup();
-    const two = { deps: testDeps(database, { config: larkTestConfig(fake) }) };
+    const two = { deps: testDeps(h.database, { config: larkTestConfig(h.fake) }) };
     two.deps.clock.set(one.deps.clock.now());
     const uuids: string[] = [];
     for (let i = 0; i < 40; i++) {
-      const { uuid } = await enqueueOutbox(database.db, {
+      const { uuid } = await enqueueOutbox(h.database.db, {
         uuid: outboxKey('two', i),
         operation: 'send',
         receiveIdType: 'open_id',
@@ -309,9 +295,9 @@ describe.each(engines)('Lark outbox failures on %s', (engine) => {
     ]);
     const claimed = results.reduce((n, r) => n + r.claimed, 0);
     expect(claimed).toBe(40);
-    for (const uuid of uuids) expect(fake.sendAttempts(uuid)).toBe(1);
-    expect(fake.messages).toHaveLength(40);
-    const statuses = await database.db.selectFrom('outbox').select('status').execute();
+    for (const uuid of uuids) expect(h.fake.sendAttempts(uuid)).toBe(1);
+    expect(h.fake.messages).toHaveLength(40);
+    const statuses = await h.database.db.selectFrom('outbox').select('status').execute();
     expect(statuses.every((s) => s.status === 'sent')).toBe(true);
   });
 });
