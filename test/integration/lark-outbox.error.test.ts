@@ -9,6 +9,20 @@ import { useDatabaseWithFakeLark } from '../helpers/lark-harness.js';
 describe.each(engines)('Lark outbox failures on %s', (engine) => {
   const h = useDatabaseWithFakeLark(engine);
 
+  /** The row as an instance left it that claimed it, sent it, and died before marking it. */
+  async function claimedByCrashedInstance(deps: { clock: { now(): Date } }, id: string): Promise<void> {
+    await h.database.db
+      .updateTable('outbox')
+      .set({
+        status: 'sending',
+        attempts: 1,
+        first_attempt_at: deps.clock.now(),
+        locked_until: new Date(deps.clock.now().getTime() + 60_000),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
   /** Deps whose clock Lark shares, and a jitter that always picks the shortest delay. */
   function setup() {
     const deps = testDeps(h.database, { config: larkTestConfig(h.fake) });
@@ -230,16 +244,7 @@ describe.each(engines)('Lark outbox failures on %s', (engine) => {
       content: JSON.stringify({ text: 'msg crash' }),
       uuid,
     });
-    await h.database.db
-      .updateTable('outbox')
-      .set({
-        status: 'sending',
-        attempts: 1,
-        first_attempt_at: deps.clock.now(),
-        locked_until: new Date(deps.clock.now().getTime() + 60_000),
-      })
-      .where('id', '=', id)
-      .execute();
+    await claimedByCrashedInstance(deps, id);
     // Its lease still holds: nobody else touches the row.
     expect(await dispatch()).toMatchObject({ claimed: 0 });
     deps.clock.advance(60_001);
@@ -252,16 +257,7 @@ describe.each(engines)('Lark outbox failures on %s', (engine) => {
   it('a crashed row found after the uuid window is flagged, not resent', async () => {
     const { deps, dispatch } = setup();
     const { id, uuid } = await enqueue(deps, 'old-crash');
-    await h.database.db
-      .updateTable('outbox')
-      .set({
-        status: 'sending',
-        attempts: 1,
-        first_attempt_at: deps.clock.now(),
-        locked_until: new Date(deps.clock.now().getTime() + 60_000),
-      })
-      .where('id', '=', id)
-      .execute();
+    await claimedByCrashedInstance(deps, id);
     deps.clock.advance(56 * 60_000);
     expect(await dispatch()).toMatchObject({ flagged: 1 });
     expect(h.fake.sendAttempts(uuid)).toBe(0);
