@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { CardJson } from '../../cards/common.js';
 import { extensionCard, extensionDecisionCard } from '../../cards/extension-card.js';
@@ -10,10 +9,10 @@ import type { Database } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { localDate } from '../../domain/time.js';
 import type { ExtensionRequest, Item } from '../../domain/types.js';
-import { enqueueOutbox, outboxKey } from '../../lark/outbox/enqueue.js';
+import { outboxKey } from '../../lark/outbox/enqueue.js';
 import type { ItemChange } from '../notify-item-change.js';
 import { buildItemCardView, deptNamesOf, loadViewContext, namesOf, type ViewContext } from './item-view.js';
-import { ITEM_CARD_PURPOSE, refreshItemCards, sendCard } from './messages.js';
+import { ITEM_CARD_PURPOSE, refreshCardRow, refreshItemCards, sendCard } from './messages.js';
 
 /** Approval cards sent to chiefs; patched to their decided state for every chief who got one. */
 export const EXTENSION_CARD_PURPOSE = 'extension-card';
@@ -223,27 +222,8 @@ async function patchExtensionCards(
     .where(sql<boolean>`item_ids @> array[${itemId}]::text[]`)
     .execute();
   const content = JSON.stringify(card);
-  const digest = createHash('sha256').update(content).digest('base64url').slice(0, 16);
   for (const r of rows) {
     if (!r.receive_id || r.uuid !== outboxKey('ext-request', request.id, r.receive_id)) continue;
-    if (r.sent_message_id) {
-      await enqueueOutbox(trx, {
-        uuid: outboxKey('patch', r.sent_message_id, digest),
-        operation: 'patch',
-        messageId: r.sent_message_id,
-        msgType: 'interactive',
-        content,
-        purpose: 'card-refresh',
-        itemIds: [itemId],
-        now: deps.clock.now(),
-      });
-    } else if (r.status === 'pending') {
-      await trx
-        .updateTable('outbox')
-        .set({ content })
-        .where('id', '=', r.id)
-        .where('status', '=', 'pending')
-        .execute();
-    }
+    await refreshCardRow(trx, deps, r, content, itemId);
   }
 }

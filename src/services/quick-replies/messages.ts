@@ -132,31 +132,51 @@ export async function refreshItemCards(
       r.receive_id_type === 'open_id' && r.receive_id
         ? { kind: 'person', openId: r.receive_id, isChief: chiefs.has(r.receive_id) }
         : { kind: 'group' };
-    const content = JSON.stringify(await cardFor(audience));
     if (r.sent_message_id) {
       if (seen.has(r.sent_message_id)) continue;
       seen.add(r.sent_message_id);
-      const digest = createHash('sha256').update(content).digest('base64url').slice(0, 16);
-      const { inserted } = await enqueueOutbox(trx, {
-        uuid: outboxKey('patch', r.sent_message_id, item.version, digest),
-        operation: 'patch',
-        messageId: r.sent_message_id,
-        msgType: 'interactive',
-        content,
-        purpose: 'card-refresh',
-        itemIds: [item.id],
-        now: deps.clock.now(),
-      });
-      if (inserted) patched++;
-    } else if (r.status === 'pending') {
-      await trx
-        .updateTable('outbox')
-        .set({ content })
-        .where('id', '=', r.id)
-        .where('status', '=', 'pending')
-        .execute();
-      rewritten++;
     }
+    const content = JSON.stringify(await cardFor(audience));
+    const done = await refreshCardRow(trx, deps, r, content, item.id, item.version);
+    if (done === 'patched') patched++;
+    if (done === 'rewritten') rewritten++;
   }
   return { patched, rewritten };
+}
+
+/**
+ * Brings one earlier card up to date: a sent card is PATCHed through the outbox (keyed by the
+ * message and the new content, so the same refresh is enqueued once); a card not yet sent has its
+ * content rewritten, so it goes out current.
+ */
+export async function refreshCardRow(
+  trx: Db,
+  deps: Deps,
+  row: { id: string; status: string; sent_message_id: string | null },
+  content: string,
+  itemId: string,
+  version?: number,
+): Promise<'patched' | 'rewritten' | 'none'> {
+  if (row.sent_message_id) {
+    const digest = createHash('sha256').update(content).digest('base64url').slice(0, 16);
+    const { inserted } = await enqueueOutbox(trx, {
+      uuid: outboxKey('patch', row.sent_message_id, ...(version === undefined ? [] : [version]), digest),
+      operation: 'patch',
+      messageId: row.sent_message_id,
+      msgType: 'interactive',
+      content,
+      purpose: 'card-refresh',
+      itemIds: [itemId],
+      now: deps.clock.now(),
+    });
+    return inserted ? 'patched' : 'none';
+  }
+  if (row.status !== 'pending') return 'none';
+  await trx
+    .updateTable('outbox')
+    .set({ content })
+    .where('id', '=', row.id)
+    .where('status', '=', 'pending')
+    .execute();
+  return 'rewritten';
 }
