@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { getDepartment } from '../db/repos/departments.js';
 import { getDutyDay } from '../db/repos/duty.js';
 import { getPerson } from '../db/repos/people.js';
+import { appendSettingHistory } from '../db/repos/settings.js';
 import type { Deps } from '../deps.js';
 import {
   type Occurrence,
@@ -145,15 +146,7 @@ export async function createRecurring(deps: Deps, input: RecurringInput, by: str
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('settings_history')
-      .values({
-        key: `recurring:${r.id}`,
-        value: JSON.stringify({ ...input, action: 'create' }),
-        changed_by: by,
-        changed_at: now,
-      })
-      .execute();
+    await appendSettingHistory(trx, `recurring:${r.id}`, { ...input, action: 'create' }, by, now);
     return r;
   });
   return toDuty(row);
@@ -182,15 +175,7 @@ export async function updateRecurring(
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('settings_history')
-      .values({
-        key: `recurring:${id}`,
-        value: JSON.stringify({ ...input, action: 'update' }),
-        changed_by: by,
-        changed_at: now,
-      })
-      .execute();
+    await appendSettingHistory(trx, `recurring:${id}`, { ...input, action: 'update' }, by, now);
     return r;
   });
   return toDuty(row);
@@ -207,15 +192,7 @@ export async function disableRecurring(deps: Deps, id: number, by: string): Prom
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('settings_history')
-      .values({
-        key: `recurring:${id}`,
-        value: JSON.stringify({ action: 'disable' }),
-        changed_by: by,
-        changed_at: now,
-      })
-      .execute();
+    await appendSettingHistory(trx, `recurring:${id}`, { action: 'disable' }, by, now);
     return r;
   });
   return toDuty(row);

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import cron from 'node-cron';
+import { appendSettingHistory } from '../db/repos/settings.js';
 import type { Database } from '../db/schema.js';
 
 /**
@@ -145,13 +146,11 @@ export async function saveSchedule(
       }),
     )
     .execute();
-  await trx
-    .insertInto('settings_history')
-    .values({
-      key: `schedule:${s.job}`,
-      value: JSON.stringify({ cron: cronText, timezone: s.timezone, enabled: s.enabled }),
-      changed_by: by,
-      changed_at: now,
-    })
-    .execute();
+  await appendSettingHistory(
+    trx,
+    `schedule:${s.job}`,
+    { cron: cronText, timezone: s.timezone, enabled: s.enabled },
+    by,
+    now,
+  );
 }

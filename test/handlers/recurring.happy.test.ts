@@ -168,8 +168,17 @@ describe.each(engines)('recurring duties on %s', (engine) => {
     expect((await api(app, 'GET', '/api/v1/recurring')).body.recurring).toHaveLength(1);
     // 09-30 is the last working day of September, but the duty is disabled.
     expect((await api(app, 'POST', '/api/v1/jobs/recurring/run', {})).body.sent).toBe(0);
-    const history = await database.db.selectFrom('settings_history').select('key').execute();
-    expect(history.map((h) => h.key)).toEqual(['recurring:1', 'recurring:1', 'recurring:1']);
+    const history = await database.db
+      .selectFrom('settings_history')
+      .select(['key', 'value', 'changed_by'])
+      .orderBy('id')
+      .execute();
+    expect(history.map((h) => [h.key, (h.value as { action: string }).action])).toEqual([
+      ['recurring:1', 'create'],
+      ['recurring:1', 'update'],
+      ['recurring:1', 'disable'],
+    ]);
+    expect((history[1]!.value as { title: string }).title).toBe('月度进展通报');
 
     const bad = await api(app, 'POST', '/api/v1/recurring', {
       title: 'x',

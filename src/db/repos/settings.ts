@@ -14,9 +14,20 @@ export async function putSetting(db: Db, key: string, value: unknown, by: string
     .values({ key, value: json, updated_by: by, updated_at: at })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_by: by, updated_at: at }))
     .execute();
+  await appendSettingHistory(db, key, value, by, at);
+}
+
+/** Appends one change to settings_history (留痕 for settings, schedules and recurring duties). */
+export async function appendSettingHistory(
+  db: Db,
+  key: string,
+  value: unknown,
+  by: string,
+  at: Date,
+): Promise<void> {
   await db
     .insertInto('settings_history')
-    .values({ key, value: json, changed_by: by, changed_at: at })
+    .values({ key, value: JSON.stringify(value), changed_by: by, changed_at: at })
     .execute();
 }
 
