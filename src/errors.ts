@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * An error meant for the person who made the request: an HTTP status, a stable code, and a
  * message they can act on. Anything else that reaches the error handler is a 500 with no details.
@@ -24,3 +26,10 @@ export const unprocessable = (message: string, details?: unknown) =>
   new AppError(422, 'unprocessable', message, details);
 export const forbidden = (message: string, details?: unknown) =>
   new AppError(403, 'forbidden', message, details);
+
+/** A 422 naming each invalid field and what is wrong with it (the first one in the message). */
+export function invalidFields(error: z.ZodError): AppError {
+  const details = error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+  const first = details[0] ?? { field: '(body)', message: 'invalid' };
+  return new AppError(422, 'invalid_field', `${first.field}: ${first.message}`, details);
+}

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { isValidDate } from '../../src/domain/time.js';
-import { AppError } from '../../src/errors.js';
+import { AppError, invalidFields } from '../../src/errors.js';
 
 /**
  * Reads a JSON body and validates it: malformed JSON is a 400 that says so, a body that does not
@@ -20,14 +20,7 @@ export async function readBody<S extends z.ZodType>(c: Context, schema: S): Prom
 
 export function validate<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => ({
-      field: i.path.join('.') || '(body)',
-      message: i.message,
-    }));
-    const first = details[0]!;
-    throw new AppError(422, 'invalid_field', `${first.field}: ${first.message}`, details);
-  }
+  if (!parsed.success) throw invalidFields(parsed.error);
   return parsed.data;
 }
 

@@ -8,7 +8,7 @@ import {
   deadlineRulesSchema,
   rulesFromStored,
 } from '../domain/rules.js';
-import { AppError } from '../errors.js';
+import { invalidFields } from '../errors.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -29,14 +29,7 @@ export async function updateDeadlineRules(
   return deps.database.db.transaction().execute(async (trx) => {
     const current = await loadDeadlineRules(trx);
     const parsed = deadlineRulesSchema.safeParse({ ...current, ...patch });
-    if (!parsed.success) {
-      const details = parsed.error.issues.map((i) => ({
-        field: i.path.join('.') || '(body)',
-        message: i.message,
-      }));
-      const first = details[0]!;
-      throw new AppError(422, 'invalid_field', `${first.field}: ${first.message}`, details);
-    }
+    if (!parsed.success) throw invalidFields(parsed.error);
     await putSetting(trx, DEADLINE_RULES_SETTING, parsed.data, by, deps.clock.now());
     return parsed.data;
   });
