@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 
 /** Timestamps come back as Date and go in as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -251,3 +251,8 @@ export type ItemUpdate = Updateable<ItemsTable>;
 export type PersonRow = Selectable<PeopleTable>;
 export type DepartmentRow = Selectable<DepartmentsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+
+/** What repository functions take: the database, or a transaction opened by a service. */
+export type Db = Kysely<Database> | Transaction<Database>;
+/** Locking reads (`for update`) take only this: they mean nothing outside a transaction. */
+export type Trx = Transaction<Database>;

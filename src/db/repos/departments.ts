@@ -1,8 +1,8 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { Department } from '../../domain/types.js';
-import type { Database, DepartmentRow } from '../schema.js';
+import type { Db, DepartmentRow } from '../schema.js';
 
-export type Db = Kysely<Database> | Transaction<Database>;
+export type { Db };
 
 export function toDepartment(r: DepartmentRow): Department {
   return { code: r.code, name: r.name, chatId: r.chat_id, isTop: r.is_top };
