@@ -12,7 +12,7 @@ import { authorize } from '../../domain/permissions.js';
 import { isValidDate } from '../../domain/time.js';
 import type { ActionName, Item, Person } from '../../domain/types.js';
 import type { CardAction } from '../../lark/events.js';
-import type { CardActionAnswer } from '../inbound-router.js';
+import type { CardActionAnswer } from '../../lark/inbound/handlers.js';
 import { type ActionOutcome, type ItemActionInput, performItemAction } from '../item-actions.js';
 import { buildItemCardView, loadViewContext, namesOf, type ViewContext } from './item-view.js';
 import { nudgeHandler } from './nudge.js';
