@@ -1,4 +1,4 @@
-import { runDigestRound } from '../src/services/digest-round.js';
+import { DIGEST_DEFAULT_CRON, runDigestRound } from '../src/services/digest-round.js';
 import type { JobDefinition } from './types.js';
 
 /**
@@ -7,7 +7,7 @@ import type { JobDefinition } from './types.js';
  */
 export const digestJob: JobDefinition = {
   name: 'digest',
-  defaultCron: '30 8 * * *',
+  defaultCron: DIGEST_DEFAULT_CRON,
   description: '每日督办简报: chiefs their department, leaders the whole office, on working days',
   run: (deps, ctx) => runDigestRound(deps, ctx.at),
 };

@@ -1,7 +1,8 @@
 import type { CardJson } from '../cards/common.js';
 import { digestTitle } from '../cards/digest-card.js';
-import { listChiefs } from '../db/repos/figures.js';
+import { listChiefs, setDigestOff } from '../db/repos/figures.js';
 import type { Deps } from '../deps.js';
+import { dailyTimes } from '../domain/cadence.js';
 import { formatZh, localDate } from '../domain/time.js';
 import { enqueueOutbox, outboxKey } from '../lark/outbox/enqueue.js';
 import { loadWorkCalendar } from './calendar.js';
@@ -13,8 +14,11 @@ import {
   loadDigestData,
 } from './digest.js';
 import { loadDeadlineRules } from './rules.js';
+import { getSchedule } from './schedules.js';
 
 export const DIGEST_PURPOSE = 'digest';
+/** 08:30 every day; the round itself sends nothing on a day off. */
+export const DIGEST_DEFAULT_CRON = '30 8 * * *';
 
 async function figureContext(deps: Deps, now: Date): Promise<FigureContext> {
   const { db } = deps.database;
@@ -76,4 +80,19 @@ export async function digestForPerson(deps: Deps, openId: string): Promise<CardJ
   const reader: DigestReader = { openId, dept: chief.isTop ? null : chief.dept, digestOff: chief.digestOff };
   const message = digestMessage(digestViewFor(data, reader, ctx));
   return 'card' in message ? message.card : message;
+}
+
+/** 简报 关闭 / 简报 开启: whether this person gets the daily digest; the answer says what now happens. */
+export async function setDigestSubscription(deps: Deps, openId: string, on: boolean): Promise<string> {
+  const { db } = deps.database;
+  const chief = (await listChiefs(db)).find((c) => c.openId === openId);
+  if (!chief) return '每日督办简报仅发送给处室负责人和办公厅领导。查看本人事项请回复「待办」。';
+  await setDigestOff(db, openId, !on, deps.clock.now());
+  if (!on)
+    return '已关闭每日督办简报，今后不再发送。需要时回复「简报」即可查看，回复「简报 开启」恢复每日发送。';
+  const schedule = await getSchedule(db, 'digest', DIGEST_DEFAULT_CRON);
+  const times = dailyTimes(schedule.cron);
+  const when = times ? `每个工作日 ${times.join('、')} ` : `按计划（${schedule.cron}）在工作日`;
+  const paused = schedule.enabled ? '' : '（管理员已暂停简报，恢复后发送）';
+  return `已开启每日督办简报：${when}发送${paused}。`;
 }

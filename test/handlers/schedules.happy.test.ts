@@ -87,7 +87,7 @@ describe.each(engines)('schedules, jobs and reminder rules API on %s', (engine) 
       job: 'digest',
       slot: '2026-09-28T08:00',
       sent: 0,
-      note: 'not implemented yet',
+      readers: 0,
     });
   });
 
