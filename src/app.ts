@@ -3,6 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
 import { apiRoutes } from '../handlers/api/index.js';
+import { openApiDocument } from '../handlers/api/openapi.js';
+import { docsRoutes } from '../handlers/docs.js';
 import { healthRoutes } from '../handlers/health.js';
 import { larkRoutes } from '../handlers/lark/routes.js';
 import type { Deps } from './deps.js';
@@ -52,7 +54,13 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   );
 
   app.route('/', healthRoutes(deps, healthSections));
-  app.route('/api/v1', apiRoutes(deps));
+  const api = apiRoutes(deps);
+  app.route('/api/v1', api);
+  // Public: the document describes the API; calling it still needs ADMIN_TOKEN.
+  app.route(
+    '/',
+    docsRoutes(() => openApiDocument(api)),
+  );
   // The Lark channel hands verified events and card clicks to the router.
   app.route('/lark', larkRoutes(deps, inboundHandlers));
 

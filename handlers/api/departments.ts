@@ -1,45 +1,90 @@
-import { Hono } from 'hono';
 import { z } from 'zod';
 import { getDepartment, listDepartments } from '../../src/db/repos/departments.js';
 import type { Deps } from '../../src/deps.js';
 import { AppError } from '../../src/errors.js';
 import { putDepartment } from '../../src/services/organisation.js';
 import { readBody, validate } from './body.js';
+import { apiApp, pathParam, route } from './openapi.js';
 
 const code = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'use 1–32 letters, digits, "-" or "_" (e.g. mishu1)');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'use 1–32 letters, digits, "-" or "_" (e.g. mishu1)')
+  .meta({ description: 'The department code people type (绑定 ZHB): 1–32 letters, digits, "-" or "_".' });
 const fields = {
-  name: z.string().trim().min(1, 'required').max(100),
-  chatId: z.string().trim().min(1).max(100).nullable().optional(),
-  isTop: z.boolean().optional(),
+  name: z.string().trim().min(1, 'required').max(100).meta({ description: 'Its name, e.g. 综合处.' }),
+  chatId: z.string().trim().min(1).max(100).nullable().optional().meta({
+    description:
+      "The Lark chat_id (oc_…) of the department's group: unassigned items and reminders go there.",
+  }),
+  isTop: z
+    .boolean()
+    .optional()
+    .meta({ description: "The office's top department: its chiefs see and act on every department." }),
 };
+const codeParams = z.object({ code });
+const putBody = z.object(fields).strict();
+const postBody = z.object({ code, ...fields }).strict();
 
 /** 处室: PUT /departments/:code (create or replace), POST /departments (create only), GET. */
 export function departmentsRoutes(deps: Deps) {
-  const app = new Hono();
+  const app = apiApp();
+  const tag = 'departments';
 
-  app.put('/departments/:code', async (c) => {
-    const dept = validate(z.object({ code }), { code: c.req.param('code') }).code;
-    const body = await readBody(c, z.object(fields).strict());
-    const { department, created } = await putDepartment(deps, { code: dept, ...body });
-    return c.json(department, created ? 201 : 200);
-  });
+  route(
+    app,
+    {
+      method: 'put',
+      path: '/departments/{code}',
+      tag,
+      summary: 'Create or replace a department',
+      params: codeParams,
+      body: putBody,
+      ok: { description: 'The department (201 when it was created).' },
+    },
+    async (c) => {
+      const dept = validate(codeParams, { code: pathParam(c, 'code') }).code;
+      const body = await readBody(c, putBody);
+      const { department, created } = await putDepartment(deps, { code: dept, ...body });
+      return c.json(department, created ? 201 : 200);
+    },
+  );
 
-  app.post('/departments', async (c) => {
-    const body = await readBody(c, z.object({ code, ...fields }).strict());
-    if (await getDepartment(deps.database.db, body.code))
-      throw new AppError(
-        409,
-        'conflict',
-        `code: department "${body.code}" already exists (use PUT to change it)`,
-        [{ field: 'code', message: 'already exists' }],
-      );
-    const { department } = await putDepartment(deps, body);
-    return c.json(department, 201);
-  });
+  route(
+    app,
+    {
+      method: 'post',
+      path: '/departments',
+      tag,
+      summary: 'Create a department (409 when the code exists)',
+      body: postBody,
+      ok: { status: 201, description: 'The new department.' },
+      errors: [409],
+    },
+    async (c) => {
+      const body = await readBody(c, postBody);
+      if (await getDepartment(deps.database.db, body.code))
+        throw new AppError(
+          409,
+          'conflict',
+          `code: department "${body.code}" already exists (use PUT to change it)`,
+          [{ field: 'code', message: 'already exists' }],
+        );
+      const { department } = await putDepartment(deps, body);
+      return c.json(department, 201);
+    },
+  );
 
-  app.get('/departments', async (c) => c.json({ departments: await listDepartments(deps.database.db) }));
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/departments',
+      tag,
+      summary: 'List departments',
+      ok: { description: '`{departments}`' },
+    },
+    async (c) => c.json({ departments: await listDepartments(deps.database.db) }),
+  );
 
   return app;
 }

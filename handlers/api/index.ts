@@ -1,4 +1,3 @@
-import { Hono } from 'hono';
 import type { Deps } from '../../src/deps.js';
 import { requireAdminToken } from './auth.js';
 import { calendarRoutes } from './calendar.js';
@@ -6,6 +5,7 @@ import { departmentsRoutes } from './departments.js';
 import { dutyRoutes } from './duty.js';
 import { itemsRoutes } from './items.js';
 import { jobsRoutes } from './jobs.js';
+import { apiApp, declareAdminToken } from './openapi.js';
 import { outboxRoutes } from './outbox.js';
 import { peopleRoutes } from './people.js';
 import { recurringRoutes } from './recurring.js';
@@ -13,9 +13,13 @@ import { reminderRulesRoutes } from './reminder-rules.js';
 import { rulesRoutes } from './rules.js';
 import { schedulesRoutes } from './schedules.js';
 
-/** /api/v1: the admin API. Each resource lives in its own file and is mounted here. */
+/**
+ * /api/v1: the admin API. Each resource lives in its own file and is mounted here; each route is
+ * declared with its schemas (openapi.ts), so the app also yields its OpenAPI document.
+ */
 export function apiRoutes(deps: Deps) {
-  const api = new Hono();
+  const api = apiApp();
+  declareAdminToken(api);
   api.use('*', requireAdminToken(deps.config.adminToken));
   // Resources are mounted below, one line each: api.route('/', departmentsRoutes(deps));
   api.route('/', departmentsRoutes(deps));

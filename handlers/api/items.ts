@@ -1,4 +1,3 @@
-import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { ACTION_NAMES, normalizeItemId } from '../../src/domain/items.js';
@@ -14,26 +13,37 @@ import {
   listItemsWithLights,
 } from '../../src/services/items.js';
 import { readBody, validate } from './body.js';
+import { apiApp, pathParam, route } from './openapi.js';
 
 const openId = z.string().trim().min(1, 'expected a Lark open_id').max(100);
 const instant = z.iso
   .datetime({ offset: true, message: 'expected ISO 8601 with offset, e.g. 2026-11-24T18:00:00+08:00' })
   .transform((s) => new Date(s));
-const title = z.string().trim().min(1, 'required').max(300);
+const title = z
+  .string()
+  .trim()
+  .min(1, 'required')
+  .max(300)
+  .meta({ description: 'The title as on the document (never its content).' });
 const deptCode = z.string().trim().min(1).max(32);
 const optional = <T extends z.ZodType>(t: T) => t.nullable().optional();
 
 const documentSchema = z
   .object({
     kind: z.literal('document'),
-    docType: z.enum(['circular', 'signoff', 'urgent', 'normal']),
+    docType: z.enum(['circular', 'signoff', 'urgent', 'normal']).meta({
+      description:
+        '传阅件 circular, 签发件 signoff, 紧急件 urgent, 一般件 normal: sets the default deadline.',
+    }),
     docNo: optional(z.string().trim().max(100)),
     title,
-    assignee: openId,
+    assignee: openId.meta({ description: 'open_id of the handler (承办人).' }),
     dept: optional(deptCode),
     direction: optional(z.enum(['in', 'out'])),
     receivedAt: optional(instant),
-    dueAt: optional(instant),
+    dueAt: optional(instant).meta({
+      description: 'Explicit deadline; by default it follows docType and receivedAt by the office rules.',
+    }),
     chatId: optional(z.string().max(100)),
     parent: optional(z.string().max(20)),
     createdBy: optional(openId),
@@ -58,9 +68,12 @@ const meetingSchema = z
 const taskSchema = z
   .object({
     kind: z.literal('task'),
-    source: z.enum(['instruction', 'decision', 'proposal', 'practical', 'hotline', 'other']),
+    source: z.enum(['instruction', 'decision', 'proposal', 'practical', 'hotline', 'other']).meta({
+      description:
+        '领导批示 instruction, 会议议定 decision, 建议提案 proposal, 十件实事 practical, 热线工单 hotline, other.',
+    }),
     title,
-    leadDept: deptCode,
+    leadDept: deptCode.meta({ description: 'Code of the lead department (主办); any member may claim it.' }),
     coDepts: z
       .array(
         z.union([
@@ -84,7 +97,9 @@ const createSchema = z.discriminatedUnion('kind', [documentSchema, meetingSchema
 const actionSchema = z
   .object({
     action: z.enum(ACTION_NAMES as [ActionName, ...ActionName[]]),
-    by: openId,
+    by: openId.meta({
+      description: 'open_id of the person acting; the office rules decide whether they may.',
+    }),
     note: z.string().max(2000).optional(),
     days: z.number().int('must be a whole number of working days').min(1).max(60).optional(),
     newDueAt: instant.optional(),
@@ -125,6 +140,17 @@ function actionInput(itemId: string, body: z.infer<typeof actionSchema>): ItemAc
   return { ...rest, itemId, requestId: String(requestId) };
 }
 
+const listQuery = z.object({
+  status: z.enum(['open', 'done', 'cancelled']).optional(),
+  kind: z.enum(['document', 'meeting', 'task']).optional(),
+  assignee: z.string().optional().meta({ description: 'open_id of the handler.' }),
+  dept: z.string().optional().meta({ description: 'Department code.' }),
+  parent: z.string().optional().meta({ description: 'Sub-tasks of this item id.' }),
+  light: z.enum(['green', 'yellow', 'red']).optional().meta({ description: 'The light computed now.' }),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+const idParams = z.object({ id: z.string().meta({ description: 'D-12, M-3 or T-7.' }) });
+
 type Shown = Item &
   Partial<Pick<ItemDetail, 'parts' | 'attendees' | 'extensionRequests'>> & { history?: HistoryEntry[] };
 
@@ -132,7 +158,8 @@ const STATUS = { not_found: 404, forbidden: 403, invalid_state: 409, invalid_inp
 
 /** 事项: POST /items, GET /items, GET /items/:id (with history), POST /items/:id/actions. */
 export function itemsRoutes(deps: Deps) {
-  const app = new Hono();
+  const app = apiApp();
+  const tag = 'items';
   const tz = deps.config.timezone;
   const z8 = (d: Date | null) => (d ? toZonedIso(d, tz) : null);
   const show = (item: Shown, light: Light) => ({
@@ -166,53 +193,98 @@ export function itemsRoutes(deps: Deps) {
     ...(item.history ? { history: item.history.map((h) => ({ ...h, at: z8(h.at) })) } : {}),
   });
 
-  app.post('/items', async (c) => {
-    const body = await readBody(c, createSchema);
-    const { createdBy, ...input } = body;
-    const created = await createItem(deps, input, createdBy ?? 'admin-api');
-    return c.json(show(created, await lightNow(deps, created)), 201);
-  });
+  route(
+    app,
+    {
+      method: 'post',
+      path: '/items',
+      tag,
+      summary: 'Create a document, meeting or task',
+      description:
+        'The deadline follows the office rules unless `dueAt` is given. The handler (or the department group, for an unassigned task) gets the new-item card.',
+      body: createSchema,
+      ok: { status: 201, description: 'The item with `id`, `status`, `dueAt` and `light`.' },
+    },
+    async (c) => {
+      const body = await readBody(c, createSchema);
+      const { createdBy, ...input } = body;
+      const created = await createItem(deps, input, createdBy ?? 'admin-api');
+      return c.json(show(created, await lightNow(deps, created)), 201);
+    },
+  );
 
-  app.get('/items', async (c) => {
-    const q = validate(
-      z.object({
-        status: z.enum(['open', 'done', 'cancelled']).optional(),
-        kind: z.enum(['document', 'meeting', 'task']).optional(),
-        assignee: z.string().optional(),
-        dept: z.string().optional(),
-        parent: z.string().optional(),
-        light: z.enum(['green', 'yellow', 'red']).optional(),
-        limit: z.coerce.number().int().min(1).max(500).optional(),
-      }),
-      c.req.query(),
-    );
-    const parent = q.parent ? (normalizeItemId(q.parent) ?? q.parent) : undefined;
-    const items = await listItemsWithLights(deps, { ...q, ...(parent ? { parent } : {}) });
-    return c.json({ items: items.map((i) => show(i, i.light)) });
-  });
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/items',
+      tag,
+      summary: 'List items with their lights computed now',
+      query: listQuery,
+      ok: { description: '`{items}`' },
+    },
+    async (c) => {
+      const q = validate(listQuery, c.req.query());
+      const parent = q.parent ? (normalizeItemId(q.parent) ?? q.parent) : undefined;
+      const items = await listItemsWithLights(deps, { ...q, ...(parent ? { parent } : {}) });
+      return c.json({ items: items.map((i) => show(i, i.light)) });
+    },
+  );
 
-  app.get('/items/:id', async (c) => {
-    const item = await getItemWithHistory(deps.database.db, c.req.param('id'));
-    if (!item) throw notFound(`No item "${c.req.param('id')}" (ids look like D-12, M-3, T-7).`);
-    return c.json(show(item, await lightNow(deps, item)));
-  });
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/items/{id}',
+      tag,
+      summary: 'One item with its parts, attendees, extension requests and full history (留痕)',
+      params: idParams,
+      ok: { description: 'The item and `history`.' },
+      errors: [404],
+    },
+    async (c) => {
+      const item = await getItemWithHistory(deps.database.db, pathParam(c, 'id'));
+      if (!item) throw notFound(`No item "${pathParam(c, 'id')}" (ids look like D-12, M-3, T-7).`);
+      return c.json(show(item, await lightNow(deps, item)));
+    },
+  );
 
-  app.post('/items/:id/actions', async (c) => {
-    const body = await readBody(c, actionSchema);
-    const outcome = await performItemAction(deps, actionInput(c.req.param('id'), body));
-    if (!outcome.ok) {
-      throw new AppError(STATUS[outcome.code], outcome.code, outcome.message, {
-        item: outcome.item?.id ?? null,
-        action: body.action,
+  route(
+    app,
+    {
+      method: 'post',
+      path: '/items/{id}/actions',
+      tag,
+      summary: 'Act on an item as a person: the same rules as the card buttons and chat commands',
+      description: [
+        'Who may act: the handler on their item (done, read, progress, extend); any member of the lead',
+        'department claims an unassigned item (first one wins); a co-unit member reports on their',
+        "unit's part (partDept); a chief of the department (or of the top department) approves or",
+        'rejects extensions, reassigns, closes and cancels; admins may do everything; attendees answer',
+        'attend / leave. Anyone else gets 403 and nothing changes. A repeat answers `changed: false`.',
+      ].join(' '),
+      params: idParams,
+      body: actionSchema,
+      ok: { description: '`{ok, changed, message, item}`' },
+      errors: [403, 404, 409],
+    },
+    async (c) => {
+      const body = await readBody(c, actionSchema);
+      const outcome = await performItemAction(deps, actionInput(pathParam(c, 'id'), body));
+      if (!outcome.ok) {
+        throw new AppError(STATUS[outcome.code], outcome.code, outcome.message, {
+          item: outcome.item?.id ?? null,
+          action: body.action,
+        });
+      }
+      return c.json({
+        ok: true,
+        changed: outcome.changed,
+        message: outcome.message,
+        item: show(outcome.item, await lightNow(deps, outcome.item)),
       });
-    }
-    return c.json({
-      ok: true,
-      changed: outcome.changed,
-      message: outcome.message,
-      item: show(outcome.item, await lightNow(deps, outcome.item)),
-    });
-  });
+    },
+  );
 
   return app;
 }

@@ -1,39 +1,60 @@
-import { Hono } from 'hono';
 import { z } from 'zod';
 import { findJob, jobRegistry } from '../../jobs/registry.js';
 import type { Deps } from '../../src/deps.js';
 import { notFound } from '../../src/errors.js';
 import { runJobSlot } from '../../src/services/run-job.js';
 import { readBody } from './body.js';
+import { apiApp, pathParam, route } from './openapi.js';
 
 const runSchema = z.object({
   at: z.iso
     .datetime({ offset: true, message: 'expected ISO 8601 with an offset, e.g. 2026-09-28T09:00:00+08:00' })
-    .optional(),
+    .optional()
+    .meta({ description: 'Run as if the clock read this instant (default: now).' }),
 });
+const jobParams = z.object({ job: z.string().meta({ description: 'A job name from GET /jobs.' }) });
 
 /**
  * POST /jobs/:job/run {at?} — runs a job now, or as if the clock read `at`, for the slot of that
  * minute. The slot is claimed like a scheduled run: a second run of the same slot sends nothing.
  */
 export function jobsRoutes(deps: Deps) {
-  const r = new Hono();
-  r.get('/jobs', (c) =>
-    c.json({
-      jobs: jobRegistry.map((j) => ({
-        name: j.name,
-        description: j.description,
-        defaultCron: j.defaultCron,
-      })),
-    }),
+  const r = apiApp();
+  const tag = 'jobs';
+  route(
+    r,
+    { method: 'get', path: '/jobs', tag, summary: 'The scheduled jobs', ok: { description: '`{jobs}`' } },
+    (c) =>
+      c.json({
+        jobs: jobRegistry.map((j) => ({
+          name: j.name,
+          description: j.description,
+          defaultCron: j.defaultCron,
+        })),
+      }),
   );
-  r.post('/jobs/:job/run', async (c) => {
-    const name = c.req.param('job');
-    const job = findJob(name);
-    if (!job) throw notFound(`No job "${name}". Known jobs: ${jobRegistry.map((j) => j.name).join(', ')}.`);
-    const body = await readBody(c, runSchema);
-    const at = body.at ? new Date(body.at) : deps.clock.now();
-    return c.json(await runJobSlot(deps, job, { at }));
-  });
+  route(
+    r,
+    {
+      method: 'post',
+      path: '/jobs/{job}/run',
+      tag,
+      summary: 'Run a job now, or as if the clock read `at`',
+      description:
+        'The slot of that minute is claimed like a scheduled run: a second run of the same slot sends nothing.',
+      params: jobParams,
+      body: runSchema,
+      ok: { description: "The job's summary, e.g. `{job, at, sent, skipped, …}`." },
+      errors: [404],
+    },
+    async (c) => {
+      const name = pathParam(c, 'job');
+      const job = findJob(name);
+      if (!job) throw notFound(`No job "${name}". Known jobs: ${jobRegistry.map((j) => j.name).join(', ')}.`);
+      const body = await readBody(c, runSchema);
+      const at = body.at ? new Date(body.at) : deps.clock.now();
+      return c.json(await runJobSlot(deps, job, { at }));
+    },
+  );
   return r;
 }

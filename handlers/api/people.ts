@@ -1,47 +1,94 @@
-import { Hono } from 'hono';
 import { z } from 'zod';
 import { getPerson, listPeople } from '../../src/db/repos/people.js';
 import type { Deps } from '../../src/deps.js';
 import { notFound } from '../../src/errors.js';
 import { putPerson } from '../../src/services/organisation.js';
 import { readBody, validate } from './body.js';
+import { apiApp, pathParam, route } from './openapi.js';
 
-const openId = z.string().trim().min(1, 'expected a Lark open_id').max(100);
+const openId = z
+  .string()
+  .trim()
+  .min(1, 'expected a Lark open_id')
+  .max(100)
+  .meta({ description: "The person's Lark open_id (ou_…): their key everywhere." });
+const openIdParams = z.object({ openId });
+const putBody = z
+  .object({
+    name: z.string().trim().min(1, 'required').max(100).meta({ description: 'Display name, e.g. 张三.' }),
+    dept: z.string().trim().min(1).max(32).nullable().optional().meta({
+      description: 'Department code. A chief without one (or of the top department) sees every department.',
+    }),
+    roles: z
+      .array(z.enum(['staff', 'chief', 'admin']))
+      .min(1, 'give at least one role')
+      .default(['staff'])
+      .meta({
+        description:
+          "staff: acts on their own items and claims their department's; chief: also approves extensions, reassigns, closes and cancels in their department, gets its escalations and digest; admin: everything, and the settings commands.",
+      }),
+  })
+  .strict();
+const listQuery = z.object({ dept: z.string().optional().meta({ description: 'Only this department.' }) });
 
 /** 人员: PUT /people/:openId {name, dept, roles}, GET /people?dept=, GET /people/:openId. */
 export function peopleRoutes(deps: Deps) {
-  const app = new Hono();
+  const app = apiApp();
+  const tag = 'people';
 
-  app.put('/people/:openId', async (c) => {
-    const id = validate(z.object({ openId }), { openId: c.req.param('openId') }).openId;
-    const body = await readBody(
-      c,
-      z
-        .object({
-          name: z.string().trim().min(1, 'required').max(100),
-          dept: z.string().trim().min(1).max(32).nullable().optional(),
-          roles: z
-            .array(z.enum(['staff', 'chief', 'admin']))
-            .min(1, 'give at least one role')
-            .default(['staff']),
-        })
-        .strict(),
-    );
-    return c.json(
-      await putPerson(deps, { openId: id, name: body.name, dept: body.dept ?? null, roles: body.roles }),
-    );
-  });
+  route(
+    app,
+    {
+      method: 'put',
+      path: '/people/{openId}',
+      tag,
+      summary: 'Register or replace a person',
+      params: openIdParams,
+      body: putBody,
+      ok: { description: 'The person.' },
+    },
+    async (c) => {
+      const id = validate(openIdParams, { openId: pathParam(c, 'openId') }).openId;
+      const body = await readBody(c, putBody);
+      return c.json(
+        await putPerson(deps, { openId: id, name: body.name, dept: body.dept ?? null, roles: body.roles }),
+      );
+    },
+  );
 
-  app.get('/people', async (c) => {
-    const q = validate(z.object({ dept: z.string().optional() }), c.req.query());
-    return c.json({ people: await listPeople(deps.database.db, q.dept ? { dept: q.dept } : {}) });
-  });
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/people',
+      tag,
+      summary: 'List people',
+      query: listQuery,
+      ok: { description: '`{people}`' },
+    },
+    async (c) => {
+      const q = validate(listQuery, c.req.query());
+      return c.json({ people: await listPeople(deps.database.db, q.dept ? { dept: q.dept } : {}) });
+    },
+  );
 
-  app.get('/people/:openId', async (c) => {
-    const p = await getPerson(deps.database.db, c.req.param('openId'));
-    if (!p) throw notFound(`No registered person with open_id "${c.req.param('openId')}".`);
-    return c.json(p);
-  });
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/people/{openId}',
+      tag,
+      summary: 'One person',
+      params: openIdParams,
+      ok: { description: 'The person.' },
+      errors: [404],
+    },
+    async (c) => {
+      const p = await getPerson(deps.database.db, pathParam(c, 'openId'));
+      if (!p) throw notFound(`No registered person with open_id "${pathParam(c, 'openId')}".`);
+      return c.json(p);
+    },
+  );
 
   return app;
 }

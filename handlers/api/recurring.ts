@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { AppError } from '../../src/errors.js';
 import {
@@ -10,6 +10,9 @@ import {
   updateRecurring,
 } from '../../src/services/recurring.js';
 import { readBody } from './body.js';
+import { apiApp, pathParam, route } from './openapi.js';
+
+const idParams = z.object({ id: z.string().meta({ description: 'The duty id (a positive integer).' }) });
 
 function idParam(text: string): number {
   const id = Number(text);
@@ -20,20 +23,77 @@ function idParam(text: string): number {
 
 /** GET|POST /recurring, GET|PUT|DELETE /recurring/:id — DELETE disables; nothing is erased. */
 export function recurringRoutes(deps: Deps) {
-  const r = new Hono();
-  r.get('/recurring', async (c) => c.json({ recurring: await listRecurring(deps) }));
-  r.post('/recurring', async (c) => {
-    const body = await readBody(c, recurringInputSchema);
-    return c.json(await createRecurring(deps, body, 'api'), 201);
-  });
-  r.get('/recurring/:id', async (c) => c.json(await getRecurring(deps, idParam(c.req.param('id')))));
-  r.put('/recurring/:id', async (c) => {
-    const id = idParam(c.req.param('id'));
-    const body = await readBody(c, recurringInputSchema);
-    return c.json(await updateRecurring(deps, id, body, 'api'));
-  });
-  r.delete('/recurring/:id', async (c) =>
-    c.json(await disableRecurring(deps, idParam(c.req.param('id')), 'api')),
+  const r = apiApp();
+  const tag = 'recurring';
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/recurring',
+      tag,
+      summary: 'Recurring duties (信息编报, weekly minutes…)',
+      ok: { description: '`{recurring}`' },
+    },
+    async (c) => c.json({ recurring: await listRecurring(deps) }),
+  );
+  route(
+    r,
+    {
+      method: 'post',
+      path: '/recurring',
+      tag,
+      summary: 'Create a recurring duty',
+      body: recurringInputSchema,
+      ok: { status: 201, description: 'The duty.' },
+    },
+    async (c) => {
+      const body = await readBody(c, recurringInputSchema);
+      return c.json(await createRecurring(deps, body, 'api'), 201);
+    },
+  );
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/recurring/{id}',
+      tag,
+      summary: 'One recurring duty',
+      params: idParams,
+      ok: { description: 'The duty.' },
+      errors: [404],
+    },
+    async (c) => c.json(await getRecurring(deps, idParam(pathParam(c, 'id')))),
+  );
+  route(
+    r,
+    {
+      method: 'put',
+      path: '/recurring/{id}',
+      tag,
+      summary: 'Replace a recurring duty',
+      params: idParams,
+      body: recurringInputSchema,
+      ok: { description: 'The duty.' },
+      errors: [404],
+    },
+    async (c) => {
+      const id = idParam(pathParam(c, 'id'));
+      const body = await readBody(c, recurringInputSchema);
+      return c.json(await updateRecurring(deps, id, body, 'api'));
+    },
+  );
+  route(
+    r,
+    {
+      method: 'delete',
+      path: '/recurring/{id}',
+      tag,
+      summary: 'Disable a recurring duty (the record is kept)',
+      params: idParams,
+      ok: { description: 'The duty, disabled.' },
+      errors: [404],
+    },
+    async (c) => c.json(await disableRecurring(deps, idParam(pathParam(c, 'id')), 'api')),
   );
   return r;
 }

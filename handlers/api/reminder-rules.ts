@@ -1,20 +1,40 @@
-import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { getReminderRulesView, patchReminderRules } from '../../src/services/admin-settings.js';
 import { readBody } from './body.js';
+import { apiApp, route } from './openapi.js';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time HH:mm, e.g. 09:00');
 
 const patchSchema = z
   .object({
-    rounds: z.array(hhmm).min(1).max(12).optional(),
-    escalateToChiefAfter: z.number().int().min(1).max(60).optional(),
-    escalateToLeadersAfter: z.number().int().min(1).max(60).optional(),
-    quietHours: z.object({ start: hhmm, end: hhmm }).optional(),
+    rounds: z
+      .array(hhmm)
+      .min(1)
+      .max(12)
+      .optional()
+      .meta({ description: 'Reminder rounds on working days (local times).' }),
+    escalateToChiefAfter: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .optional()
+      .meta({ description: "N: working days overdue before the department's chiefs are told." }),
+    escalateToLeadersAfter: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .optional()
+      .meta({ description: "M: working days overdue before the office's leaders are told." }),
+    quietHours: z
+      .object({ start: hhmm, end: hhmm })
+      .optional()
+      .meta({ description: 'No reminders between (urgent documents excepted).' }),
     meetingSoonMinutes: z.number().int().min(5).max(720).optional(),
     meetingEveAt: hhmm.optional(),
-    paused: z.boolean().optional(),
+    paused: z.boolean().optional().meta({ description: 'Pause all reminder rounds.' }),
   })
   .strict();
 
@@ -23,11 +43,33 @@ const patchSchema = z
  * is `yellowWithinWorkdays` in /rules (one threshold for lights and reminders).
  */
 export function reminderRulesRoutes(deps: Deps) {
-  const r = new Hono();
-  r.get('/reminder-rules', async (c) => c.json(await getReminderRulesView(deps)));
-  r.put('/reminder-rules', async (c) => {
-    const body = await readBody(c, patchSchema);
-    return c.json(await patchReminderRules(deps, body, 'api'));
-  });
+  const r = apiApp();
+  const tag = 'reminders';
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/reminder-rules',
+      tag,
+      summary: 'Reminder rounds, escalation, quiet hours',
+      ok: { description: 'The reminder rules.' },
+    },
+    async (c) => c.json(await getReminderRulesView(deps)),
+  );
+  route(
+    r,
+    {
+      method: 'put',
+      path: '/reminder-rules',
+      tag,
+      summary: 'Change some reminder rules (every change recorded)',
+      body: patchSchema,
+      ok: { description: 'The reminder rules.' },
+    },
+    async (c) => {
+      const body = await readBody(c, patchSchema);
+      return c.json(await patchReminderRules(deps, body, 'api'));
+    },
+  );
   return r;
 }

@@ -1,15 +1,25 @@
-import { Hono } from 'hono';
 import { z } from 'zod';
 import { findJob, jobRegistry } from '../../jobs/registry.js';
 import type { Deps } from '../../src/deps.js';
 import { notFound } from '../../src/errors.js';
 import { scheduleView, updateSchedule } from '../../src/services/schedule-admin.js';
 import { readBody } from './body.js';
+import { apiApp, pathParam, route } from './openapi.js';
 
 const putSchema = z.object({
-  cron: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  timezone: z.string().min(1).nullable().optional(),
+  cron: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .meta({ description: 'Cron expression(s): a list, or one string with several joined by ";".' }),
+  timezone: z
+    .string()
+    .min(1)
+    .nullable()
+    .optional()
+    .meta({ description: 'IANA time zone; default APP_TIMEZONE.' }),
   enabled: z.boolean().default(true),
+});
+const jobParams = z.object({
+  job: z.string().meta({ description: 'remind, chase, digest, bulletin, duty, recurring or calendar.' }),
 });
 
 function jobOr404(name: string) {
@@ -20,23 +30,59 @@ function jobOr404(name: string) {
 
 /** GET /schedules, GET|PUT /schedules/:job — when each job runs; live on every instance within a minute. */
 export function schedulesRoutes(deps: Deps) {
-  const r = new Hono();
-  r.get('/schedules', async (c) => {
-    const all = await Promise.all(jobRegistry.map((j) => scheduleView(deps, j)));
-    return c.json({ schedules: all });
-  });
-  r.get('/schedules/:job', async (c) => c.json(await scheduleView(deps, jobOr404(c.req.param('job')))));
-  r.put('/schedules/:job', async (c) => {
-    const job = jobOr404(c.req.param('job'));
-    const body = await readBody(c, putSchema);
-    const cron = Array.isArray(body.cron) ? body.cron.join(';') : body.cron;
-    const view = await updateSchedule(
-      deps,
-      job,
-      { cron, timezone: body.timezone ?? null, enabled: body.enabled },
-      'api',
-    );
-    return c.json(view);
-  });
+  const r = apiApp();
+  const tag = 'jobs';
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/schedules',
+      tag,
+      summary: 'When each job runs',
+      ok: { description: '`{schedules}`' },
+    },
+    async (c) => {
+      const all = await Promise.all(jobRegistry.map((j) => scheduleView(deps, j)));
+      return c.json({ schedules: all });
+    },
+  );
+  route(
+    r,
+    {
+      method: 'get',
+      path: '/schedules/{job}',
+      tag,
+      summary: "One job's schedule",
+      params: jobParams,
+      ok: { description: 'The schedule.' },
+      errors: [404],
+    },
+    async (c) => c.json(await scheduleView(deps, jobOr404(pathParam(c, 'job')))),
+  );
+  route(
+    r,
+    {
+      method: 'put',
+      path: '/schedules/{job}',
+      tag,
+      summary: "Change a job's schedule (live on every instance within a minute)",
+      params: jobParams,
+      body: putSchema,
+      ok: { description: 'The schedule.' },
+      errors: [404],
+    },
+    async (c) => {
+      const job = jobOr404(pathParam(c, 'job'));
+      const body = await readBody(c, putSchema);
+      const cron = Array.isArray(body.cron) ? body.cron.join(';') : body.cron;
+      const view = await updateSchedule(
+        deps,
+        job,
+        { cron, timezone: body.timezone ?? null, enabled: body.enabled },
+        'api',
+      );
+      return c.json(view);
+    },
+  );
   return r;
 }
