@@ -13,6 +13,7 @@ import type { ExtensionRequest, Item } from '../../domain/types.js';
 import { outboxKey } from '../../lark/outbox/enqueue.js';
 import { buildItemCardView, deptNamesOf, loadViewContext, namesOf, type ViewContext } from './item-view.js';
 import { ITEM_CARD_PURPOSE, refreshCardRow, refreshItemCards, sendCard } from './messages.js';
+import { refreshRoundCards } from './round-cards.js';
 
 /** Approval cards sent to chiefs; patched to their decided state for every chief who got one. */
 export const EXTENSION_CARD_PURPOSE = 'extension-card';
@@ -26,7 +27,8 @@ export const EXTENSION_CARD_PURPOSE = 'extension-card';
  * - extension requested: the department's chief(s) get the approval card;
  * - extension decided: the requester hears the decision, the chiefs' approval cards turn grey;
  * - reassigned: the new handler gets the card;
- * - every change: the item's cards already in chats are patched to the new state.
+ * - every change: the item's cards already in chats are patched to the new state, and so is each
+ *   person's latest reminder round card that lists it.
  */
 export async function notifyItemChangeInTrx(trx: Trx, deps: Deps, change: ItemChange): Promise<void> {
   const ctx = await loadViewContext(trx, deps);
@@ -52,6 +54,7 @@ export async function notifyItemChangeInTrx(trx: Trx, deps: Deps, change: ItemCh
   }
   if (change.previous === null || stateChanged(change.previous, item) || change.action === 'extend') {
     await refreshItemCards(trx, deps, ctx, item);
+    if (change.previous !== null) await refreshRoundCards(trx, deps, ctx, item);
   }
 }
 
