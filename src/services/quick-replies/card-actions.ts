@@ -67,7 +67,12 @@ async function answerClick(
   if (value.op === 'form') return openForm(deps, person, item, value.form, render);
 
   if (value.op === 'approve-extension' || value.op === 'reject-extension') {
-    const outcome = await performItemAction(deps, { itemId: item.id, action: value.op, by });
+    const outcome = await performItemAction(deps, {
+      itemId: item.id,
+      action: value.op,
+      by,
+      extensionId: value.req,
+    });
     return answerDecision(deps, ctx, item, value.req, outcome);
   }
 
