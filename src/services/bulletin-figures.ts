@@ -1,18 +1,10 @@
 import { listDepartments } from '../db/repos/departments.js';
 import { countDue, type ItemFactRow, itemFacts } from '../db/repos/figures.js';
-import { getSetting } from '../db/repos/settings.js';
 import type { Db } from '../db/schema.js';
 import type { WorkCalendar } from '../domain/calendar.js';
 import { type DueCounts, emptyDue, onTimeRate, type Period, sumCounts } from '../domain/figures.js';
 import { workdaysOverdue } from '../domain/lights.js';
-import {
-  type Deduction,
-  type ItemFacts,
-  SCORING_RULES_SETTING,
-  type ScoringRules,
-  scoreDepartment,
-  scoringFromStored,
-} from '../domain/scores.js';
+import { type Deduction, type ItemFacts, type ScoringRules, scoreDepartment } from '../domain/scores.js';
 import { localDate } from '../domain/time.js';
 
 /**
@@ -35,10 +27,6 @@ export interface DepartmentFigures {
   overdueBeyondThreshold: number;
   avgHandlingWorkdays: number | null;
   extensions: number;
-}
-
-export async function loadScoringRules(db: Db): Promise<ScoringRules> {
-  return scoringFromStored(await getSetting(db, SCORING_RULES_SETTING));
 }
 
 /** Turns an item's raw facts into working days, as the scores count them. */

@@ -1,7 +1,8 @@
 import { type BulletinLine, bulletinCard, departmentBulletinCard } from '../cards/bulletin-card.js';
 import type { CardJson } from '../cards/common.js';
 import { listDepartments } from '../db/repos/departments.js';
-import { getSetting } from '../db/repos/settings.js';
+import { listChiefs } from '../db/repos/figures.js';
+import { getSetting, putSetting } from '../db/repos/settings.js';
 import type { Db } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import {
@@ -9,14 +10,16 @@ import {
   type BulletinPeriod,
   bulletinsDue,
   DEFAULT_BULLETIN_CADENCE,
+  lastWeek,
   periodZh,
   previousPeriod,
 } from '../domain/cadence.js';
 import type { WorkCalendar } from '../domain/calendar.js';
 import { atLocal, localDate } from '../domain/time.js';
 import { enqueueOutbox, outboxKey } from '../lark/outbox/enqueue.js';
-import { type DepartmentFigures, departmentFigures, loadScoringRules, ranked } from './bulletin-figures.js';
+import { type DepartmentFigures, departmentFigures, ranked } from './bulletin-figures.js';
 import { loadWorkCalendar } from './calendar.js';
+import { loadScoringRules } from './rules.js';
 
 export const BULLETIN_PURPOSE = 'bulletin';
 /** The 通报 job looks every day at 09:00; the cadence decides which 通报 are due (bulletinsDue). */
@@ -26,6 +29,18 @@ export const BULLETIN_CADENCE_SETTING = 'bulletin_cadence';
 export async function loadBulletinCadence(db: Db): Promise<BulletinCadence> {
   const stored = await getSetting<Partial<BulletinCadence>>(db, BULLETIN_CADENCE_SETTING);
   return { ...DEFAULT_BULLETIN_CADENCE, ...(stored ?? {}) };
+}
+
+/** Changes the weekly day or the monthly day of the 通报 (the other stays); records who and when. */
+export async function saveBulletinCadence(
+  db: Db,
+  change: Partial<BulletinCadence>,
+  by: string,
+  at: Date,
+): Promise<BulletinCadence> {
+  const next = { ...(await loadBulletinCadence(db)), ...change };
+  await putSetting(db, BULLETIN_CADENCE_SETTING, next, by, at);
+  return next;
 }
 
 export interface BulletinMessages {
@@ -126,4 +141,21 @@ export async function runBulletinRound(
     });
   }
   return { sent, skipped, bulletins: due.map((p) => `${p.kind} ${p.from}`), noChat };
+}
+
+/**
+ * 通报 in chat: last week's 通报 — the office's ranking for a leader (a chief of the top
+ * department or of none), the unit's own card for a chief of a department; others are told who
+ * receives it.
+ */
+export async function bulletinForPerson(deps: Deps, openId: string): Promise<CardJson | { text: string }> {
+  const { db } = deps.database;
+  const chief = (await listChiefs(db)).find((c) => c.openId === openId);
+  if (!chief)
+    return { text: '通报发至办公厅群和各处室群，处室负责人和办公厅领导可回复「通报」查看上周通报。' };
+  const tz = deps.config.timezone;
+  const period: BulletinPeriod = { kind: 'week', ...lastWeek(localDate(deps.clock.now(), tz)) };
+  const b = await buildBulletin(db, { calendar: await loadWorkCalendar(db), timeZone: tz }, period);
+  if (chief.isTop || chief.dept === null) return b.office;
+  return b.departments.find((d) => d.dept === chief.dept)?.card ?? b.office;
 }
