@@ -70,6 +70,7 @@ async function answerCommand(
         by,
         requestId: `msg:${event.messageId}`,
         ...(command.type === 'progress' ? { note: command.text } : {}),
+        ...(command.type === 'done' && command.note ? { note: command.note } : {}),
         ...(command.type === 'extend'
           ? { days: command.days, ...(command.reason ? { reason: command.reason } : {}) }
           : {}),
