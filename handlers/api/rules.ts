@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { DEFAULT_DEADLINE_RULES } from '../../src/domain/rules.js';
-import { loadDeadlineRules, updateDeadlineRules } from '../../src/services/rules.js';
+import { DEFAULT_SCORING_RULES } from '../../src/domain/scores.js';
+import { loadDeadlineRules, loadScoringRules, updateRules } from '../../src/services/rules.js';
 import { readBody } from './body.js';
 import { apiApp, route } from './openapi.js';
 
@@ -10,6 +11,10 @@ const ruleKeys = Object.keys(DEFAULT_DEADLINE_RULES);
 const putBody = z
   .object({
     ...Object.fromEntries(ruleKeys.map((k) => [k, z.unknown().optional()])),
+    scoring: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: 'Any subset of the scoring rules (keys of `scoringDefaults`).' }),
     by: z.string().trim().min(1).max(100).optional().meta({ description: 'Who made the change (history).' }),
   })
   .strict();
@@ -25,11 +30,16 @@ export function rulesRoutes(deps: Deps) {
       method: 'get',
       path: '/rules',
       tag,
-      summary: 'The deadline rules in force, and the defaults',
-      ok: { description: '`{rules, defaults}`' },
+      summary: 'The deadline and scoring rules in force, and their defaults',
+      ok: { description: '`{rules, defaults, scoring, scoringDefaults}`' },
     },
     async (c) =>
-      c.json({ rules: await loadDeadlineRules(deps.database.db), defaults: DEFAULT_DEADLINE_RULES }),
+      c.json({
+        rules: await loadDeadlineRules(deps.database.db),
+        defaults: DEFAULT_DEADLINE_RULES,
+        scoring: await loadScoringRules(deps.database.db),
+        scoringDefaults: DEFAULT_SCORING_RULES,
+      }),
   );
 
   route(
@@ -39,17 +49,19 @@ export function rulesRoutes(deps: Deps) {
       path: '/rules',
       tag,
       summary:
-        'Change some deadline rules (cut-off time, working days per type and source, yellow threshold…)',
+        'Change some deadline rules (cut-off time, working days per type and source, yellow threshold…) or scoring rules',
       description:
-        'Send any subset of the keys of `defaults` (GET /rules); the merged set is validated and recorded.',
+        'Send any subset of the keys of `defaults` (GET /rules), and `scoring`; the merged set is validated and recorded.',
       body: putBody,
-      ok: { description: '`{rules}`' },
+      ok: { description: 'The rules now in force.' },
     },
     async (c) => {
       const body = await readBody(c, putBody);
-      const { by, ...patch } = body as Record<string, unknown> & { by?: string };
-      const rules = await updateDeadlineRules(deps, patch, by ?? 'admin-api');
-      return c.json({ rules });
+      const { by, scoring, ...patch } = body as Record<string, unknown> & {
+        by?: string;
+        scoring?: Record<string, unknown>;
+      };
+      return c.json(await updateRules(deps, { rules: patch, scoring }, by ?? 'admin-api'));
     },
   );
 
