@@ -215,9 +215,9 @@ describe('the Workers entry on workerd', () => {
 
   it('a cron tick claims the due slot once and sends the round', async () => {
     const deps = testDeps(database, { config: larkTestConfig(null), now: new Date() });
-    // A Tuesday, a working day. Each tick runs the slots due before its minute: the 09:00 round
+    // A Wednesday, a working day (no weekly or monthly bulletin). Each tick runs the slots due before its minute: the 09:00 round
     // goes out on the 09:01 tick.
-    const slot = new Date('2026-12-01T09:01:00+08:00');
+    const slot = new Date('2026-12-02T09:01:00+08:00');
     const item = await createItem(
       deps,
       {
@@ -226,7 +226,7 @@ describe('the Workers entry on workerd', () => {
         title: '关于报送统计数据的通知',
         assignee: 'ou_li',
         dept: 'ZHB',
-        dueAt: new Date('2026-12-01T08:00:00+08:00'),
+        dueAt: new Date('2026-12-02T08:00:00+08:00'),
       } as never,
       'ou_admin',
     );
@@ -248,7 +248,7 @@ describe('the Workers entry on workerd', () => {
         .selectFrom('job_runs')
         .selectAll()
         .where('job', '=', 'remind')
-        .where('slot', '=', '2026-12-01T09:00')
+        .where('slot', '=', '2026-12-02T09:00')
         .executeTakeFirst(),
     );
     expect(run.job).toBe('remind');
