@@ -1,4 +1,5 @@
 import { calendarCheckJob } from './calendar-check.js';
+import { dutyJob } from './duty.js';
 import { placeholderJob } from './placeholder.js';
 import { recurringJob } from './recurring.js';
 import { chaseJob, remindJob } from './remind.js';
@@ -13,7 +14,7 @@ export const jobRegistry: JobDefinition[] = [
   chaseJob,
   placeholderJob('digest', '30 8 * * *', '每日督办简报 to chiefs (a later issue)'),
   placeholderJob('bulletin', '0 9 * * 1', '通报 bulletins (a later issue)'),
-  placeholderJob('duty', '0 8 * * *', '值班 reminders (a later issue)'),
+  dutyJob,
   recurringJob,
   calendarCheckJob,
 ];

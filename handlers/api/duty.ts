@@ -2,12 +2,14 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { DutyDay } from '../../src/db/repos/duty.js';
 import type { Deps } from '../../src/deps.js';
+import { HHMM } from '../../src/domain/duty.js';
 import { toZonedIso } from '../../src/domain/time.js';
 import { AppError } from '../../src/errors.js';
 import { addDutyLogEntry, dutyDayWithLog, dutyRange, handOver, setDutyDay } from '../../src/services/duty.js';
 import { readBody, requireDate, validate } from './body.js';
 
 const openId = z.string().trim().min(1, 'expected a Lark open_id').max(100);
+const hhmm = z.string().regex(HHMM, 'expected a local time HH:mm, e.g. 08:30');
 
 /** 值班 roster: PUT/GET /duty, the duty log and the handover confirmation. */
 export function dutyRoutes(deps: Deps) {
@@ -19,7 +21,13 @@ export function dutyRoutes(deps: Deps) {
     const date = requireDate(c.req.param('date'), 'date');
     const body = await readBody(
       c,
-      z.object({ officer: openId, leader: openId, note: z.string().max(500).optional() }),
+      z.object({
+        officer: z.union([openId, z.array(openId).min(1).max(5)]),
+        leader: openId,
+        note: z.string().max(500).optional(),
+        start: hhmm.nullable().optional(),
+        end: hhmm.nullable().optional(),
+      }),
     );
     return c.json(show(await setDutyDay(deps, { date, ...body })));
   });
@@ -39,7 +47,11 @@ export function dutyRoutes(deps: Deps) {
 
   app.get('/duty/:date', async (c) => {
     const day = await dutyDayWithLog(deps, requireDate(c.req.param('date'), 'date'));
-    return c.json({ ...show(day), log: day.log.map((l) => ({ ...l, at: toZonedIso(l.at, tz) })) });
+    return c.json({
+      ...show(day),
+      log: day.log.map((l) => ({ ...l, at: toZonedIso(l.at, tz) })),
+      history: day.history.map((h) => ({ ...h, at: toZonedIso(h.at, tz) })),
+    });
   });
 
   app.post('/duty/:date/log', async (c) => {

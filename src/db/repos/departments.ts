@@ -42,3 +42,9 @@ export async function upsertDepartment(db: Db, d: Department, at: Date): Promise
     .executeTakeFirstOrThrow();
   return r.inserted;
 }
+
+/** The office's top department (办公厅), if one is marked. */
+export async function getTopDepartment(db: Db): Promise<Department | null> {
+  const r = await db.selectFrom('departments').selectAll().where('is_top', '=', true).executeTakeFirst();
+  return r ? toDepartment(r) : null;
+}

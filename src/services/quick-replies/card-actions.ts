@@ -1,7 +1,14 @@
 import type { CardJson } from '../../cards/common.js';
 import { extensionCard } from '../../cards/extension-card.js';
 import { type Audience, itemCard, type OpenForm } from '../../cards/item-card.js';
-import { extendForm, type FormOp, parseButtonValue, progressForm, reassignForm } from '../../cards/values.js';
+import {
+  extendForm,
+  type FormOp,
+  isDutyValue,
+  parseButtonValue,
+  progressForm,
+  reassignForm,
+} from '../../cards/values.js';
 import { getDepartment, listDepartments } from '../../db/repos/departments.js';
 import { getItemRow, listExtensionRequests } from '../../db/repos/items.js';
 import { getPerson, listPeople } from '../../db/repos/people.js';
@@ -14,6 +21,7 @@ import type { ActionName, Item, Person } from '../../domain/types.js';
 import type { CardAction } from '../../lark/events.js';
 import type { CardActionAnswer } from '../inbound-router.js';
 import { type ActionOutcome, type ItemActionInput, performItemAction } from '../item-actions.js';
+import { answerDutyAction } from './duty-actions.js';
 import { buildItemCardView, loadViewContext, namesOf, type ViewContext } from './item-view.js';
 import { nudgeHandler } from './nudge.js';
 import { todoCardFor } from './todo.js';
@@ -25,11 +33,13 @@ import { todoCardFor } from './todo.js';
  * nothing and says why; a click on a stale card says who closed the item and when, and refreshes it.
  */
 export async function answerCardAction(deps: Deps, action: CardAction): Promise<CardActionAnswer> {
-  const value = parseButtonValue(action.value);
-  if (!value) {
+  const parsed = parseButtonValue(action.value);
+  if (!parsed) {
     deps.logger.warn('card action with an unknown value', { operator: action.operatorOpenId });
     return warn('该卡片已失效，请回复「待办」查看最新事项');
   }
+  if (isDutyValue(parsed)) return answerDutyAction(deps, action, parsed);
+  const value = parsed;
   const { db } = deps.database;
   const by = action.operatorOpenId;
   const ctx = await loadViewContext(db, deps);

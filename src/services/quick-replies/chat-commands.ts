@@ -3,13 +3,13 @@ import { helpCard } from '../../cards/help-card.js';
 import { itemCard } from '../../cards/item-card.js';
 import { getPerson } from '../../db/repos/people.js';
 import type { Deps } from '../../deps.js';
-import { type Command, parseCommand } from '../../domain/commands.js';
+import { COMMAND_WORDS, type Command, parseCommand } from '../../domain/commands.js';
 import type { ActionName } from '../../domain/types.js';
 import type { InboundEvent } from '../../lark/events.js';
 import { handleAdminSettingCommand } from '../admin-settings.js';
 import { type ActionOutcome, performItemAction } from '../item-actions.js';
 import { bindGroup } from './bind-group.js';
-import { dutyCardToday } from './duty.js';
+import { answerDutyCommand } from './duty.js';
 import { buildItemCardView, loadViewContext } from './item-view.js';
 import { type ChatPlace, ITEM_CARD_PURPOSE, replyInThread } from './messages.js';
 import { todoCardFor } from './todo.js';
@@ -81,10 +81,12 @@ async function answerCommand(
       const ctx = await loadViewContext(db, deps);
       return { content: await todoCardFor(db, ctx, by), purpose: 'todo' };
     }
-    case 'duty': {
-      const ctx = await loadViewContext(db, deps);
-      return { content: await dutyCardToday(db, ctx), purpose: 'duty' };
-    }
+    case 'duty':
+    case 'duty-week':
+    case 'duty-swap':
+    case 'duty-handover':
+    case 'duty-log':
+      return answerDutyCommand(deps, event, command);
     case 'help':
       return { content: helpCard(), purpose: 'help' };
     case 'bind': {
@@ -104,17 +106,7 @@ async function answerCommand(
       return { content: { text: answer.replyText }, purpose: 'admin-setting' };
     }
     case 'usage': {
-      const word = {
-        done: '办结',
-        read: '已阅',
-        claim: '认领',
-        progress: '进展',
-        extend: '延期',
-        todo: '待办',
-        duty: '值班',
-        help: '帮助',
-        bind: '绑定',
-      }[command.command];
+      const word = COMMAND_WORDS.find((w) => w.name === command.command)?.zh ?? command.command;
       return {
         content: helpCard({ problem: { text: `${word}：${command.problem}`, example: command.example } }),
         purpose: 'help',
