@@ -48,3 +48,17 @@ export async function getTopDepartment(db: Db): Promise<Department | null> {
   const r = await db.selectFrom('departments').selectAll().where('is_top', '=', true).executeTakeFirst();
   return r ? toDepartment(r) : null;
 }
+
+/** Binds a department to a group chat (null unbinds it). */
+export async function setDepartmentChat(
+  db: Db,
+  code: string,
+  chatId: string | null,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('departments')
+    .set({ chat_id: chatId, updated_at: at })
+    .where('code', '=', code)
+    .execute();
+}

@@ -105,22 +105,28 @@ async function answerCommand(
       const answer = await handleAdminSettingCommand(deps, { text: command.text, by, chatId: event.chatId });
       return { content: { text: answer.replyText }, purpose: 'admin-setting' };
     }
-    case 'usage': {
-      const word = COMMAND_WORDS.find((w) => w.name === command.command)?.zh ?? command.command;
-      return {
-        content: helpCard({ problem: { text: `${word}：${command.problem}`, example: command.example } }),
-        purpose: 'help',
-      };
-    }
+    case 'usage':
     case 'unknown':
-      return {
-        content: helpCard({
-          unknownText: command.text,
-          ...(command.suggestion ? { suggestion: command.suggestion } : {}),
-        }),
-        purpose: 'help',
-      };
+      return helpReply(command);
   }
+}
+
+/** A command used wrongly gets the help card with what was wrong; an unknown one, a suggestion. */
+function helpReply(command: Extract<Command, { type: 'usage' | 'unknown' }>): Reply {
+  if (command.type === 'usage') {
+    const word = COMMAND_WORDS.find((w) => w.name === command.command)?.zh ?? command.command;
+    return {
+      content: helpCard({ problem: { text: `${word}：${command.problem}`, example: command.example } }),
+      purpose: 'help',
+    };
+  }
+  return {
+    content: helpCard({
+      unknownText: command.text,
+      ...(command.suggestion ? { suggestion: command.suggestion } : {}),
+    }),
+    purpose: 'help',
+  };
 }
 
 /**

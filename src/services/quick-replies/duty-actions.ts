@@ -8,9 +8,7 @@ import { writeDutyLog } from '../duty.js';
 import { confirmShift, shiftsOf } from '../duty-shift.js';
 import { answerSwap, requestSwap } from '../duty-swaps.js';
 import { dateZh, dutyNames, shiftLine } from '../duty-view.js';
-import type { CardActionAnswer } from '../inbound-router.js';
-
-const warn = (content: string): CardActionAnswer => ({ toast: { type: 'warning', content } });
+import { type CardActionAnswer, warn } from './card-answer.js';
 
 /** Clicks on duty cards: 接班确认, 平安无事, the log form, 申请换班, 同意 / 拒绝. */
 export async function answerDutyAction(
