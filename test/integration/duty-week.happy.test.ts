@@ -104,7 +104,8 @@ describe.each(engines)('a duty week across National Day 2026 on %s', (engine) =>
         expectNoMoreMessages(fake);
       }
     }
-  });
+    // 77 job runs with their cards and clicks: longer than one action, so its own time budget.
+  }, 180_000);
 
   async function expectSlot(date: string, time: string): Promise<void> {
     const rostered = ROSTER.some(([d]) => d === date);
