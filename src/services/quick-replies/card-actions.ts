@@ -10,7 +10,8 @@ import {
   reassignForm,
 } from '../../cards/values.js';
 import { getDepartment, listDepartments } from '../../db/repos/departments.js';
-import { getItemRow, listExtensionRequests } from '../../db/repos/items.js';
+import { listExtensionRequests } from '../../db/repos/extension-requests.js';
+import { getItemRow } from '../../db/repos/items.js';
 import { findSentMessage } from '../../db/repos/outbox.js';
 import { getPerson, listPeople } from '../../db/repos/people.js';
 import type { Deps } from '../../deps.js';
