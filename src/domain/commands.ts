@@ -10,7 +10,9 @@ import { normalizeItemId } from './items.js';
 export type ItemCommandName = 'done' | 'read' | 'claim' | 'progress' | 'extend';
 
 export type Command =
-  | { type: 'done' | 'read' | 'claim'; itemId: string }
+  | { type: 'read' | 'claim'; itemId: string }
+  /** 办结 T-3 <说明>: the note is the result, recorded with the closing. */
+  | { type: 'done'; itemId: string; note?: string }
   | { type: 'progress'; itemId: string; text: string }
   | { type: 'extend'; itemId: string; days: number; reason: string | null }
   | { type: 'todo' }
@@ -25,6 +27,9 @@ export type Command =
   | { type: 'duty-log'; text: string }
   | { type: 'help' }
   | { type: 'bind'; deptCode: string }
+  /** 简报: the asker's daily digest now; 简报 关闭 / 简报 开启: stop or resume the daily one. */
+  | { type: 'digest' }
+  | { type: 'digest-subscription'; on: boolean }
   /** Admin settings (设置 / 暂停 / 恢复 / 查看设置 / 周期): handled by the reminders capability. */
   | { type: 'admin-setting'; text: string }
   /** A known command word with a missing or malformed argument: answer with its usage. */
@@ -41,7 +46,8 @@ export type CommandName =
   | 'duty-handover'
   | 'duty-log'
   | 'help'
-  | 'bind';
+  | 'bind'
+  | 'digest';
 
 /** A date as typed in 换班: a full date, a month and day, or 今天 / 明天 / 后天 (days from today). */
 export type DutyDateText = { year?: number; month: number; day: number } | { daysFromToday: number };
@@ -68,6 +74,7 @@ export const COMMAND_WORDS: readonly CommandWord[] = [
   { name: 'duty-log', zh: '值班日志', words: ['值班日志', '日志', 'dutylog'], example: '值班日志 平安无事' },
   { name: 'help', zh: '帮助', words: ['帮助', '命令', '菜单', 'help'], example: '帮助' },
   { name: 'bind', zh: '绑定', words: ['绑定', 'bind'], example: '绑定 ZHB' },
+  { name: 'digest', zh: '简报', words: ['简报', '督办简报', 'digest'], example: '简报' },
 ];
 
 /** Settings commands owned by the reminders capability; passed through untouched. */
@@ -219,6 +226,8 @@ export function parseCommand(input: string): Command {
       if (!date) return usage(word, args[0] ? `「${args[0].raw}」不是日期` : '请写上日期并@同事');
       return { type: 'duty-swap', date };
     }
+    case 'digest':
+      return parseDigest(args[0]?.norm);
     case 'bind': {
       const code = args[0]?.raw.normalize('NFKC').toUpperCase();
       if (!code || !/^[A-Z0-9_-]{1,32}$/.test(code)) {
@@ -231,9 +240,11 @@ export function parseCommand(input: string): Command {
       if (!idToken) return usage(word, '请写上事项编号');
       const itemId = parseItemIdToken(idToken.norm);
       if (!itemId) return usage(word, `「${idToken.raw}」不是事项编号`);
-      if (word.name === 'done' || word.name === 'read' || word.name === 'claim') {
-        return { type: word.name, itemId };
+      if (word.name === 'done') {
+        const note = restAfter(0);
+        return note ? { type: 'done', itemId, note } : { type: 'done', itemId };
       }
+      if (word.name === 'read' || word.name === 'claim') return { type: word.name, itemId };
       if (word.name === 'progress') {
         const text = restAfter(0);
         if (!text) return usage(word, '请写上进展情况');
@@ -259,6 +270,21 @@ export function parseCommand(input: string): Command {
       return { type: 'extend', itemId, days, reason: reason || null };
     }
   }
+}
+
+const DIGEST_OFF = ['关闭', '关', '停止', '退订', 'off'];
+const DIGEST_ON = ['开启', '开', '打开', '订阅', 'on'];
+
+function parseDigest(arg: string | undefined): Command {
+  if (arg === undefined) return { type: 'digest' };
+  if (DIGEST_OFF.includes(arg)) return { type: 'digest-subscription', on: false };
+  if (DIGEST_ON.includes(arg)) return { type: 'digest-subscription', on: true };
+  return {
+    type: 'usage',
+    command: 'digest',
+    problem: `「${arg}」无法识别，可回复「简报」「简报 关闭」或「简报 开启」`,
+    example: '简报 关闭',
+  };
 }
 
 function usage(word: CommandWord, problem: string): Command {

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as foundation from './2026112101_foundation.js';
 import * as reminders from './2026112102_reminders.js';
 import * as lark from './2026112103_lark.js';
+import * as digest from './2026113010_digest.js';
 import * as duty from './2026113011_duty.js';
 
 /**
@@ -12,5 +13,6 @@ export const migrations: Record<string, Migration> = {
   '2026112101_foundation': foundation,
   '2026112102_reminders': reminders,
   '2026112103_lark': lark,
+  '2026113010_digest': digest,
   '2026113011_duty': duty,
 };

@@ -7,6 +7,7 @@ import { COMMAND_WORDS, type Command, parseCommand } from '../../domain/commands
 import type { ActionName } from '../../domain/types.js';
 import type { InboundEvent } from '../../lark/events.js';
 import { handleAdminSettingCommand } from '../admin-settings.js';
+import { digestForPerson, setDigestSubscription } from '../digest-round.js';
 import { type ActionOutcome, performItemAction } from '../item-actions.js';
 import { bindGroup } from './bind-group.js';
 import { answerDutyCommand } from './duty.js';
@@ -69,6 +70,7 @@ async function answerCommand(
         by,
         requestId: `msg:${event.messageId}`,
         ...(command.type === 'progress' ? { note: command.text } : {}),
+        ...(command.type === 'done' && command.note ? { note: command.note } : {}),
         ...(command.type === 'extend'
           ? { days: command.days, ...(command.reason ? { reason: command.reason } : {}) }
           : {}),
@@ -89,6 +91,13 @@ async function answerCommand(
       return answerDutyCommand(deps, event, command);
     case 'help':
       return { content: helpCard(), purpose: 'help' };
+    case 'digest':
+      return { content: await digestForPerson(deps, by), purpose: 'digest-on-demand' };
+    case 'digest-subscription':
+      return {
+        content: { text: await setDigestSubscription(deps, by, command.on) },
+        purpose: 'digest-subscription',
+      };
     case 'bind': {
       const card = await db.transaction().execute((trx) =>
         bindGroup(trx, deps, {
