@@ -1,7 +1,7 @@
+import { bulletinJob } from './bulletin.js';
 import { calendarCheckJob } from './calendar-check.js';
 import { digestJob } from './digest.js';
 import { dutyJob } from './duty.js';
-import { placeholderJob } from './placeholder.js';
 import { recurringJob } from './recurring.js';
 import { chaseJob, remindJob } from './remind.js';
 import type { JobDefinition } from './types.js';
@@ -14,7 +14,7 @@ export const jobRegistry: JobDefinition[] = [
   remindJob,
   chaseJob,
   digestJob,
-  placeholderJob('bulletin', '0 9 * * 1', '通报 bulletins (a later issue)'),
+  bulletinJob,
   dutyJob,
   recurringJob,
   calendarCheckJob,

@@ -127,13 +127,13 @@ export function dutyLogCard(view: {
 }
 
 function logForm(date: string): CardElement {
-  const input = (name: string, placeholder: string, required = false, multiline = false) => ({
+  const input = (name: string, hint: string, required = false, multiline = false) => ({
     tag: 'input',
     name,
     required,
     max_length: multiline ? 500 : 50,
     ...(multiline ? { input_type: 'multiline_text', rows: 2 } : {}),
-    placeholder: plain(placeholder),
+    placeholder: plain(hint),
   });
   return {
     tag: 'form',

@@ -137,6 +137,10 @@ export class FakeLark {
         if (!res.headersSent) this.json(res, 500, { code: 1, msg: `fake error: ${(err as Error).message}` });
       });
     });
+    // Node closes an idle keep-alive socket after 5 s, racing the client's reuse of it: on a
+    // loaded machine a send then meets ECONNRESET and waits for its retry past the test's clock.
+    // The open platform keeps idle connections far longer than any pause in a test.
+    this.server.keepAliveTimeout = 120_000;
   }
 
   static async start(options: FakeLarkOptions = {}): Promise<FakeLark> {

@@ -7,6 +7,7 @@ import { COMMAND_WORDS, type Command, parseCommand } from '../../domain/commands
 import type { ActionName } from '../../domain/types.js';
 import type { InboundEvent } from '../../lark/events.js';
 import { handleAdminSettingCommand } from '../admin-settings.js';
+import { bulletinForPerson } from '../bulletin-round.js';
 import { digestForPerson, setDigestSubscription } from '../digest-round.js';
 import { type ActionOutcome, performItemAction } from '../item-actions.js';
 import { bindGroup } from './bind-group.js';
@@ -93,6 +94,8 @@ async function answerCommand(
       return { content: helpCard(), purpose: 'help' };
     case 'digest':
       return { content: await digestForPerson(deps, by), purpose: 'digest-on-demand' };
+    case 'bulletin':
+      return { content: await bulletinForPerson(deps, by), purpose: 'bulletin-on-demand' };
     case 'digest-subscription':
       return {
         content: { text: await setDigestSubscription(deps, by, command.on) },
