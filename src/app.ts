@@ -6,6 +6,7 @@ import { apiRoutes } from '../handlers/api/index.js';
 import { openApiDocument } from '../handlers/api/openapi.js';
 import { docsRoutes } from '../handlers/docs.js';
 import { healthRoutes } from '../handlers/health.js';
+import { oaIntakeRoutes } from '../handlers/intake/oa.js';
 import { larkRoutes } from '../handlers/lark/routes.js';
 import type { Deps } from './deps.js';
 import { AppError } from './errors.js';
@@ -57,10 +58,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   const api = apiRoutes(deps);
   app.route('/api/v1', api);
   // Public: the document describes the API; calling it still needs ADMIN_TOKEN.
-  app.route(
-    '/',
-    docsRoutes(() => openApiDocument(api)),
-  );
+  app.route('/', docsRoutes(() => openApiDocument(api)));
+  app.route('/intake', oaIntakeRoutes(deps));
   // The Lark channel hands verified events and card clicks to the router.
   app.route('/lark', larkRoutes(deps, inboundHandlers));
 

@@ -1,18 +1,49 @@
 import { z } from 'zod';
 import type { DutyDay } from '../../src/db/repos/duty.js';
 import type { Deps } from '../../src/deps.js';
-import { toZonedIso } from '../../src/domain/time.js';
+import { HHMM } from '../../src/domain/duty.js';
+import { addDays, localDate, toZonedIso } from '../../src/domain/time.js';
 import { AppError } from '../../src/errors.js';
 import { addDutyLogEntry, dutyDayWithLog, dutyRange, handOver, setDutyDay } from '../../src/services/duty.js';
+import { generateRotation, importDutyCsv } from '../../src/services/duty-import.js';
+import { missingDutyLogs } from '../../src/services/duty-logs.js';
+import { loadDutySettings, patchDutySettings } from '../../src/services/duty-settings.js';
 import { readBody, requireDate, validate } from './body.js';
 import { apiApp, pathParam, route } from './openapi.js';
 
 const openId = z.string().trim().min(1, 'expected a Lark open_id').max(100);
+const hhmm = z.string().regex(HHMM, 'expected a local time HH:mm, e.g. 08:30');
+
+const settingsSchema = z
+  .object({
+    start: hhmm.optional(),
+    end: hhmm.optional(),
+    eveAt: hhmm.optional(),
+    morningAt: hhmm.optional(),
+    remindAfterMinutes: z.number().int().min(5).max(240).optional(),
+    escalateAfterMinutes: z.number().int().min(5).max(480).optional(),
+    logGraceMinutes: z.number().int().min(0).max(1440).optional(),
+  })
+  .strict();
+
+const rotationSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  people: z.array(z.string().trim().min(1)).min(1, 'list at least one person').max(100),
+  leaders: z.array(z.string().trim().min(1)).min(1, 'list at least one leader on duty').max(50),
+  days: z.enum(['workdays', 'restdays', 'all']),
+  apply: z.boolean().optional(),
+});
+
 const dateParams = z.object({ date: z.string().meta({ description: 'The duty day, YYYY-MM-DD.' }) });
 const putBody = z.object({
-  officer: openId.meta({ description: 'open_id of the duty officer (值班员).' }),
+  officer: z
+    .union([openId, z.array(openId).min(1).max(5)])
+    .meta({ description: 'open_id of the duty officer (值班员), or up to five of them.' }),
   leader: openId.meta({ description: 'open_id of the leader on duty (带班领导).' }),
   note: z.string().max(500).optional(),
+  start: hhmm.nullable().optional(),
+  end: hhmm.nullable().optional(),
 });
 const rangeQuery = z.object({
   from: z.string().optional().meta({ description: 'First day, YYYY-MM-DD (default today).' }),
@@ -26,13 +57,105 @@ const logBody = z.object({
   entry: z.string().trim().min(1, 'write what happened, or 平安无事').max(2000),
 });
 const handoverBody = z.object({ by: openId.meta({ description: 'Who confirms the handover.' }) });
+const importBody = z.object({ csv: z.string().min(1, 'expected the CSV text') });
+const missingQuery = z.object({
+  date: z.string().optional().meta({ description: 'The shift day, YYYY-MM-DD.' }),
+});
 
-/** 值班 roster: PUT/GET /duty, the duty log and the handover confirmation. */
+/**
+ * 值班 roster: PUT/GET /duty, CSV import, rotations, the duty settings, the duty log, the
+ * handover confirmation, and the shifts whose log is missing.
+ */
 export function dutyRoutes(deps: Deps) {
   const app = apiApp();
   const tag = 'duty';
   const tz = deps.config.timezone;
   const show = (d: DutyDay) => ({ ...d, handoverAt: d.handoverAt ? toZonedIso(d.handoverAt, tz) : null });
+
+  // The fixed paths come before /duty/:date, which would take them for dates.
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/duty/settings',
+      tag,
+      summary: 'Duty hours and reminders',
+      ok: { description: 'The duty settings.' },
+    },
+    async (c) => c.json(await loadDutySettings(deps.database.db)),
+  );
+  route(
+    app,
+    {
+      method: 'put',
+      path: '/duty/settings',
+      tag,
+      summary: 'Change some duty settings (recorded)',
+      body: settingsSchema,
+      ok: { description: 'The duty settings.' },
+    },
+    async (c) => {
+      const body = await readBody(c, settingsSchema);
+      return c.json(await patchDutySettings(deps, body, 'api'));
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'post',
+      path: '/duty/import',
+      tag,
+      summary: 'Import a roster from CSV (text/csv, or JSON `{csv}`)',
+      body: importBody,
+      ok: { status: 201, description: 'What was imported.' },
+    },
+    async (c) => {
+      const type = c.req.header('content-type') ?? '';
+      const csv = type.includes('json') ? (await readBody(c, importBody)).csv : await c.req.text();
+      return c.json(await importDutyCsv(deps, csv), 201);
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'post',
+      path: '/duty/rotation',
+      tag,
+      summary: 'Generate a rotation over a range of days (apply: true to save it)',
+      body: rotationSchema,
+      ok: { description: 'The rotation.' },
+    },
+    async (c) => {
+      const body = await readBody(c, rotationSchema);
+      const from = requireDate(body.from, 'from');
+      const to = requireDate(body.to, 'to');
+      if (from > to) throw new AppError(400, 'invalid_range', `from (${from}) is after to (${to}).`);
+      if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000)
+        throw new AppError(400, 'invalid_range', 'Generate at most 366 days at a time.');
+      return c.json(await generateRotation(deps, { ...body, from, to, apply: body.apply ?? false }));
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/duty/missing-logs',
+      tag,
+      summary: 'Shifts whose duty log is missing',
+      query: missingQuery,
+      ok: { description: 'The shifts.' },
+      errors: [400],
+    },
+    async (c) => {
+      const q = validate(missingQuery, c.req.query());
+      const date =
+        q.date === undefined ? addDays(localDate(deps.clock.now(), tz), -1) : requireDate(q.date, 'date');
+      return c.json({ date, shifts: await missingDutyLogs(deps.database.db, date) });
+    },
+  );
 
   route(
     app,
@@ -90,7 +213,11 @@ export function dutyRoutes(deps: Deps) {
     },
     async (c) => {
       const day = await dutyDayWithLog(deps, requireDate(pathParam(c, 'date'), 'date'));
-      return c.json({ ...show(day), log: day.log.map((l) => ({ ...l, at: toZonedIso(l.at, tz) })) });
+      return c.json({
+        ...show(day),
+        log: day.log.map((l) => ({ ...l, at: toZonedIso(l.at, tz) })),
+        history: day.history.map((h) => ({ ...h, at: toZonedIso(h.at, tz) })),
+      });
     },
   );
 

@@ -4,6 +4,7 @@ import { ACTION_NAMES, normalizeItemId } from '../../src/domain/items.js';
 import { toZonedIso } from '../../src/domain/time.js';
 import type { ActionName, HistoryEntry, Item, Light } from '../../src/domain/types.js';
 import { AppError, notFound } from '../../src/errors.js';
+import { createItemOnce } from '../../src/services/intake.js';
 import { type ItemActionInput, performItemAction } from '../../src/services/item-actions.js';
 import {
   createItem,
@@ -13,6 +14,7 @@ import {
   listItemsWithLights,
 } from '../../src/services/items.js';
 import { readBody, validate } from './body.js';
+import { idempotencyKeyOf } from './idempotency.js';
 import { apiApp, pathParam, route } from './openapi.js';
 
 const openId = z.string().trim().min(1, 'expected a Lark open_id').max(100);
@@ -31,19 +33,14 @@ const optional = <T extends z.ZodType>(t: T) => t.nullable().optional();
 const documentSchema = z
   .object({
     kind: z.literal('document'),
-    docType: z.enum(['circular', 'signoff', 'urgent', 'normal']).meta({
-      description:
-        '传阅件 circular, 签发件 signoff, 紧急件 urgent, 一般件 normal: sets the default deadline.',
-    }),
+    docType: z.enum(['circular', 'signoff', 'urgent', 'normal']),
     docNo: optional(z.string().trim().max(100)),
     title,
-    assignee: openId.meta({ description: 'open_id of the handler (承办人).' }),
+    assignee: openId,
     dept: optional(deptCode),
     direction: optional(z.enum(['in', 'out'])),
     receivedAt: optional(instant),
-    dueAt: optional(instant).meta({
-      description: 'Explicit deadline; by default it follows docType and receivedAt by the office rules.',
-    }),
+    dueAt: optional(instant),
     chatId: optional(z.string().max(100)),
     parent: optional(z.string().max(20)),
     createdBy: optional(openId),
@@ -68,10 +65,7 @@ const meetingSchema = z
 const taskSchema = z
   .object({
     kind: z.literal('task'),
-    source: z.enum(['instruction', 'decision', 'proposal', 'practical', 'hotline', 'other']).meta({
-      description:
-        '领导批示 instruction, 会议议定 decision, 建议提案 proposal, 十件实事 practical, 热线工单 hotline, other.',
-    }),
+    source: z.enum(['instruction', 'decision', 'proposal', 'practical', 'hotline', 'other']),
     title,
     leadDept: deptCode.meta({ description: 'Code of the lead department (主办); any member may claim it.' }),
     coDepts: z
@@ -91,7 +85,8 @@ const taskSchema = z
     createdBy: optional(openId),
   })
   .strict();
-const createSchema = z.discriminatedUnion('kind', [documentSchema, meetingSchema, taskSchema], {
+/** The body of POST /items, also read by the OA webhook and each row of an import. */
+export const createSchema = z.discriminatedUnion('kind', [documentSchema, meetingSchema, taskSchema], {
   error: 'expected one of "document", "meeting", "task"',
 });
 
@@ -202,14 +197,22 @@ export function itemsRoutes(deps: Deps) {
       tag,
       summary: 'Create a document, meeting or task',
       description:
-        'The deadline follows the office rules unless `dueAt` is given. The handler (or the department group, for an unassigned task) gets the new-item card.',
+        'The deadline follows the office rules unless `dueAt` is given. The handler (or the department group, for an unassigned task) gets the new-item card. With an Idempotency-Key header, a repeat answers the first item (200).',
       body: createSchema,
       ok: { status: 201, description: 'The item with `id`, `status`, `dueAt` and `light`.' },
+      errors: [409],
     },
     async (c) => {
       const body = await readBody(c, createSchema);
       const { createdBy, ...input } = body;
-      const created = await createItem(deps, input, createdBy ?? 'admin-api');
+      const actor = createdBy ?? 'admin-api';
+      const key = await idempotencyKeyOf(c, 'api');
+      if (key) {
+        // The same key and body answer the item the first call created, with 200.
+        const { item, replayed } = await createItemOnce(deps, input, actor, key);
+        return c.json(show(item, await lightNow(deps, item)), replayed ? 200 : 201);
+      }
+      const created = await createItem(deps, input, actor);
       return c.json(show(created, await lightNow(deps, created)), 201);
     },
   );
