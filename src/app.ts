@@ -58,7 +58,10 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   const api = apiRoutes(deps);
   app.route('/api/v1', api);
   // Public: the document describes the API; calling it still needs ADMIN_TOKEN.
-  app.route('/', docsRoutes(() => openApiDocument(api)));
+  app.route(
+    '/',
+    docsRoutes(() => openApiDocument(api)),
+  );
   app.route('/intake', oaIntakeRoutes(deps));
   // The Lark channel hands verified events and card clicks to the router.
   app.route('/lark', larkRoutes(deps, inboundHandlers));
