@@ -36,7 +36,7 @@ if (!baseUrl) {
   process.exit(2);
 }
 const CLICKS = Number(process.env.BENCH_CLICKS ?? 2000);
-const PGLITE_CLICKS = Math.min(CLICKS, 1000);
+const PGLITE_CLICKS = Math.min(CLICKS, 500);
 const CREATES = Number(process.env.BENCH_CREATES ?? 2000);
 const PEOPLE = 2000;
 const DEPTS = 20;
@@ -148,6 +148,7 @@ interface LoadResult {
   p50: number;
   p99: number;
   max: number;
+  failures: Record<string, number>;
 }
 
 function load(job: unknown): LoadResult {
@@ -378,6 +379,12 @@ function median(xs: number[]) {
 }
 
 const f0 = (x: number) => x.toFixed(0);
+const why = (r: LoadResult) =>
+  Object.keys(r.failures).length === 0
+    ? ''
+    : ` (${Object.entries(r.failures)
+        .map(([k, n]) => `${n} × ${k}`)
+        .join(', ')})`;
 const f2 = (x: number) => x.toFixed(2);
 
 async function main() {
@@ -395,7 +402,7 @@ async function main() {
     const ratio = pgc.clicks.perSecond / pgc.floor.perSecond;
     row(
       `card clicks closing an item, Postgres, 50 concurrent (${CLICKS})`,
-      `${f0(pgc.clicks.perSecond)}/s, p50 ${f0(pgc.clicks.p50)} ms, p99 ${f0(pgc.clicks.p99)} ms, ${pgc.clicks.errors} errors`,
+      `${f0(pgc.clicks.perSecond)}/s, p50 ${f0(pgc.clicks.p50)} ms, p99 ${f0(pgc.clicks.p99)} ms, ${pgc.clicks.errors} errors${why(pgc.clicks)}`,
       `floor txn ${f0(pgc.floor.perSecond)}/s, p99 ${f0(pgc.floor.p99)} ms`,
       f2(ratio),
       '≥ 0.50, p99 ≤ 150 ms, 0 errors',
@@ -412,7 +419,7 @@ async function main() {
     const plc = await pgliteClicks(fake, logFile);
     row(
       `card clicks closing an item, PGlite, 50 concurrent (${PGLITE_CLICKS})`,
-      `${f0(plc.clicks.perSecond)}/s, p50 ${f0(plc.clicks.p50)} ms, p99 ${f0(plc.clicks.p99)} ms, ${plc.clicks.errors} errors`,
+      `${f0(plc.clicks.perSecond)}/s, p50 ${f0(plc.clicks.p50)} ms, p99 ${f0(plc.clicks.p99)} ms, ${plc.clicks.errors} errors${why(plc.clicks)}`,
       `Postgres clicks p99 ${f0(pgc.clicks.p99)} ms`,
       f2(plc.clicks.p99 / pgc.clicks.p99),
       `p99 ≤ 1,000 ms, 0 errors (${plc.check.ok ? 'results correct' : 'results WRONG'})`,
@@ -422,7 +429,7 @@ async function main() {
     const cr = await creates(logFile);
     row(
       `POST /api/v1/items, Postgres, 10 concurrent (${CREATES})`,
-      `${f0(cr.result.perSecond)}/s, p99 ${f0(cr.result.p99)} ms, ${cr.result.errors} errors`,
+      `${f0(cr.result.perSecond)}/s, p99 ${f0(cr.result.p99)} ms, ${cr.result.errors} errors${why(cr.result)}`,
       `floor txn ${f0(pgc.floor.perSecond)}/s (click run)`,
       f2(cr.result.perSecond / pgc.floor.perSecond),
       '≥ 500/s',

@@ -30,6 +30,13 @@ async function main(): Promise<void> {
 
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port });
+  // Keep idle keep-alive connections longer than the clients and proxies in front do (Node's 5 s
+  // default races a client reusing the socket: under load a request then meets ECONNRESET and
+  // never arrives).
+  if ('keepAliveTimeout' in server) {
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
