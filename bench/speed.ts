@@ -454,7 +454,7 @@ async function main() {
   const section = [
     '## Hot paths (issue 13)',
     '',
-    `Measured ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npm run bench\` (bench/speed.ts) on: ${machine}; load average ${load0} at the start, ${load1} at the end (a shared machine: other engineers' test runs compete for the 2 cores).`,
+    `Measured ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC with \`BENCH_CLICKS=${CLICKS} BENCH_CREATES=${CREATES} npx tsx bench/speed.ts\` (the first half of \`npm run bench\`) on: ${machine}; load average ${load0} at the start, ${load1} at the end (a shared machine: other engineers' test runs compete for the 2 cores).`,
     '',
     '| figure | measured | same-run baseline | ratio | target |',
     '|---|---|---|---|---|',
