@@ -3,11 +3,11 @@ import { hasOfficialData } from '../src/domain/calendar.js';
 import { missingCalendarText, yearsToAnnounce } from '../src/domain/calendar-notice.js';
 import { localParts } from '../src/domain/time.js';
 import { enqueueOutbox, outboxKey } from '../src/lark/outbox/enqueue.js';
-import type { JobDefinition } from './types.js';
+import type { JobDefinition } from '../src/services/run-job.js';
 
 /**
- * Tells every admin, by direct message, when the official calendar lacks a year (issue: never
- * guess silently). At most once a month per admin and year set: the outbox uuid is keyed by month.
+ * Tells every admin, by direct message, when the official calendar lacks a year (deadlines are
+ * never guessed silently). At most once a month per admin and year set: the outbox uuid is keyed by month.
  */
 export const calendarCheckJob: JobDefinition = {
   name: 'calendar',

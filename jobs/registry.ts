@@ -1,23 +1,21 @@
+import type { JobDefinition } from '../src/services/run-job.js';
 import { calendarCheckJob } from './calendar-check.js';
-import { placeholderJob } from './placeholder.js';
+import { idleJob } from './idle.js';
 import { recurringJob } from './recurring.js';
 import { chaseJob, remindJob } from './remind.js';
-import type { JobDefinition } from './types.js';
 
 /**
- * Every scheduled job, by name. Admins change a job's schedule with PUT /api/v1/schedules/:job;
- * the default below applies until they do. Cron texts are read in the office's time zone.
+ * Every scheduled job, in the order GET /schedules and GET /jobs list them. The entries pass this
+ * list in (src/node.ts, src/worker.ts); adding a job is one line here. Admins change a job's
+ * schedule with PUT /api/v1/schedules/:job; the default below applies until they do. Cron texts
+ * are read in the office's time zone.
  */
-export const jobRegistry: JobDefinition[] = [
+export const jobRegistry: readonly JobDefinition[] = [
   remindJob,
   chaseJob,
-  placeholderJob('digest', '30 8 * * *', '每日督办简报 to chiefs (a later issue)'),
-  placeholderJob('bulletin', '0 9 * * 1', '通报 bulletins (a later issue)'),
-  placeholderJob('duty', '0 8 * * *', '值班 reminders (a later issue)'),
+  idleJob('digest', '30 8 * * *', '每日督办简报 (the daily digest for chiefs)'),
+  idleJob('bulletin', '0 9 * * 1', '通报 (bulletins)'),
+  idleJob('duty', '0 8 * * *', '值班提醒 (duty reminders)'),
   recurringJob,
   calendarCheckJob,
 ];
-
-export function findJob(name: string): JobDefinition | undefined {
-  return jobRegistry.find((j) => j.name === name);
-}

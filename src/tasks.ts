@@ -1,15 +1,14 @@
-import { jobRegistry } from '../jobs/registry.js';
 import type { BackgroundTask } from './background.js';
 import type { Deps } from './deps.js';
 import { inboundProcessorTask } from './lark/inbound/processor.js';
 import { outboxDispatcherTask } from './lark/outbox/dispatcher.js';
 import { createScheduler } from './services/scheduler.js';
 
-/** Starts the long-running work of a Node process. Each issue's runtime piece is listed here. */
+/** Starts the long-running work of a Node process: the scheduler and the Lark channel's loops. */
 export function startBackgroundTasks(deps: Deps): BackgroundTask[] {
   const tasks: BackgroundTask[] = [];
   // The scheduler: node-cron timers from the schedules table, re-read every 30 s; (job, slot) claims.
-  tasks.push(createScheduler(deps, jobRegistry));
+  tasks.push(createScheduler(deps, deps.jobs));
   // The Lark channel: stored inbound events are processed (and retried); the outbox is sent.
   tasks.push(inboundProcessorTask(deps));
   tasks.push(outboxDispatcherTask(deps));

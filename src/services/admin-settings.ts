@@ -1,5 +1,3 @@
-import { jobRegistry } from '../../jobs/registry.js';
-import type { JobDefinition } from '../../jobs/types.js';
 import { getPerson } from '../db/repos/people.js';
 import type { Deps } from '../deps.js';
 import { inQuietHours, parseTimeOfDay, type ReminderRules, roundsToCron } from '../domain/reminder-rules.js';
@@ -7,6 +5,7 @@ import { AppError } from '../errors.js';
 import { listRecurring } from './recurring.js';
 import { loadReminderRules, saveReminderRules } from './reminder-rules.js';
 import { loadDeadlineRules } from './rules.js';
+import { findJob, type JobDefinition } from './run-job.js';
 import { scheduleView, updateSchedule } from './schedule-admin.js';
 import { getSchedule } from './schedules.js';
 
@@ -53,8 +52,8 @@ function usage(problem: string): AdminSettingReply {
   return { replyText: `${problem}\n可用的设置命令：\n${USAGE.map((u) => `· ${u}`).join('\n')}` };
 }
 
-function job(name: string): JobDefinition {
-  const j = jobRegistry.find((x) => x.name === name);
+function job(deps: Deps, name: string): JobDefinition {
+  const j = findJob(deps, name);
   if (!j) throw new Error(`no job ${name}`);
   return j;
 }
@@ -84,10 +83,10 @@ export async function handleAdminSettingCommand(
     const times = parseTimes(m[2] ?? '');
     if (!times) return usage(`提醒时间格式不对：「${m[2] ?? ''}」。示例：设置 提醒 09:00,14:30`);
     // The remind schedule carries the rounds; updateSchedule mirrors them into the reminder rules.
-    const current = await getSchedule(deps.database.db, 'remind', job('remind').defaultCron);
+    const current = await getSchedule(deps.database.db, 'remind', job(deps, 'remind').defaultCron);
     await updateSchedule(
       deps,
-      job('remind'),
+      job(deps, 'remind'),
       { cron: roundsToCron(times), timezone: current.timezone, enabled: current.enabled },
       input.by,
     );
@@ -105,14 +104,17 @@ export async function handleAdminSettingCommand(
     const jobName = JOB_WORDS[m[1]!]!;
     const times = parseTimes(m[2] ?? '');
     if (!times) return usage(`时间格式不对：「${m[2] ?? ''}」。示例：设置 ${m[1]} 08:30`);
-    const current = await getSchedule(deps.database.db, jobName, job(jobName).defaultCron);
+    const current = await getSchedule(deps.database.db, jobName, job(deps, jobName).defaultCron);
     await updateSchedule(
       deps,
-      job(jobName),
+      job(deps, jobName),
       { cron: roundsToCron(times), timezone: current.timezone, enabled: current.enabled },
       input.by,
     );
-    return { replyText: `已设置：${JOB_ZH[jobName]}每天 ${times.join('、')} 发送。` };
+    const sends = job(deps, jobName).sendsNothing
+      ? `时间为每天 ${times.join('、')}。注意：该项暂不发送任何消息。`
+      : `每天 ${times.join('、')} 发送。`;
+    return { replyText: `已设置：${JOB_ZH[jobName]}${sends}` };
   }
 
   m = /^设置 ?免打扰 ?(.*)$/u.exec(text);
@@ -146,10 +148,10 @@ export async function handleAdminSettingCommand(
           : '已恢复催办提醒，下一轮按时发送。',
       };
     }
-    const current = await getSchedule(deps.database.db, jobName, job(jobName).defaultCron);
+    const current = await getSchedule(deps.database.db, jobName, job(deps, jobName).defaultCron);
     await updateSchedule(
       deps,
-      job(jobName),
+      job(deps, jobName),
       { cron: current.cron, timezone: current.timezone, enabled: !pause },
       input.by,
     );
@@ -170,10 +172,11 @@ async function settingsText(deps: Deps): Promise<string> {
     `督办升级：逾期 ${rules.escalateToChiefAfter} 个工作日报处室负责人，${rules.escalateToLeadersAfter} 个工作日报办公厅领导`,
     `会议提醒：前一工作日 ${rules.meetingEveAt}，会前 ${rules.meetingSoonMinutes} 分钟`,
   ];
-  for (const j of jobRegistry) {
+  for (const j of deps.jobs) {
     if (j.name === 'remind') continue;
     const v = await scheduleView(deps, j);
-    lines.push(`${JOB_ZH[j.name] ?? j.name}：${v.enabled ? v.cron : `${v.cron}（已暂停）`}`);
+    const state = `${v.enabled ? '' : '（已暂停）'}${j.sendsNothing ? '（暂不发送消息）' : ''}`;
+    lines.push(`${JOB_ZH[j.name] ?? j.name}：${v.cron}${state}`);
   }
   return lines.join('\n');
 }
@@ -207,7 +210,7 @@ export interface ReminderRulesView extends ReminderRules {
 
 export async function getReminderRulesView(deps: Deps): Promise<ReminderRulesView> {
   const rules = await loadReminderRules(deps.database.db);
-  const s = await getSchedule(deps.database.db, 'remind', job('remind').defaultCron);
+  const s = await getSchedule(deps.database.db, 'remind', job(deps, 'remind').defaultCron);
   return { ...rules, remindSchedule: { cron: s.cron, enabled: s.enabled } };
 }
 
@@ -233,10 +236,10 @@ export async function patchReminderRules(
   }
   await saveReminderRules(deps.database.db, next, by, deps.clock.now());
   if (patch.rounds) {
-    const s = await getSchedule(deps.database.db, 'remind', job('remind').defaultCron);
+    const s = await getSchedule(deps.database.db, 'remind', job(deps, 'remind').defaultCron);
     await updateSchedule(
       deps,
-      job('remind'),
+      job(deps, 'remind'),
       { cron: roundsToCron(next.rounds), timezone: s.timezone, enabled: s.enabled },
       by,
     );

@@ -1,9 +1,9 @@
-import type { JobDefinition } from '../../jobs/types.js';
 import type { Deps } from '../deps.js';
 import { roundsToCron } from '../domain/reminder-rules.js';
 import { toZonedIso } from '../domain/time.js';
 import { AppError } from '../errors.js';
 import { loadReminderRules, saveReminderRules } from './reminder-rules.js';
+import type { JobDefinition } from './run-job.js';
 import { slotsBetween } from './scheduler.js';
 import {
   CRON_EXAMPLE,

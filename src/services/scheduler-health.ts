@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { jobRegistry } from '../../jobs/registry.js';
 import { toZonedIso } from '../domain/time.js';
 import type { HealthSection } from '../health.js';
 import { loadReminderRules } from './reminder-rules.js';
@@ -16,7 +15,7 @@ export const schedulerHealthSection: HealthSection = {
     const { db } = deps.database;
     const tz = deps.config.timezone;
     const [schedules, rules, last, stuck] = await Promise.all([
-      listSchedules(db, jobRegistry),
+      listSchedules(db, deps.jobs),
       loadReminderRules(db),
       sql<{ job: string; slot: string; finished_at: Date | null }>`
         select distinct on (job) job, slot, finished_at from job_runs

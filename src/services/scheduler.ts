@@ -1,10 +1,9 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type { JobDefinition } from '../../jobs/types.js';
 import { type BackgroundTask, loopTask } from '../background.js';
 import type { Deps } from '../deps.js';
 import { atLocal, localDate } from '../domain/time.js';
 import { claimedSlots, markSlots, slotOf } from './job-runs.js';
-import { type RunResult, runJobSlot } from './run-job.js';
+import { type JobDefinition, type RunResult, runJobSlot } from './run-job.js';
 import { listSchedules, type Schedule, splitCron } from './schedules.js';
 
 export interface SchedulerOptions {
@@ -54,7 +53,7 @@ export function slotsBetween(
  */
 export async function catchUpMissedSlots(
   deps: Deps,
-  jobs: JobDefinition[],
+  jobs: readonly JobDefinition[],
   options: { window?: 'same-day' | number } = {},
 ): Promise<RunResult[]> {
   const tz = deps.config.timezone;
@@ -139,7 +138,7 @@ export async function catchUpMissedSlots(
  */
 export function createScheduler(
   deps: Deps,
-  jobs: JobDefinition[],
+  jobs: readonly JobDefinition[],
   options: SchedulerOptions = {},
 ): BackgroundTask & { sync(): Promise<void> } {
   const tz = deps.config.timezone;

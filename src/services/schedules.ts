@@ -87,7 +87,7 @@ export async function getSchedule(db: Db, job: string, defaultCron: string): Pro
 
 export async function listSchedules(
   db: Db,
-  jobs: { name: string; defaultCron: string }[],
+  jobs: readonly { name: string; defaultCron: string }[],
 ): Promise<Schedule[]> {
   const rows = await db.selectFrom('schedules').selectAll().execute();
   const byJob = new Map(rows.map((r) => [r.job, r]));

@@ -82,12 +82,18 @@ describe.each(engines)('schedules, jobs and reminder rules API on %s', (engine) 
     });
     const second = await api(app, 'POST', '/api/v1/jobs/remind/run', { at: '2026-09-30T09:00:30+08:00' });
     expect(second.body).toMatchObject({ slot: '2026-09-30T09:00', alreadyRun: true, sent: 0 });
+    const listed = await api(app, 'GET', '/api/v1/jobs');
+    const digestJob = listed.body.jobs.find((j: { name: string }) => j.name === 'digest');
+    expect(digestJob.description).toContain('this job sends nothing');
+    expect(listed.body.jobs.find((j: { name: string }) => j.name === 'remind').description).not.toContain(
+      'sends nothing',
+    );
     const digest = await api(app, 'POST', '/api/v1/jobs/digest/run', {});
     expect(digest.body).toMatchObject({
       job: 'digest',
       slot: '2026-09-28T08:00',
       sent: 0,
-      note: 'not implemented yet',
+      note: 'this job sends nothing',
     });
   });
 
@@ -131,14 +137,16 @@ describe.each(engines)('chat admin settings on %s', (engine) => {
     expect((await say('设置 提醒 9:00，14:30')).replyText).toBe(
       '已设置：工作日 09:00、14:30 催办提醒（节假日与免打扰时段不发送）。',
     );
-    expect((await say('设置 日报 08:30')).replyText).toBe('已设置：每日督办简报每天 08:30 发送。');
+    expect((await say('设置 日报 08:30')).replyText).toBe(
+      '已设置：每日督办简报时间为每天 08:30。注意：该项暂不发送任何消息。',
+    );
     expect((await say('设置 免打扰 22:00-07:30')).replyText).toContain('免打扰时段 22:00–07:30');
     expect((await say('暂停 提醒')).replyText).toContain('已暂停催办提醒');
     expect((await loadReminderRules(database.db)).paused).toBe(true);
     expect((await say('恢复 提醒')).replyText).toContain('已恢复');
     const view = (await say('查看设置')).replyText;
     expect(view).toContain('催办提醒：工作日 09:00、14:30');
-    expect(view).toContain('每日督办简报：30 8 * * *');
+    expect(view).toContain('每日督办简报：30 8 * * *（暂不发送消息）');
     const digest = await database.db
       .selectFrom('schedules')
       .selectAll()
