@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
 import { getSetting, putSetting } from '../db/repos/settings.js';
-import type { Database } from '../db/schema.js';
+import type { Db } from '../db/schema.js';
+import { inTransaction } from '../db/transaction.js';
 import type { Deps } from '../deps.js';
 import {
   DEADLINE_RULES_SETTING,
@@ -9,8 +9,6 @@ import {
   rulesFromStored,
 } from '../domain/rules.js';
 import { invalidFields } from '../errors.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** The office's deadline rules: the stored set, or the defaults when admins never changed them. */
 export async function loadDeadlineRules(db: Db): Promise<DeadlineRules> {
@@ -26,7 +24,7 @@ export async function updateDeadlineRules(
   patch: Record<string, unknown>,
   by: string,
 ): Promise<DeadlineRules> {
-  return deps.database.db.transaction().execute(async (trx) => {
+  return inTransaction(deps.database.db, async (trx) => {
     const current = await loadDeadlineRules(trx);
     const parsed = deadlineRulesSchema.safeParse({ ...current, ...patch });
     if (!parsed.success) throw invalidFields(parsed.error);

@@ -1,6 +1,7 @@
+import { finishSlot, getRun, releaseSlot } from '../db/repos/job-runs.js';
 import type { Deps } from '../deps.js';
 import { toZonedIso } from '../domain/time.js';
-import { claimSlot, finishSlot, getRun, releaseSlot, slotOf } from './job-runs.js';
+import { claimSlot, slotOf } from './job-runs.js';
 import type { JobSummary, ScheduledJob } from './job-types.js';
 
 export type { JobContext, JobSummary } from './job-types.js';

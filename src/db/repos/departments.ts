@@ -42,3 +42,8 @@ export async function upsertDepartment(db: Db, d: Department, at: Date): Promise
     .executeTakeFirstOrThrow();
   return r.inserted;
 }
+
+/** Takes the top-department flag from every department but `code` (there is one top department). */
+export async function clearTopExcept(db: Db, code: string): Promise<void> {
+  await db.updateTable('departments').set({ is_top: false }).where('code', '!=', code).execute();
+}

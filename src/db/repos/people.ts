@@ -68,3 +68,15 @@ export async function upsertPerson(db: Db, p: Person, at: Date): Promise<void> {
     )
     .execute();
 }
+
+/** The open_ids of every active admin, in a stable order. */
+export async function activeAdminIds(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('people')
+    .select('open_id')
+    .where('active', '=', true)
+    .where((eb) => eb(eb.val('admin'), '=', eb.fn.any('roles')))
+    .orderBy('open_id')
+    .execute();
+  return rows.map((r) => r.open_id);
+}
