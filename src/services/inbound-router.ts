@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js';
 import type { CardAction, InboundEvent } from '../lark/events.js';
 import { answerCardAction } from './quick-replies/card-actions.js';
+import type { CardActionAnswer } from './quick-replies/card-answer.js';
 import { answerChatMessage } from './quick-replies/chat-commands.js';
 import { welcomeGroup } from './quick-replies/welcome.js';
 
@@ -20,11 +21,7 @@ export async function handleInboundEvent(deps: Deps, event: InboundEvent): Promi
   }
 }
 
-export interface CardActionAnswer {
-  toast?: { type: 'success' | 'info' | 'warning' | 'error'; content: string };
-  /** Card JSON 2.0 that replaces the card for the clicker. */
-  card?: Record<string, unknown>;
-}
+export type { CardActionAnswer };
 
 /** A card button or form: answered within Lark's 3 s with a toast and the clicker's card. */
 export async function handleCardAction(deps: Deps, action: CardAction): Promise<CardActionAnswer> {

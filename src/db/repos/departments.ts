@@ -43,6 +43,20 @@ export async function upsertDepartment(db: Db, d: Department, at: Date): Promise
   return r.inserted;
 }
 
+/** Binds a department to a group chat (null unbinds it). */
+export async function setDepartmentChat(
+  db: Db,
+  code: string,
+  chatId: string | null,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('departments')
+    .set({ chat_id: chatId, updated_at: at })
+    .where('code', '=', code)
+    .execute();
+}
+
 /** Takes the top-department flag from every department but `code` (there is one top department). */
 export async function clearTopExcept(db: Db, code: string): Promise<void> {
   await db.updateTable('departments').set({ is_top: false }).where('code', '!=', code).execute();
