@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.js';
 import type { CardAction, InboundEvent } from '../lark/events.js';
+import type { CardActionAnswer, InboundHandlers } from '../lark/inbound/handlers.js';
 import { answerCardAction } from './quick-replies/card-actions.js';
-import type { CardActionAnswer } from './quick-replies/card-answer.js';
 import { answerChatMessage } from './quick-replies/chat-commands.js';
 import { welcomeGroup } from './quick-replies/welcome.js';
 
@@ -21,9 +21,10 @@ export async function handleInboundEvent(deps: Deps, event: InboundEvent): Promi
   }
 }
 
-export type { CardActionAnswer };
-
 /** A card button or form: answered within Lark's 3 s with a toast and the clicker's card. */
 export async function handleCardAction(deps: Deps, action: CardAction): Promise<CardActionAnswer> {
   return answerCardAction(deps, action);
 }
+
+/** What the app passes to the Lark channel (routes, the processor loop, the Workers drain). */
+export const inboundHandlers: InboundHandlers = { event: handleInboundEvent, cardAction: handleCardAction };
