@@ -49,6 +49,10 @@ describe('the direction of imports', () => {
     expect(violations('src/cards', forbidden)).toEqual([]);
   });
 
+  it('src/lark knows nothing of services, handlers or jobs: its handlers are passed in', () => {
+    expect(violations('src/lark', ['src/services', 'handlers', 'jobs', 'src/app.js'])).toEqual([]);
+  });
+
   it('src/db knows nothing of the layers above it', () => {
     expect(violations('src/db', ['src/services', 'src/lark', 'handlers', 'jobs'])).toEqual([]);
   });
