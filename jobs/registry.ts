@@ -1,5 +1,6 @@
 import type { JobDefinition } from '../src/services/run-job.js';
 import { calendarCheckJob } from './calendar-check.js';
+import { digestJob } from './digest.js';
 import { idleJob } from './idle.js';
 import { recurringJob } from './recurring.js';
 import { chaseJob, remindJob } from './remind.js';
@@ -13,7 +14,7 @@ import { chaseJob, remindJob } from './remind.js';
 export const jobRegistry: readonly JobDefinition[] = [
   remindJob,
   chaseJob,
-  idleJob('digest', '30 8 * * *', '每日督办简报 (the daily digest for chiefs)'),
+  digestJob,
   idleJob('bulletin', '0 9 * * 1', '通报 (bulletins)'),
   idleJob('duty', '0 8 * * *', '值班提醒 (duty reminders)'),
   recurringJob,

@@ -116,10 +116,12 @@ async function setJobTimes(deps: Deps, m: RegExpExecArray, by: string): Promise<
   const times = parseTimes(m[2] ?? '');
   if (!times) return usage(`时间格式不对：「${m[2] ?? ''}」。示例：设置 ${m[1]} 08:30`);
   await rescheduleDaily(deps, jobName, times, by);
-  const sends = job(deps, jobName).sendsNothing
+  const when = job(deps, jobName).sendsNothing
     ? `时间为每天 ${times.join('、')}。注意：该项暂不发送任何消息。`
-    : `每天 ${times.join('、')} 发送。`;
-  return { replyText: `已设置：${JOB_ZH[jobName]}${sends}` };
+    : jobName === 'digest'
+      ? `每个工作日 ${times.join('、')} 发送（节假日不发送）。`
+      : `每天 ${times.join('、')} 发送。`;
+  return { replyText: `已设置：${JOB_ZH[jobName]}${when}` };
 }
 
 /** Sets a job to run at these local times every day, keeping its time zone and whether it is enabled. */

@@ -83,17 +83,20 @@ describe.each(engines)('schedules, jobs and reminder rules API on %s', (engine) 
     const second = await api(app, 'POST', '/api/v1/jobs/remind/run', { at: '2026-09-30T09:00:30+08:00' });
     expect(second.body).toMatchObject({ slot: '2026-09-30T09:00', alreadyRun: true, sent: 0 });
     const listed = await api(app, 'GET', '/api/v1/jobs');
-    const digestJob = listed.body.jobs.find((j: { name: string }) => j.name === 'digest');
-    expect(digestJob.description).toContain('this job sends nothing');
-    expect(listed.body.jobs.find((j: { name: string }) => j.name === 'remind').description).not.toContain(
-      'sends nothing',
-    );
+    const described = (name: string) =>
+      listed.body.jobs.find((j: { name: string }) => j.name === name).description as string;
+    expect(described('bulletin')).toContain('this job sends nothing');
+    expect(described('duty')).toContain('this job sends nothing');
+    expect(described('remind')).not.toContain('sends nothing');
+    expect(described('digest')).not.toContain('sends nothing');
+    const bulletin = await api(app, 'POST', '/api/v1/jobs/bulletin/run', {});
+    expect(bulletin.body).toMatchObject({ job: 'bulletin', sent: 0, note: 'this job sends nothing' });
     const digest = await api(app, 'POST', '/api/v1/jobs/digest/run', {});
     expect(digest.body).toMatchObject({
       job: 'digest',
       slot: '2026-09-28T08:00',
       sent: 0,
-      note: 'this job sends nothing',
+      readers: 0,
     });
   });
 
@@ -138,7 +141,7 @@ describe.each(engines)('chat admin settings on %s', (engine) => {
       '已设置：工作日 09:00、14:30 催办提醒（节假日与免打扰时段不发送）。',
     );
     expect((await say('设置 日报 08:30')).replyText).toBe(
-      '已设置：每日督办简报时间为每天 08:30。注意：该项暂不发送任何消息。',
+      '已设置：每日督办简报每个工作日 08:30 发送（节假日不发送）。',
     );
     expect((await say('设置 免打扰 22:00-07:30')).replyText).toContain('免打扰时段 22:00–07:30');
     expect((await say('暂停 提醒')).replyText).toContain('已暂停催办提醒');
@@ -146,7 +149,11 @@ describe.each(engines)('chat admin settings on %s', (engine) => {
     expect((await say('恢复 提醒')).replyText).toContain('已恢复');
     const view = (await say('查看设置')).replyText;
     expect(view).toContain('催办提醒：工作日 09:00、14:30');
-    expect(view).toContain('每日督办简报：30 8 * * *（暂不发送消息）');
+    expect(view).toContain('每日督办简报：30 8 * * *\n');
+    expect((await say('设置 通报 09:15')).replyText).toBe(
+      '已设置：通报时间为每天 09:15。注意：该项暂不发送任何消息。',
+    );
+    expect((await say('查看设置')).replyText).toContain('通报：15 9 * * *（暂不发送消息）');
     const digest = await database.db
       .selectFrom('schedules')
       .selectAll()
