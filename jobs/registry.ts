@@ -1,4 +1,5 @@
 import type { JobDefinition } from '../src/services/run-job.js';
+import { bulletinJob } from './bulletin.js';
 import { calendarCheckJob } from './calendar-check.js';
 import { digestJob } from './digest.js';
 import { idleJob } from './idle.js';
@@ -15,7 +16,7 @@ export const jobRegistry: readonly JobDefinition[] = [
   remindJob,
   chaseJob,
   digestJob,
-  idleJob('bulletin', '0 9 * * 1', '通报 (bulletins)'),
+  bulletinJob,
   idleJob('duty', '0 8 * * *', '值班提醒 (duty reminders)'),
   recurringJob,
   calendarCheckJob,

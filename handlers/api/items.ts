@@ -74,6 +74,7 @@ const taskSchema = z
     dueAt: optional(instant),
     parent: optional(z.string().max(20)),
     chatId: optional(z.string().max(100)),
+    leader: optional(openId),
     createdBy: optional(openId),
   })
   .strict();
