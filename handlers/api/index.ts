@@ -10,6 +10,7 @@ import { outboxRoutes } from './outbox.js';
 import { peopleRoutes } from './people.js';
 import { recurringRoutes } from './recurring.js';
 import { reminderRulesRoutes } from './reminder-rules.js';
+import { reportsRoutes } from './reports.js';
 import { rulesRoutes } from './rules.js';
 import { schedulesRoutes } from './schedules.js';
 
@@ -29,5 +30,6 @@ export function apiRoutes(deps: Deps) {
   api.route('/', recurringRoutes(deps));
   api.route('/', reminderRulesRoutes(deps));
   api.route('/', outboxRoutes(deps));
+  api.route('/', reportsRoutes(deps));
   return api;
 }

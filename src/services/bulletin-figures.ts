@@ -26,6 +26,8 @@ export interface DepartmentFigures {
   /** Open items overdue more than the scoring rules' threshold at the period's end. */
   overdueBeyondThreshold: number;
   avgHandlingWorkdays: number | null;
+  /** The sum behind the average (for totals over several departments). */
+  handlingWorkdaysTotal: number;
   extensions: number;
 }
 
@@ -100,6 +102,7 @@ export async function departmentFigures(
         handling.length === 0
           ? null
           : Math.round((handling.reduce((s, x) => s + x, 0) / handling.length) * 10) / 10,
+      handlingWorkdaysTotal: handling.reduce((s, x) => s + x, 0),
       extensions: facts.reduce((s, f) => s + f.extensions, 0),
     };
   });
