@@ -2,7 +2,7 @@ import type { JobDefinition } from '../src/services/run-job.js';
 import { bulletinJob } from './bulletin.js';
 import { calendarCheckJob } from './calendar-check.js';
 import { digestJob } from './digest.js';
-import { idleJob } from './idle.js';
+import { dutyJob } from './duty.js';
 import { recurringJob } from './recurring.js';
 import { chaseJob, remindJob } from './remind.js';
 
@@ -17,7 +17,7 @@ export const jobRegistry: readonly JobDefinition[] = [
   chaseJob,
   digestJob,
   bulletinJob,
-  idleJob('duty', '0 8 * * *', '值班提醒 (duty reminders)'),
+  dutyJob,
   recurringJob,
   calendarCheckJob,
 ];

@@ -4,6 +4,7 @@ import { type BulletinCadence, cadenceZh, parseCadenceWord } from '../domain/cad
 import { inQuietHours, parseTimeOfDay, type ReminderRules, roundsToCron } from '../domain/reminder-rules.js';
 import { AppError } from '../errors.js';
 import { saveBulletinCadence } from './bulletin-round.js';
+import { setDutyHoursByChat } from './duty-settings.js';
 import { listRecurring } from './recurring.js';
 import { loadReminderRules, saveReminderRules } from './reminder-rules.js';
 import { loadDeadlineRules } from './rules.js';
@@ -94,8 +95,13 @@ type SettingCommand = {
 
 const SETTING_COMMANDS: SettingCommand[] = [
   { pattern: /^设置 ?(提醒|催办) ?(.*)$/u, run: setReminderRounds },
+  // 值班 runs every five minutes; its setting is the shift's hours (docs/duty.md).
+  {
+    pattern: /^设置 ?值班 ?(.*)$/u,
+    run: async (deps, m, by) => ({ replyText: await setDutyHoursByChat(deps, m[1] ?? '', by) }),
+  },
   { pattern: /^设置 ?通报 ?(.*)$/u, run: (deps, m, by) => setBulletinCadence(deps, m[1] ?? '', by) },
-  { pattern: /^设置 ?(日报|简报|值班) ?(.*)$/u, run: setJobTimes },
+  { pattern: /^设置 ?(日报|简报) ?(.*)$/u, run: setJobTimes },
   { pattern: /^设置 ?免打扰 ?(.*)$/u, run: setQuietHours },
   { pattern: /^(暂停|恢复) ?(\S*)$/u, run: pauseOrResume },
 ];
@@ -114,18 +120,17 @@ async function setReminderRounds(deps: Deps, m: RegExpExecArray, by: string): Pr
   return { replyText: `已设置：工作日 ${times.join('、')} 催办提醒（节假日与免打扰时段不发送）。${note}` };
 }
 
-/** 设置 日报 08:30 (also 值班): the job's daily times; a job that sends nothing says so. */
+/** 设置 日报 08:30: the job's daily times. */
 async function setJobTimes(deps: Deps, m: RegExpExecArray, by: string): Promise<AdminSettingReply> {
   const jobName = JOB_WORDS[m[1]!]!;
   const times = parseTimes(m[2] ?? '');
   if (!times) return usage(`时间格式不对：「${m[2] ?? ''}」。示例：设置 ${m[1]} 08:30`);
   await rescheduleDaily(deps, jobName, times, by);
-  const when = job(deps, jobName).sendsNothing
-    ? `时间为每天 ${times.join('、')}。注意：该项暂不发送任何消息。`
-    : jobName === 'digest'
-      ? `每个工作日 ${times.join('、')} 发送（节假日不发送）。`
-      : `每天 ${times.join('、')} 发送。`;
-  return { replyText: `已设置：${JOB_ZH[jobName]}${when}` };
+  const when =
+    jobName === 'digest'
+      ? `每个工作日 ${times.join('、')} 发送（节假日不发送）`
+      : `每天 ${times.join('、')} 发送`;
+  return { replyText: `已设置：${JOB_ZH[jobName]}${when}。` };
 }
 
 /** Sets a job to run at these local times every day, keeping its time zone and whether it is enabled. */
@@ -189,8 +194,7 @@ async function settingsText(deps: Deps): Promise<string> {
   for (const j of deps.jobs) {
     if (j.name === 'remind') continue;
     const v = await scheduleView(deps, j);
-    const state = `${v.enabled ? '' : '（已暂停）'}${j.sendsNothing ? '（暂不发送消息）' : ''}`;
-    lines.push(`${JOB_ZH[j.name] ?? j.name}：${v.cron}${state}`);
+    lines.push(`${JOB_ZH[j.name] ?? j.name}：${v.enabled ? v.cron : `${v.cron}（已暂停）`}`);
   }
   return lines.join('\n');
 }

@@ -1,5 +1,5 @@
 import { overrideCountsByYear } from '../db/repos/calendar.js';
-import { activeAdminIds } from '../db/repos/people.js';
+import { listAdmins } from '../db/repos/people.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Deps } from '../deps.js';
 import { hasOfficialData } from '../domain/calendar.js';
@@ -22,7 +22,7 @@ export async function tellAdminsOfMissingCalendar(
   const overridesInYear = (y: number) => counts.get(y) ?? 0;
   const years = yearsToAnnounce({ year, month, hasOfficialData, overridesInYear });
   if (years.length === 0) return { sent: 0, skipped: 0, missing: [] };
-  const admins = await activeAdminIds(db);
+  const admins = (await listAdmins(db)).map((p) => p.openId);
   const period = `${year}-${String(month).padStart(2, '0')}`;
   let sent = 0;
   await inTransaction(db, async (trx) => {

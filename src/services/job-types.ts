@@ -22,7 +22,5 @@ export interface ScheduledJob<D> {
   /** One or more cron expressions separated by ';', in the office's time zone. */
   defaultCron: string;
   description: string;
-  /** True for a job that is scheduled and claims its slots but sends no message. */
-  sendsNothing?: boolean;
   run(deps: D, ctx: JobContext): Promise<JobSummary>;
 }
