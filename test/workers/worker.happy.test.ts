@@ -104,7 +104,7 @@ describe('the Workers entry on workerd', () => {
       ADMIN_TOKEN: 'workers-admin-token-0123456789',
     };
     const args = [wrangler, 'dev', '--port', String(PORT), '--ip', '127.0.0.1', '--test-scheduled'];
-    args.push('--show-interactive-dev-session=false', '--persist-to', join(here, '.wrangler-state'));
+    args.push('--show-interactive-dev-session=false', '--persist-to', join(root, '.wrangler', 'test-state'));
     for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
     worker = spawn(node22, args, {
       cwd: root,
