@@ -56,7 +56,11 @@ export async function answerCardAction(deps: Deps, action: CardAction): Promise<
       by,
       extensionId: value.req,
     });
-    return answerDecision(deps, ctx, item, value.req, outcome);
+    const answer = await answerDecision(deps, ctx, item, value.req, outcome);
+    // On a digest the decision is a toast: the digest stays as it was sent.
+    if (answer.toast && DIGEST_PURPOSES.includes((await sentPurpose(deps, action.messageId)) ?? ''))
+      return { toast: answer.toast };
+    return answer;
   }
 
   const input: ItemActionInput = { itemId: item.id, action: value.op, by };
@@ -91,10 +95,16 @@ export async function answerCardAction(deps: Deps, action: CardAction): Promise<
 /** Purposes of cards that list several items (see quick-replies/chat-commands.ts, reminder-round.ts). */
 const LIST_PURPOSES = ['todo', 'reminder', 'escalation'];
 
+/** Purposes of the daily digest (src/services/digest-round.ts, and 简报 in chat). */
+const DIGEST_PURPOSES = ['digest', 'digest-on-demand'];
+
+async function sentPurpose(deps: Deps, messageId: string | undefined): Promise<string | null> {
+  if (!messageId) return null;
+  return (await findSentMessage(deps.database.db, messageId))?.purpose ?? null;
+}
+
 async function clickedOnList(deps: Deps, messageId: string | undefined): Promise<boolean> {
-  if (!messageId) return false;
-  const sent = await findSentMessage(deps.database.db, messageId);
-  return !!sent && LIST_PURPOSES.includes(sent.purpose);
+  return LIST_PURPOSES.includes((await sentPurpose(deps, messageId)) ?? '');
 }
 
 /** '该事项已由李四于11月22日 09:05办结' */
