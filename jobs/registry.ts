@@ -1,7 +1,7 @@
 import { bulletinJob } from './bulletin.js';
 import { calendarCheckJob } from './calendar-check.js';
 import { digestJob } from './digest.js';
-import { placeholderJob } from './placeholder.js';
+import { dutyJob } from './duty.js';
 import { recurringJob } from './recurring.js';
 import { chaseJob, remindJob } from './remind.js';
 import type { JobDefinition } from './types.js';
@@ -15,7 +15,7 @@ export const jobRegistry: JobDefinition[] = [
   chaseJob,
   digestJob,
   bulletinJob,
-  placeholderJob('duty', '0 8 * * *', '值班 reminders (a later issue)'),
+  dutyJob,
   recurringJob,
   calendarCheckJob,
 ];

@@ -3,12 +3,12 @@ import { createApp } from './app.js';
 import type { BackgroundTask } from './background.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildDeps } from './deps.js';
-import { createLogger } from './logger.js';
+import { createPinoLogger } from './pino-logger.js';
 import { startBackgroundTasks } from './tasks.js';
 
 /** `npm start`: HTTP, the background tasks, and a clean stop on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  const logger = createLogger({});
+  const logger = createPinoLogger({});
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);

@@ -17,6 +17,16 @@ export type HeaderTemplate = 'blue' | 'green' | 'yellow' | 'orange' | 'red' | 'g
 /** Lark refuses cards over 30 KB; builders stay well under it by capping lists. */
 export { CARD_MAX_BYTES };
 
+/**
+ * Lark updates a sent Card JSON 2.0 card (PATCH, or a card in a callback answer) for 14 days
+ * only. An hour is kept in hand for the time an update waits in the outbox.
+ */
+export const CARD_UPDATE_WINDOW_MS = 14 * 24 * 3600_000 - 3600_000;
+
+export function canStillUpdate(sentAt: Date, now: Date): boolean {
+  return now.getTime() - sentAt.getTime() < CARD_UPDATE_WINDOW_MS;
+}
+
 export function cardBytes(card: CardJson): number {
   return Buffer.byteLength(JSON.stringify(card), 'utf8');
 }

@@ -6,6 +6,7 @@ import { type BulletinCadence, cadenceZh, parseCadenceWord } from '../domain/cad
 import { inQuietHours, parseTimeOfDay, type ReminderRules, roundsToCron } from '../domain/reminder-rules.js';
 import { AppError } from '../errors.js';
 import { saveBulletinCadence } from './bulletin-round.js';
+import { setDutyHoursByChat } from './duty-settings.js';
 import { listRecurring } from './recurring.js';
 import { loadReminderRules, saveReminderRules } from './reminder-rules.js';
 import { loadDeadlineRules } from './rules.js';
@@ -103,10 +104,14 @@ export async function handleAdminSettingCommand(
     return { replyText: `已设置：工作日 ${times.join('、')} 催办提醒（节假日与免打扰时段不发送）。${note}` };
   }
 
+  // 值班 runs every five minutes; its setting is the shift's hours (docs/duty.md).
+  m = /^设置 ?值班 ?(.*)$/u.exec(text);
+  if (m) return { replyText: await setDutyHoursByChat(deps, m[1] ?? '', input.by) };
+
   m = /^设置 ?通报 ?(.*)$/u.exec(text);
   if (m) return setBulletinCadence(deps, m[1] ?? '', input.by);
 
-  m = /^设置 ?(日报|简报|值班) ?(.*)$/u.exec(text);
+  m = /^设置 ?(日报|简报) ?(.*)$/u.exec(text);
   if (m) {
     const jobName = JOB_WORDS[m[1]!]!;
     const times = parseTimes(m[2] ?? '');

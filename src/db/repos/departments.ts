@@ -43,6 +43,12 @@ export async function upsertDepartment(db: Db, d: Department, at: Date): Promise
   return r.inserted;
 }
 
+/** The office's top department (办公厅), if one is marked. */
+export async function getTopDepartment(db: Db): Promise<Department | null> {
+  const r = await db.selectFrom('departments').selectAll().where('is_top', '=', true).executeTakeFirst();
+  return r ? toDepartment(r) : null;
+}
+
 /** Binds a department to a group chat (null unbinds it). */
 export async function setDepartmentChat(
   db: Db,

@@ -13,6 +13,7 @@ export interface SentCardRow {
   receive_id: string | null;
   sent_message_id: string | null;
   sent_at: Date | null;
+  item_ids: string[];
 }
 
 /**
@@ -31,6 +32,7 @@ export async function listCardsNamingItem(db: Db, purpose: string, itemId: strin
       'receive_id',
       'sent_message_id',
       'sent_at',
+      'item_ids',
     ])
     .where('purpose', '=', purpose)
     .where('operation', 'in', ['send', 'reply'])
@@ -40,20 +42,27 @@ export async function listCardsNamingItem(db: Db, purpose: string, itemId: strin
   return rows.map((r) => ({ ...r, id: String(r.id) }));
 }
 
+export interface SentMessage {
+  /** The outbox row that sent it. */
+  id: string;
+  purpose: string;
+  itemIds: string[];
+  sentAt: Date | null;
+}
+
 /** The message Lark knows by this id, as the outbox sent it (null when the bot never sent it). */
-export async function findSentMessage(
-  db: Db,
-  messageId: string,
-): Promise<{ purpose: string; itemIds: string[]; sentAt: Date | null } | null> {
+export async function findSentMessage(db: Db, messageId: string): Promise<SentMessage | null> {
   const row = await db
     .selectFrom('outbox')
-    .select(['purpose', 'item_ids', 'sent_at'])
+    .select(['id', 'purpose', 'item_ids', 'sent_at'])
     .where('sent_message_id', '=', messageId)
     // A patch row carries the message id it patched; the message itself is the send or reply.
     .where('operation', 'in', ['send', 'reply'])
     .orderBy('id')
     .executeTakeFirst();
-  return row ? { purpose: row.purpose, itemIds: row.item_ids, sentAt: row.sent_at } : null;
+  return row
+    ? { id: String(row.id), purpose: row.purpose, itemIds: row.item_ids, sentAt: row.sent_at }
+    : null;
 }
 
 /** Replaces the content of a message not yet sent (a row already taken by a sender is left alone). */
@@ -64,6 +73,32 @@ export async function rewritePendingContent(db: Db, id: string, content: string)
     .where('id', '=', id)
     .where('status', '=', 'pending')
     .execute();
+}
+
+/**
+ * What a card naming `itemId` shows (or will show once its queue is through): the content of the
+ * latest patch enqueued for its message, else the content it was sent with. Patches of such a
+ * card carry the card's item ids, so they are found through the item.
+ */
+export async function latestCardContent(
+  db: Db,
+  row: { id: string; sent_message_id: string | null },
+  itemId: string,
+): Promise<string | null> {
+  if (row.sent_message_id) {
+    const patch = await db
+      .selectFrom('outbox')
+      .select('content')
+      .where(sql<boolean>`item_ids @> array[${itemId}]::text[]`)
+      .where('operation', '=', 'patch')
+      .where('message_id', '=', row.sent_message_id)
+      .where('status', '<>', 'failed')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    if (patch) return patch.content;
+  }
+  const own = await db.selectFrom('outbox').select('content').where('id', '=', row.id).executeTakeFirst();
+  return own?.content ?? null;
 }
 
 export type OutboxStatus = OutboxRow['status'];
