@@ -17,6 +17,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
+import { jobRegistry } from '../jobs/registry.js';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { connectPglite, connectPostgres } from '../src/db/connect.js';
@@ -348,6 +349,7 @@ async function planning(items: number) {
       instanceId: 'bench',
       larkEnabled: false,
       lark: null,
+      jobs: jobRegistry,
     };
     const times: number[] = [];
     let candidates = 0;

@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import { jobRegistry } from '../jobs/registry.js';
 import { createApp } from './app.js';
 import type { BackgroundTask } from './background.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
 
   let deps: Awaited<ReturnType<typeof buildDeps>>;
   try {
-    deps = await buildDeps(config, logger);
+    deps = await buildDeps(config, logger, jobRegistry);
   } catch (err) {
     process.stderr.write(`cuiban cannot start: ${(err as Error).message}\n`);
     process.exit(1);
