@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { findJob, jobRegistry } from '../../jobs/registry.js';
 import type { Deps } from '../../src/deps.js';
 import { notFound } from '../../src/errors.js';
-import { runJobSlot } from '../../src/services/run-job.js';
+import { findJob, jobNames, runJobSlot } from '../../src/services/run-job.js';
 import { readBody } from './body.js';
 import { apiApp, pathParam, route } from './openapi.js';
 
@@ -26,7 +25,7 @@ export function jobsRoutes(deps: Deps) {
     { method: 'get', path: '/jobs', tag, summary: 'The scheduled jobs', ok: { description: '`{jobs}`' } },
     (c) =>
       c.json({
-        jobs: jobRegistry.map((j) => ({
+        jobs: deps.jobs.map((j) => ({
           name: j.name,
           description: j.description,
           defaultCron: j.defaultCron,
@@ -49,8 +48,8 @@ export function jobsRoutes(deps: Deps) {
     },
     async (c) => {
       const name = pathParam(c, 'job');
-      const job = findJob(name);
-      if (!job) throw notFound(`No job "${name}". Known jobs: ${jobRegistry.map((j) => j.name).join(', ')}.`);
+      const job = findJob(deps, name);
+      if (!job) throw notFound(`No job "${name}". Known jobs: ${jobNames(deps)}.`);
       const body = await readBody(c, runSchema);
       const at = body.at ? new Date(body.at) : deps.clock.now();
       return c.json(await runJobSlot(deps, job, { at }));

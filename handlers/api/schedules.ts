@@ -1,30 +1,24 @@
 import { z } from 'zod';
-import { findJob, jobRegistry } from '../../jobs/registry.js';
 import type { Deps } from '../../src/deps.js';
 import { notFound } from '../../src/errors.js';
+import { findJob, jobNames } from '../../src/services/run-job.js';
 import { scheduleView, updateSchedule } from '../../src/services/schedule-admin.js';
 import { readBody } from './body.js';
 import { apiApp, pathParam, route } from './openapi.js';
 
-const putSchema = z.object({
-  cron: z
-    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
-    .meta({ description: 'Cron expression(s): a list, or one string with several joined by ";".' }),
-  timezone: z
-    .string()
-    .min(1)
-    .nullable()
-    .optional()
-    .meta({ description: 'IANA time zone; default APP_TIMEZONE.' }),
-  enabled: z.boolean().default(true),
-});
 const jobParams = z.object({
   job: z.string().meta({ description: 'remind, chase, digest, bulletin, duty, recurring or calendar.' }),
 });
 
-function jobOr404(name: string) {
-  const job = findJob(name);
-  if (!job) throw notFound(`No job "${name}". Known jobs: ${jobRegistry.map((j) => j.name).join(', ')}.`);
+const putSchema = z.object({
+  cron: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  timezone: z.string().min(1).nullable().optional(),
+  enabled: z.boolean().default(true),
+});
+
+function jobOr404(deps: Deps, name: string) {
+  const job = findJob(deps, name);
+  if (!job) throw notFound(`No job "${name}". Known jobs: ${jobNames(deps)}.`);
   return job;
 }
 
@@ -42,7 +36,7 @@ export function schedulesRoutes(deps: Deps) {
       ok: { description: '`{schedules}`' },
     },
     async (c) => {
-      const all = await Promise.all(jobRegistry.map((j) => scheduleView(deps, j)));
+      const all = await Promise.all(deps.jobs.map((j) => scheduleView(deps, j)));
       return c.json({ schedules: all });
     },
   );
@@ -57,7 +51,7 @@ export function schedulesRoutes(deps: Deps) {
       ok: { description: 'The schedule.' },
       errors: [404],
     },
-    async (c) => c.json(await scheduleView(deps, jobOr404(pathParam(c, 'job')))),
+    async (c) => c.json(await scheduleView(deps, jobOr404(deps, pathParam(c, 'job')))),
   );
   route(
     r,
@@ -72,7 +66,7 @@ export function schedulesRoutes(deps: Deps) {
       errors: [404],
     },
     async (c) => {
-      const job = jobOr404(pathParam(c, 'job'));
+      const job = jobOr404(deps, pathParam(c, 'job'));
       const body = await readBody(c, putSchema);
       const cron = Array.isArray(body.cron) ? body.cron.join(';') : body.cron;
       const view = await updateSchedule(
