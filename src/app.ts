@@ -6,6 +6,7 @@ import { apiRoutes } from '../handlers/api/index.js';
 import { healthRoutes } from '../handlers/health.js';
 import { larkRoutes } from '../handlers/lark/routes.js';
 import type { Deps } from './deps.js';
+import { DateOutOfRangeError } from './domain/time.js';
 import { AppError } from './errors.js';
 import { healthSections } from './health-sections.js';
 
@@ -64,6 +65,12 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.onError((err, c) => {
     if (err instanceof AppError) {
       return c.json(errorBody(err.code, err.message, err.details), err.status as ContentfulStatusCode);
+    }
+    if (err instanceof DateOutOfRangeError) {
+      return c.json(
+        errorBody('date_out_of_range', err.message, [{ field: '(date)', message: err.message }]),
+        422,
+      );
     }
     if (err instanceof ZodError) {
       const details = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));

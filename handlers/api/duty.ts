@@ -6,8 +6,9 @@ import { toZonedIso } from '../../src/domain/time.js';
 import { AppError } from '../../src/errors.js';
 import { addDutyLogEntry, dutyDayWithLog, dutyRange, handOver, setDutyDay } from '../../src/services/duty.js';
 import { readBody, requireDate, validate } from './body.js';
+import * as F from './fields.js';
 
-const openId = z.string().trim().min(1, 'expected a Lark open_id').max(100);
+const openId = F.openId();
 
 /** 值班 roster: PUT/GET /duty, the duty log and the handover confirmation. */
 export function dutyRoutes(deps: Deps) {
@@ -19,13 +20,18 @@ export function dutyRoutes(deps: Deps) {
     const date = requireDate(c.req.param('date'), 'date');
     const body = await readBody(
       c,
-      z.object({ officer: openId, leader: openId, note: z.string().max(500).optional() }),
+      z
+        .object({ officer: openId, leader: openId, note: F.text({ max: 500, required: false }).optional() })
+        .strict(),
     );
     return c.json(show(await setDutyDay(deps, { date, ...body })));
   });
 
   app.get('/duty', async (c) => {
-    const q = validate(z.object({ from: z.string().optional(), to: z.string().optional() }), c.req.query());
+    const q = validate(
+      z.object({ from: F.queryValue().optional(), to: F.queryValue().optional() }),
+      c.req.query(),
+    );
     const from = q.from === undefined ? undefined : requireDate(q.from, 'from');
     const to = q.to === undefined ? undefined : requireDate(q.to, 'to');
     if (from && to && from > to)
@@ -44,17 +50,14 @@ export function dutyRoutes(deps: Deps) {
 
   app.post('/duty/:date/log', async (c) => {
     const date = requireDate(c.req.param('date'), 'date');
-    const body = await readBody(
-      c,
-      z.object({ by: openId, entry: z.string().trim().min(1, 'write what happened, or 平安无事').max(2000) }),
-    );
+    const body = await readBody(c, z.object({ by: openId, entry: F.text({ max: 2000 }) }).strict());
     await addDutyLogEntry(deps, { date, ...body });
     return c.json({ ok: true }, 201);
   });
 
   app.post('/duty/:date/handover', async (c) => {
     const date = requireDate(c.req.param('date'), 'date');
-    const body = await readBody(c, z.object({ by: openId }));
+    const body = await readBody(c, z.object({ by: openId }).strict());
     return c.json(show(await handOver(deps, { date, by: body.by })));
   });
 

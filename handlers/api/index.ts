@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../src/deps.js';
 import { requireAdminToken } from './auth.js';
+import { guardRequestText } from './body.js';
 import { calendarRoutes } from './calendar.js';
 import { departmentsRoutes } from './departments.js';
 import { dutyRoutes } from './duty.js';
@@ -17,6 +18,7 @@ import { schedulesRoutes } from './schedules.js';
 export function apiRoutes(deps: Deps) {
   const api = new Hono();
   api.use('*', requireAdminToken(deps.config.adminToken));
+  api.use('*', guardRequestText());
   // Resources are mounted below, one line each: api.route('/', departmentsRoutes(deps));
   api.route('/', departmentsRoutes(deps));
   api.route('/', peopleRoutes(deps));

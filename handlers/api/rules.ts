@@ -4,6 +4,7 @@ import type { Deps } from '../../src/deps.js';
 import { DEFAULT_DEADLINE_RULES } from '../../src/domain/rules.js';
 import { loadDeadlineRules, updateDeadlineRules } from '../../src/services/rules.js';
 import { readBody } from './body.js';
+import * as F from './fields.js';
 
 const ruleKeys = Object.keys(DEFAULT_DEADLINE_RULES);
 
@@ -21,7 +22,7 @@ export function rulesRoutes(deps: Deps) {
       z
         .object({
           ...Object.fromEntries(ruleKeys.map((k) => [k, z.unknown().optional()])),
-          by: z.string().trim().min(1).max(100).optional(),
+          by: F.id({ what: 'who made the change' }).optional(),
         })
         .strict(),
     );

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from '../../deps.js';
+import { jsonForStorage } from '../../domain/text.js';
 import { type CardActionAnswer, handleCardAction } from '../../services/inbound-router.js';
 import { CARD_ACTION, type CardAction, parseCardAction } from '../events.js';
 
@@ -53,7 +54,7 @@ export async function answerCardCallback(
     .values({
       event_id: key,
       event_type: CARD_ACTION,
-      payload: JSON.stringify(body),
+      payload: jsonForStorage(body),
       status: 'processing',
       attempts: 1,
       received_at: now,

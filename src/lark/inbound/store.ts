@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { jsonForStorage } from '../../domain/text.js';
 
 type Db = Kysely<Database>;
 
@@ -24,7 +25,7 @@ export async function storeInboundEvent(
     .values({
       event_id: e.eventId,
       event_type: e.eventType,
-      payload: JSON.stringify(e.payload),
+      payload: jsonForStorage(e.payload),
       received_at: e.now,
       next_attempt_at: e.now,
     })
