@@ -9,6 +9,7 @@ import type { Deps } from './deps.js';
 import { DateOutOfRangeError } from './domain/time.js';
 import { AppError } from './errors.js';
 import { healthSections } from './health-sections.js';
+import { inboundHandlers } from './services/inbound-router.js';
 
 export type AppEnv = { Variables: { requestId: string } };
 
@@ -53,7 +54,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   app.route('/', healthRoutes(deps, healthSections));
   app.route('/api/v1', apiRoutes(deps));
-  app.route('/lark', larkRoutes(deps));
+  // The Lark channel hands verified events and card clicks to the router.
+  app.route('/lark', larkRoutes(deps, inboundHandlers));
 
   app.notFound((c) =>
     c.json(

@@ -3,6 +3,7 @@ import type { BackgroundTask } from './background.js';
 import type { Deps } from './deps.js';
 import { inboundProcessorTask } from './lark/inbound/processor.js';
 import { outboxDispatcherTask } from './lark/outbox/dispatcher.js';
+import { inboundHandlers } from './services/inbound-router.js';
 import { createScheduler } from './services/scheduler.js';
 
 /** Starts the long-running work of a Node process. Each issue's runtime piece is listed here. */
@@ -11,7 +12,7 @@ export function startBackgroundTasks(deps: Deps): BackgroundTask[] {
   // The scheduler: node-cron timers from the schedules table, re-read every 30 s; (job, slot) claims.
   tasks.push(createScheduler(deps, jobRegistry));
   // The Lark channel: stored inbound events are processed (and retried); the outbox is sent.
-  tasks.push(inboundProcessorTask(deps));
+  tasks.push(inboundProcessorTask(deps, inboundHandlers.event));
   tasks.push(outboxDispatcherTask(deps));
   for (const task of tasks) task.start();
   return tasks;

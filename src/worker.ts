@@ -9,6 +9,7 @@ import { createLarkGateway } from './lark/gateway.js';
 import { processInboundEvents } from './lark/inbound/processor.js';
 import { dispatchOnce } from './lark/outbox/dispatcher.js';
 import { createLogger } from './logger.js';
+import { inboundHandlers } from './services/inbound-router.js';
 import { catchUpMissedSlots } from './services/scheduler.js';
 
 /**
@@ -58,7 +59,7 @@ async function workerDeps(env: Env, clock: Clock): Promise<Deps> {
 
 async function drain(deps: Deps): Promise<void> {
   try {
-    await processInboundEvents(deps);
+    await processInboundEvents(deps, inboundHandlers.event);
     await dispatchOnce(deps);
   } catch (error) {
     deps.logger.error('background work failed', { error });

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../src/deps.js';
 import { AppError } from '../../src/errors.js';
-import { eventIdentity, type InboundEvent, isCardActionBody } from '../../src/lark/events.js';
-import { answerCardCallback, type CardActionHandler } from '../../src/lark/inbound/cards.js';
-import { processInboundEvents } from '../../src/lark/inbound/processor.js';
-import { storeInboundEvent } from '../../src/lark/inbound/store.js';
+import { eventIdentity, isCardActionBody } from '../../src/lark/events.js';
+import { answerCardCallback } from '../../src/lark/inbound/cards.js';
+import type { InboundHandlers } from '../../src/lark/inbound/handlers.js';
+import { processInboundEvents, receiveInboundEvent } from '../../src/lark/inbound/processor.js';
 import { verifyLarkRequest } from '../../src/lark/verify.js';
 
 /** How long the event handler waits for the immediate processing attempt before answering. */
@@ -15,14 +15,7 @@ const IMMEDIATE_BUDGET_MS = 1500;
  * body bytes first; an event is stored (deduplicated by event_id) before the 200 goes out, then
  * processed from the store — right away, and by the processor loop if that attempt fails.
  */
-export function larkRoutes(
-  deps: Deps,
-  handlers: {
-    /** Defaults to handleInboundEvent / handleCardAction of src/services/inbound-router.ts. */
-    event?: (deps: Deps, event: InboundEvent) => Promise<void>;
-    cardAction?: CardActionHandler;
-  } = {},
-) {
+export function larkRoutes(deps: Deps, handlers: InboundHandlers) {
   const app = new Hono();
 
   const verify = async (c: {
@@ -47,20 +40,13 @@ export function larkRoutes(
       return c.json(await answerCardCallback(deps, body, style, handlers.cardAction));
     const identity = eventIdentity(body);
     if (!identity) throw new AppError(400, 'unknown_event', 'The body is not a Lark event envelope.');
-    const stored = await storeInboundEvent(deps.database.db, {
-      ...identity,
-      payload: body,
-      now: deps.clock.now(),
-    });
+    const stored = await receiveInboundEvent(deps, { ...identity, payload: body });
     if (!stored) {
       deps.logger.info('duplicate lark event acknowledged', { eventId: identity.eventId });
       return c.json({});
     }
     // The event is safe in the store: try it now, but answer within Lark's 3 s whatever happens.
-    const attempt = processInboundEvents(deps, {
-      eventId: identity.eventId,
-      ...(handlers.event ? { handler: handlers.event } : {}),
-    }).catch((error) =>
+    const attempt = processInboundEvents(deps, handlers.event, { eventId: identity.eventId }).catch((error) =>
       deps.logger.error('immediate processing of a lark event failed', { eventId: identity.eventId, error }),
     );
     let timer: NodeJS.Timeout | undefined;

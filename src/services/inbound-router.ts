@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js';
 import { inboundTextProblem } from '../domain/text.js';
 import type { CardAction, InboundEvent } from '../lark/events.js';
+import type { CardActionAnswer, InboundHandlers } from '../lark/inbound/handlers.js';
 import { answerCardAction } from './quick-replies/card-actions.js';
 import { answerChatMessage } from './quick-replies/chat-commands.js';
 import { welcomeGroup } from './quick-replies/welcome.js';
@@ -21,12 +22,6 @@ export async function handleInboundEvent(deps: Deps, event: InboundEvent): Promi
   }
 }
 
-export interface CardActionAnswer {
-  toast?: { type: 'success' | 'info' | 'warning' | 'error'; content: string };
-  /** Card JSON 2.0 that replaces the card for the clicker. */
-  card?: Record<string, unknown>;
-}
-
 /** A card button or form: answered within Lark's 3 s with a toast and the clicker's card. */
 export async function handleCardAction(deps: Deps, action: CardAction): Promise<CardActionAnswer> {
   // A form value that cannot be stored (NUL, control characters) is answered, not attempted.
@@ -36,3 +31,6 @@ export async function handleCardAction(deps: Deps, action: CardAction): Promise<
   }
   return answerCardAction(deps, action);
 }
+
+/** What the app passes to the Lark channel (routes, the processor loop, the Workers drain). */
+export const inboundHandlers: InboundHandlers = { event: handleInboundEvent, cardAction: handleCardAction };

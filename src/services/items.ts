@@ -1,5 +1,5 @@
-import type { Transaction } from 'kysely';
 import { getDepartment } from '../db/repos/departments.js';
+import { listExtensionRequests } from '../db/repos/extension-requests.js';
 import { appendHistory, listHistory } from '../db/repos/history.js';
 import {
   getAttendees,
@@ -9,12 +9,11 @@ import {
   insertAttendees,
   insertItem,
   insertParts,
-  listExtensionRequests,
   listItemRows,
   nextItemId,
 } from '../db/repos/items.js';
 import { getPeople } from '../db/repos/people.js';
-import type { Database } from '../db/schema.js';
+import type { Db, NewItemRow, Trx } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import type { WorkCalendar } from '../domain/calendar.js';
 import { defaultDueAt } from '../domain/deadlines.js';
@@ -35,8 +34,6 @@ import { AppError } from '../errors.js';
 import { loadWorkCalendar } from './calendar.js';
 import { notifyItemChanged } from './notify-item-change.js';
 import { loadDeadlineRules } from './rules.js';
-
-type Db = Deps['database']['db'] | Transaction<Database>;
 
 export interface CoDeptInput {
   dept: string;
@@ -157,213 +154,267 @@ export function isDuplicateOccurrence(error: unknown): boolean {
   );
 }
 
+/** What creation needs besides the input: one clock reading, the calendar and rules, who creates. */
+interface Creation {
+  trx: Trx;
+  deps: Deps;
+  actor: string;
+  now: Date;
+  calendar: WorkCalendar;
+  rules: DeadlineRules;
+  timeZone: string;
+  parentId: string | null;
+}
+
+/** The item's row with what comes with it; every reference checked, every deadline computed. */
+interface Draft {
+  row: NewItemRow;
+  parts: ItemPart[];
+  attendees: string[];
+  minutes: MinutesPlan | null;
+}
+
+interface MinutesPlan {
+  taker: string;
+  dueAt: Date;
+  dept: string | null;
+}
+
 async function createInTrx(
-  trx: Transaction<Database>,
+  trx: Trx,
   deps: Deps,
   input: CreateItemInput,
   actor: string,
   now: Date,
   calendar: WorkCalendar,
   rules: DeadlineRules,
-  tz: string,
+  timeZone: string,
   options: CreateItemOptions = {},
 ): Promise<CreatedItem> {
   const parentId = await requireParent(trx, input.parent);
-  const base = {
+  const c: Creation = { trx, deps, actor, now, calendar, rules, timeZone, parentId };
+  const draft = await draftItem(c, input);
+  if (options.occurrence) {
+    const { recurringId, key } = options.occurrence;
+    draft.row = { ...draft.row, recurring_id: recurringId, occurrence_key: key };
+  }
+  const item = await insertItem(trx, draft.row);
+  await insertParts(trx, item.id, draft.parts);
+  await insertAttendees(trx, item.id, draft.attendees);
+  const details = creationDetails(item, draft, parentId);
+  await recordAndNotify(c, item, details);
+  const result: CreatedItem = {
+    ...item,
+    parts: draft.parts,
+    attendees: draft.attendees.map((openId) => ({ openId, attendance: 'pending', respondedAt: null })),
+    extensionRequests: [],
+  };
+  if (draft.minutes) result.minutesTaskId = await createMinutesTask(c, item, draft.minutes);
+  return result;
+}
+
+function draftItem(c: Creation, input: CreateItemInput): Promise<Draft> {
+  switch (input.kind) {
+    case 'document':
+      return draftDocument(c, input);
+    case 'meeting':
+      return draftMeeting(c, input);
+    case 'task':
+      return draftTask(c, input);
+  }
+}
+
+/** The columns every kind shares. */
+function baseRow(c: Creation, input: CreateItemInput) {
+  return {
     title: input.title,
     chat_id: input.chatId ?? null,
-    parent_id: parentId,
-    created_by: actor,
-    created_at: now,
-    updated_at: now,
+    parent_id: c.parentId,
+    created_by: c.actor,
+    created_at: c.now,
+    updated_at: c.now,
   };
-  let parts: ItemPart[] = [];
-  let attendees: string[] = [];
-  let row: Parameters<typeof insertItem>[1];
-  let minutes: { taker: string; dueAt: Date; dept: string | null } | null = null;
+}
 
-  switch (input.kind) {
-    case 'document': {
-      await requirePeople(trx, 'assignee', [input.assignee]);
-      await requireDept(trx, 'dept', input.dept);
-      const receivedAt = input.receivedAt ?? now;
-      if (input.dueAt && input.dueAt.getTime() <= receivedAt.getTime())
-        throw invalid('dueAt', 'must be later than receivedAt');
-      const dept = input.dept ?? (await getPeople(trx, [input.assignee]))[0]?.dept ?? null;
-      const dueAt =
-        input.dueAt ??
-        defaultDueAt({ kind: 'document', docType: input.docType, receivedAt }, rules, calendar, tz);
-      row = {
-        ...base,
-        id: await nextItemId(trx, 'document'),
-        kind: 'document',
-        doc_type: input.docType,
-        doc_no: input.docNo ?? null,
-        direction: input.direction ?? null,
-        received_at: receivedAt,
-        dept,
-        assignee: input.assignee,
-        due_at: dueAt,
-        original_due_at: dueAt,
-      };
-      break;
-    }
-    case 'meeting': {
-      if (input.endsAt.getTime() <= input.startsAt.getTime())
-        throw invalid('endsAt', 'must be later than startsAt');
-      await requirePeople(trx, 'attendees', input.attendees);
-      await requirePeople(trx, 'organizer', [input.organizer]);
-      await requirePeople(trx, 'minutesTaker', [input.minutesTaker]);
-      await requireDept(trx, 'dept', input.dept);
-      const organizerDept = input.organizer
-        ? ((await getPeople(trx, [input.organizer]))[0]?.dept ?? null)
-        : null;
-      const dept = input.dept ?? organizerDept;
-      attendees = input.attendees;
-      row = {
-        ...base,
-        id: await nextItemId(trx, 'meeting'),
-        kind: 'meeting',
-        starts_at: input.startsAt,
-        ends_at: input.endsAt,
-        location: input.location ?? null,
-        organizer: input.organizer ?? null,
-        minutes_taker: input.minutesTaker ?? null,
-        dept,
-        // The organiser answers for the meeting; a meeting has no deadline of its own (its
-        // follow-up is the minutes task and the decisions' tasks).
-        assignee: input.organizer ?? null,
-        due_at: null,
-        original_due_at: null,
-      };
-      if (input.minutesTaker) {
-        const takerDept = (await getPeople(trx, [input.minutesTaker]))[0]?.dept ?? null;
-        minutes = {
-          taker: input.minutesTaker,
-          dueAt: defaultDueAt({ kind: 'minutes', meetingEndsAt: input.endsAt }, rules, calendar, tz),
-          dept: dept ?? takerDept,
-        };
-      }
-      break;
-    }
-    case 'task': {
-      await requireDept(trx, 'leadDept', input.leadDept);
-      await requirePeople(trx, 'assignee', [input.assignee]);
-      if (input.dueAt && input.dueAt.getTime() <= now.getTime())
-        throw invalid('dueAt', 'must be in the future');
-      const dueAt =
-        input.dueAt ??
-        defaultDueAt({ kind: 'task', source: input.source, assignedAt: now }, rules, calendar, tz);
-      const co = (input.coDepts ?? []).map((c) => (typeof c === 'string' ? { dept: c } : c));
-      const seen = new Set<string>();
-      for (const [i, c] of co.entries()) {
-        const field = `coDepts.${i}`;
-        if (c.dept === input.leadDept) throw invalid(field, `"${c.dept}" is the lead department`);
-        if (seen.has(c.dept)) throw invalid(field, `"${c.dept}" is listed twice`);
-        seen.add(c.dept);
-        await requireDept(trx, field, c.dept);
-        await requirePeople(trx, `${field}.assignee`, [c.assignee]);
-        if (c.dueAt && c.dueAt.getTime() > dueAt.getTime())
-          throw invalid(`${field}.dueAt`, 'a co-handling unit answers the lead unit before the item is due');
-        if (c.dueAt && c.dueAt.getTime() <= now.getTime())
-          throw invalid(`${field}.dueAt`, 'must be in the future');
-      }
-      parts = co.map((c) => ({
-        dept: c.dept,
-        assignee: c.assignee ?? null,
-        status: 'open',
-        dueAt:
-          c.dueAt ??
-          defaultDueAt(
-            { kind: 'co-unit', source: input.source, assignedAt: now, itemDueAt: dueAt },
-            rules,
-            calendar,
-            tz,
-          ),
-        note: null,
-        doneAt: null,
-        doneBy: null,
-      }));
-      row = {
-        ...base,
-        id: await nextItemId(trx, 'task'),
-        kind: 'task',
-        source: input.source,
-        lead_dept: input.leadDept,
-        dept: input.leadDept,
-        assignee: input.assignee ?? null,
-        due_at: dueAt,
-        original_due_at: dueAt,
-      };
-      break;
-    }
-  }
+type Input<K extends CreateItemInput['kind']> = Extract<CreateItemInput, { kind: K }>;
 
-  if (options.occurrence) {
-    row = { ...row, recurring_id: options.occurrence.recurringId, occurrence_key: options.occurrence.key };
+async function draftDocument(c: Creation, input: Input<'document'>): Promise<Draft> {
+  const { trx, now } = c;
+  await requirePeople(trx, 'assignee', [input.assignee]);
+  await requireDept(trx, 'dept', input.dept);
+  const receivedAt = input.receivedAt ?? now;
+  if (input.dueAt && input.dueAt.getTime() <= receivedAt.getTime())
+    throw invalid('dueAt', 'must be later than receivedAt');
+  const dept = input.dept ?? (await deptOf(trx, input.assignee));
+  const dueAt =
+    input.dueAt ??
+    defaultDueAt({ kind: 'document', docType: input.docType, receivedAt }, c.rules, c.calendar, c.timeZone);
+  const row: NewItemRow = {
+    ...baseRow(c, input),
+    id: await nextItemId(trx, 'document'),
+    kind: 'document',
+    doc_type: input.docType,
+    doc_no: input.docNo ?? null,
+    direction: input.direction ?? null,
+    received_at: receivedAt,
+    dept,
+    assignee: input.assignee,
+    due_at: dueAt,
+    original_due_at: dueAt,
+  };
+  return { row, parts: [], attendees: [], minutes: null };
+}
+
+async function draftMeeting(c: Creation, input: Input<'meeting'>): Promise<Draft> {
+  const { trx } = c;
+  if (input.endsAt.getTime() <= input.startsAt.getTime())
+    throw invalid('endsAt', 'must be later than startsAt');
+  await requirePeople(trx, 'attendees', input.attendees);
+  await requirePeople(trx, 'organizer', [input.organizer]);
+  await requirePeople(trx, 'minutesTaker', [input.minutesTaker]);
+  await requireDept(trx, 'dept', input.dept);
+  const dept = input.dept ?? (input.organizer ? await deptOf(trx, input.organizer) : null);
+  const row: NewItemRow = {
+    ...baseRow(c, input),
+    id: await nextItemId(trx, 'meeting'),
+    kind: 'meeting',
+    starts_at: input.startsAt,
+    ends_at: input.endsAt,
+    location: input.location ?? null,
+    organizer: input.organizer ?? null,
+    minutes_taker: input.minutesTaker ?? null,
+    dept,
+    // The organiser answers for the meeting; a meeting has no deadline of its own (its
+    // follow-up is the minutes task and the decisions' tasks).
+    assignee: input.organizer ?? null,
+    due_at: null,
+    original_due_at: null,
+  };
+  let minutes: MinutesPlan | null = null;
+  if (input.minutesTaker) {
+    const meetingEndsAt = input.endsAt;
+    minutes = {
+      taker: input.minutesTaker,
+      dueAt: defaultDueAt({ kind: 'minutes', meetingEndsAt }, c.rules, c.calendar, c.timeZone),
+      dept: dept ?? (await deptOf(trx, input.minutesTaker)),
+    };
   }
-  const item = await insertItem(trx, row);
-  await insertParts(trx, item.id, parts);
-  await insertAttendees(trx, item.id, attendees);
+  return { row, parts: [], attendees: input.attendees, minutes };
+}
+
+async function draftTask(c: Creation, input: Input<'task'>): Promise<Draft> {
+  const { trx, now } = c;
+  await requireDept(trx, 'leadDept', input.leadDept);
+  await requirePeople(trx, 'assignee', [input.assignee]);
+  if (input.dueAt && input.dueAt.getTime() <= now.getTime()) throw invalid('dueAt', 'must be in the future');
+  const dueAt =
+    input.dueAt ??
+    defaultDueAt({ kind: 'task', source: input.source, assignedAt: now }, c.rules, c.calendar, c.timeZone);
+  // Every reference is checked before the id is drawn: a sequence number is never given back.
+  const parts = await coDeptParts(c, input, dueAt);
+  const row: NewItemRow = {
+    ...baseRow(c, input),
+    id: await nextItemId(trx, 'task'),
+    kind: 'task',
+    source: input.source,
+    lead_dept: input.leadDept,
+    dept: input.leadDept,
+    assignee: input.assignee ?? null,
+    due_at: dueAt,
+    original_due_at: dueAt,
+  };
+  return { row, parts, attendees: [], minutes: null };
+}
+
+/** 会办: each co-handling unit checked, with its own deadline (before the item's). */
+async function coDeptParts(c: Creation, input: Input<'task'>, itemDueAt: Date): Promise<ItemPart[]> {
+  const { trx, now } = c;
+  const co = (input.coDepts ?? []).map((d) => (typeof d === 'string' ? { dept: d } : d));
+  const seen = new Set<string>();
+  for (const [i, d] of co.entries()) {
+    const field = `coDepts.${i}`;
+    if (d.dept === input.leadDept) throw invalid(field, `"${d.dept}" is the lead department`);
+    if (seen.has(d.dept)) throw invalid(field, `"${d.dept}" is listed twice`);
+    seen.add(d.dept);
+    await requireDept(trx, field, d.dept);
+    await requirePeople(trx, `${field}.assignee`, [d.assignee]);
+    if (d.dueAt && d.dueAt.getTime() > itemDueAt.getTime())
+      throw invalid(`${field}.dueAt`, 'a co-handling unit answers the lead unit before the item is due');
+    if (d.dueAt && d.dueAt.getTime() <= now.getTime())
+      throw invalid(`${field}.dueAt`, 'must be in the future');
+  }
+  const coUnit = { kind: 'co-unit' as const, source: input.source, assignedAt: now, itemDueAt };
+  return co.map((d) => ({
+    dept: d.dept,
+    assignee: d.assignee ?? null,
+    status: 'open',
+    dueAt: d.dueAt ?? defaultDueAt(coUnit, c.rules, c.calendar, c.timeZone),
+    note: null,
+    doneAt: null,
+    doneBy: null,
+  }));
+}
+
+async function deptOf(db: Db, openId: string): Promise<string | null> {
+  return (await getPeople(db, [openId]))[0]?.dept ?? null;
+}
+
+/** What the 'create' history row says. */
+function creationDetails(item: Item, draft: Draft, parentId: string | null): Record<string, unknown> {
   const details: Record<string, unknown> = { kind: item.kind, title: item.title };
   if (item.dueAt) details.dueAt = item.dueAt.toISOString();
   if (item.assignee) details.assignee = item.assignee;
-  if (parts.length)
-    details.coDepts = parts.map((p) => ({ dept: p.dept, dueAt: p.dueAt?.toISOString() ?? null }));
-  if (attendees.length) details.attendees = attendees;
+  if (draft.parts.length)
+    details.coDepts = draft.parts.map((p) => ({ dept: p.dept, dueAt: p.dueAt?.toISOString() ?? null }));
+  if (draft.attendees.length) details.attendees = draft.attendees;
   if (parentId) details.parent = parentId;
-  await appendHistory(trx, { itemId: item.id, at: now, actor, action: 'create', details });
-  await notifyItemChanged(trx, deps, { item, previous: null, action: 'create', actor, at: now, details });
+  return details;
+}
 
-  const result: CreatedItem = {
-    ...item,
-    parts,
-    attendees: attendees.map((openId) => ({ openId, attendance: 'pending', respondedAt: null })),
-    extensionRequests: [],
-  };
-  if (minutes) {
-    const task = await insertItem(trx, {
-      id: await nextItemId(trx, 'task'),
-      kind: 'task',
-      title: `会议纪要：${item.title}`,
-      source: 'other',
-      lead_dept: minutes.dept,
-      dept: minutes.dept,
-      assignee: minutes.taker,
-      due_at: minutes.dueAt,
-      original_due_at: minutes.dueAt,
-      parent_id: item.id,
-      chat_id: item.chatId,
-      created_by: actor,
-      created_at: now,
-      updated_at: now,
-    });
-    const d = {
-      kind: 'task',
-      title: task.title,
-      minutesOf: item.id,
-      assignee: minutes.taker,
-      dueAt: minutes.dueAt.toISOString(),
-    };
-    await appendHistory(trx, { itemId: task.id, at: now, actor, action: 'create', details: d });
-    await appendHistory(trx, {
-      itemId: item.id,
-      at: now,
-      actor,
-      action: 'minutes-task',
-      details: { taskId: task.id, assignee: minutes.taker, dueAt: minutes.dueAt.toISOString() },
-    });
-    await notifyItemChanged(trx, deps, {
-      item: task,
-      previous: null,
-      action: 'create',
-      actor,
-      at: now,
-      details: d,
-    });
-    result.minutesTaskId = task.id;
-  }
-  return result;
+async function recordAndNotify(c: Creation, item: Item, details: Record<string, unknown>): Promise<void> {
+  const { trx, actor, now } = c;
+  await appendHistory(trx, { itemId: item.id, at: now, actor, action: 'create', details });
+  await notifyItemChanged(trx, c.deps, { item, previous: null, action: 'create', actor, at: now, details });
+}
+
+/** The meeting's minutes task, for the minutes taker, recorded on both items. */
+async function createMinutesTask(c: Creation, meeting: Item, plan: MinutesPlan): Promise<string> {
+  const { trx, actor, now } = c;
+  const task = await insertItem(trx, {
+    id: await nextItemId(trx, 'task'),
+    kind: 'task',
+    title: `会议纪要：${meeting.title}`,
+    source: 'other',
+    lead_dept: plan.dept,
+    dept: plan.dept,
+    assignee: plan.taker,
+    due_at: plan.dueAt,
+    original_due_at: plan.dueAt,
+    parent_id: meeting.id,
+    chat_id: meeting.chatId,
+    created_by: actor,
+    created_at: now,
+    updated_at: now,
+  });
+  const dueAt = plan.dueAt.toISOString();
+  const details = { kind: 'task', title: task.title, minutesOf: meeting.id, assignee: plan.taker, dueAt };
+  await appendHistory(trx, { itemId: task.id, at: now, actor, action: 'create', details });
+  await appendHistory(trx, {
+    itemId: meeting.id,
+    at: now,
+    actor,
+    action: 'minutes-task',
+    details: { taskId: task.id, assignee: plan.taker, dueAt },
+  });
+  await notifyItemChanged(trx, c.deps, {
+    item: task,
+    previous: null,
+    action: 'create',
+    actor,
+    at: now,
+    details,
+  });
+  return task.id;
 }
 
 /** One item with its parts, attendees and extension requests; ids in any spelling (d12 → D-12). */

@@ -7,8 +7,10 @@ import type { Config } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
 import { AppError } from '../../src/errors.js';
 import { encryptLark, larkSignature, larkV1CardSignature } from '../../src/lark/crypto.js';
+import type { InboundHandlers } from '../../src/lark/inbound/handlers.js';
 import { dispatchOnce } from '../../src/lark/outbox/dispatcher.js';
 import type { RateLimiter } from '../../src/lark/rate-limiter.js';
+import { inboundHandlers } from '../../src/services/inbound-router.js';
 import type { FakeLark, FakeMessage } from '../fakes/lark-server.js';
 import { testConfig } from './deps.js';
 
@@ -326,11 +328,12 @@ export function expectNoMoreMessages(fake: FakeLark): void {
 
 /**
  * An app with only the /lark routes, whose event and card handlers are `handlers` (to count
- * calls, or to fail on purpose), answering errors in the contract's format like createApp.
+ * calls, or to fail on purpose; the router's where not given), answering errors in the
+ * contract's format like createApp.
  */
-export function larkOnlyApp(deps: Deps, handlers: Parameters<typeof larkRoutes>[1] = {}): Hono {
+export function larkOnlyApp(deps: Deps, handlers: Partial<InboundHandlers> = {}): Hono {
   const app = new Hono();
-  app.route('/lark', larkRoutes(deps, handlers));
+  app.route('/lark', larkRoutes(deps, { ...inboundHandlers, ...handlers }));
   app.onError((err, c) => {
     if (err instanceof AppError) {
       return c.json({ error: { code: err.code, message: err.message } }, err.status as ContentfulStatusCode);

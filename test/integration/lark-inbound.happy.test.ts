@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { pruneInboundEvents } from '../../src/db/repos/inbound-events.js';
 import type { CardAction, InboundEvent } from '../../src/lark/events.js';
 import { answerCardCallback } from '../../src/lark/inbound/cards.js';
 import { processInboundEvents } from '../../src/lark/inbound/processor.js';
-import { pruneInboundEvents } from '../../src/lark/inbound/store.js';
 import { engines } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import {
@@ -129,12 +129,12 @@ describe.each(engines)('Lark inbound events on %s', (engine) => {
   });
 
   it('five sequential deliveries of one event: one row, one router call, five 200s', async () => {
-    const { deps, app, events } = setup();
+    const { deps, app, events, handlers } = setup();
     const ev = messageEvent({ from: 'ou_a', text: '待办' });
     for (let i = 0; i < 5; i++) expect((await postToLark(app, deps, ev)).status).toBe(200);
     expect(events).toHaveLength(1);
     expect(await rows()).toHaveLength(1);
-    await processInboundEvents(deps);
+    await processInboundEvents(deps, handlers.event);
     expect(events).toHaveLength(1);
   });
 
@@ -145,12 +145,12 @@ describe.each(engines)('Lark inbound events on %s', (engine) => {
       const ev = messageEvent({ from: 'ou_a', text: '待办' });
       const results = await Promise.all([
         ...Array.from({ length: 5 }, () => postToLark(app, deps, ev)),
-        ...Array.from({ length: 3 }, () => processInboundEvents(deps, { handler: handlers.event })),
+        ...Array.from({ length: 3 }, () => processInboundEvents(deps, handlers.event)),
       ]);
       expect(results.slice(0, 5).map((r) => (r as { status: number }).status)).toEqual([
         200, 200, 200, 200, 200,
       ]);
-      await processInboundEvents(deps, { handler: handlers.event });
+      await processInboundEvents(deps, handlers.event);
       expect(events).toHaveLength(1);
       expect(await rows()).toHaveLength(1);
     },
@@ -165,13 +165,13 @@ describe.each(engines)('Lark inbound events on %s', (engine) => {
     expect(row!.next_attempt_at.getTime() - deps.clock.now().getTime()).toBe(30_000);
 
     // Not due yet: nothing happens.
-    expect(await processInboundEvents(deps, { handler: handlers.event })).toMatchObject({ claimed: 0 });
+    expect(await processInboundEvents(deps, handlers.event)).toMatchObject({ claimed: 0 });
     deps.clock.advance(30_000);
-    expect(await processInboundEvents(deps, { handler: handlers.event })).toMatchObject({ retried: 1 });
+    expect(await processInboundEvents(deps, handlers.event)).toMatchObject({ retried: 1 });
     [row] = await rows();
     expect(row).toMatchObject({ status: 'pending', attempts: 2 });
     deps.clock.advance(60_000);
-    expect(await processInboundEvents(deps, { handler: handlers.event })).toMatchObject({ done: 1 });
+    expect(await processInboundEvents(deps, handlers.event)).toMatchObject({ done: 1 });
     [row] = await rows();
     expect(row).toMatchObject({ status: 'done', attempts: 3, last_error: null });
     expect(events).toHaveLength(1);
@@ -196,9 +196,9 @@ describe.each(engines)('Lark inbound events on %s', (engine) => {
         locked_until: new Date(deps.clock.now().getTime() + 60_000),
       })
       .execute();
-    expect(await processInboundEvents(deps, { handler: handlers.event })).toMatchObject({ claimed: 0 });
+    expect(await processInboundEvents(deps, handlers.event)).toMatchObject({ claimed: 0 });
     deps.clock.advance(61_000);
-    expect(await processInboundEvents(deps, { handler: handlers.event })).toMatchObject({ done: 1 });
+    expect(await processInboundEvents(deps, handlers.event)).toMatchObject({ done: 1 });
     expect(events).toHaveLength(1);
   });
 
@@ -218,14 +218,14 @@ describe.each(engines)('Lark inbound events on %s', (engine) => {
       await postToLark(app, deps, messageEvent({ from: 'ou_a', text: `m${i}`, eventId: `batch-${i}` }));
     deps.clock.advance(60_000);
     // A 400 ms lease: after the first 300 ms event, the other two go back unstarted.
-    const first = await processInboundEvents(deps, { handler: slow, leaseMs: 400 });
+    const first = await processInboundEvents(deps, slow, { leaseMs: 400 });
     expect(first).toMatchObject({ claimed: 1, done: 1 });
     const pending = (await rows()).filter((r) => r.status === 'pending');
     expect(pending).toHaveLength(2);
     expect(pending.every((r) => r.attempts === 1 && r.locked_until === null)).toBe(true);
-    expect(
-      await processInboundEvents(deps, { handler: async (_d, e) => void seen.push(e.eventId) }),
-    ).toMatchObject({ done: 2 });
+    expect(await processInboundEvents(deps, async (_d, e) => void seen.push(e.eventId))).toMatchObject({
+      done: 2,
+    });
     expect(seen.sort()).toEqual(['batch-0', 'batch-1', 'batch-2']);
   });
 

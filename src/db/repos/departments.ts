@@ -42,3 +42,17 @@ export async function upsertDepartment(db: Db, d: Department, at: Date): Promise
     .executeTakeFirstOrThrow();
   return r.inserted;
 }
+
+/** Binds a department to a group chat (null unbinds it). */
+export async function setDepartmentChat(
+  db: Db,
+  code: string,
+  chatId: string | null,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('departments')
+    .set({ chat_id: chatId, updated_at: at })
+    .where('code', '=', code)
+    .execute();
+}

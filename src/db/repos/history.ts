@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import type { HistoryEntry } from '../../domain/types.js';
-import type { Db } from './departments.js';
+import type { Db } from '../schema.js';
 
 /**
  * 留痕: appends one row to an item's history. Rows are never updated or deleted (a trigger
@@ -47,4 +48,29 @@ export async function hasRequest(db: Db, itemId: string, requestId: string): Pro
     .where((eb) => eb(eb.ref('details', '->>').key('requestId' as never), '=', requestId))
     .executeTakeFirst();
   return !!r;
+}
+
+/** How the item was last closed as a whole ('done' or 'read'; parts' closings do not count). */
+export async function lastClosingAction(db: Db, itemId: string): Promise<string | null> {
+  const r = await db
+    .selectFrom('item_history')
+    .select('action')
+    .where('item_id', '=', itemId)
+    .where('action', 'in', ['done', 'read'])
+    .where((eb) => eb(eb.ref('details', '->>').key('part' as never), 'is', null))
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return r?.action ?? null;
+}
+
+/** The minutes tasks created with a meeting (recorded as 'minutes-task' on the meeting). */
+export async function minutesTaskIds(db: Db, meetingId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('item_history')
+    .select(sql<string | null>`details->>'taskId'`.as('taskId'))
+    .where('item_id', '=', meetingId)
+    .where('action', '=', 'minutes-task')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.taskId).filter((id): id is string => !!id);
 }

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type {
   DocType,
-  ExtensionRequest,
   Item,
   ItemKind,
   ItemPart,
@@ -10,8 +9,7 @@ import type {
   TaskSource,
 } from '../../domain/types.js';
 import { KIND_PREFIX } from '../../domain/types.js';
-import type { ItemRow, ItemUpdate, NewItemRow } from '../schema.js';
-import type { Db } from './departments.js';
+import type { Db, ItemRow, ItemUpdate, NewItemRow, Trx } from '../schema.js';
 
 export function toItem(r: ItemRow): Item {
   return {
@@ -58,11 +56,14 @@ export async function insertItem(db: Db, row: NewItemRow): Promise<Item> {
   return toItem(r);
 }
 
-/** One item; `forUpdate` locks its row until the transaction ends (serialises actions on it). */
-export async function getItemRow(db: Db, id: string, forUpdate = false): Promise<Item | null> {
-  let q = db.selectFrom('items').selectAll().where('id', '=', id);
-  if (forUpdate) q = q.forUpdate();
-  const r = await q.executeTakeFirst();
+export async function getItemRow(db: Db, id: string): Promise<Item | null> {
+  const r = await db.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? toItem(r) : null;
+}
+
+/** One item, its row locked until the transaction ends (serialises actions on it: first wins). */
+export async function lockItem(trx: Trx, id: string): Promise<Item | null> {
+  const r = await trx.selectFrom('items').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   return r ? toItem(r) : null;
 }
 
@@ -209,94 +210,5 @@ export async function setAttendance(
     .set({ attendance, responded_at: at })
     .where('item_id', '=', itemId)
     .where('open_id', '=', openId)
-    .execute();
-}
-
-// --- extension requests ------------------------------------------------------------------------
-
-type ExtensionRow = {
-  id: number;
-  item_id: string;
-  requested_by: string;
-  requested_at: Date;
-  current_due_at: Date | null;
-  new_due_at: Date;
-  reason: string | null;
-  status: ExtensionRequest['status'];
-  decided_by: string | null;
-  decided_at: Date | null;
-};
-
-function toExtension(r: ExtensionRow): ExtensionRequest {
-  return {
-    id: r.id,
-    itemId: r.item_id,
-    requestedBy: r.requested_by,
-    requestedAt: r.requested_at,
-    currentDueAt: r.current_due_at,
-    newDueAt: r.new_due_at,
-    reason: r.reason,
-    status: r.status,
-    decidedBy: r.decided_by,
-    decidedAt: r.decided_at,
-  };
-}
-
-export async function listExtensionRequests(db: Db, itemId: string): Promise<ExtensionRequest[]> {
-  const rows = await db
-    .selectFrom('extension_requests')
-    .selectAll()
-    .where('item_id', '=', itemId)
-    .orderBy('id')
-    .execute();
-  return rows.map(toExtension);
-}
-
-export async function pendingExtension(db: Db, itemId: string): Promise<ExtensionRequest | null> {
-  const r = await db
-    .selectFrom('extension_requests')
-    .selectAll()
-    .where('item_id', '=', itemId)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  return r ? toExtension(r) : null;
-}
-
-export async function insertExtensionRequest(
-  db: Db,
-  e: {
-    itemId: string;
-    by: string;
-    at: Date;
-    currentDueAt: Date | null;
-    newDueAt: Date;
-    reason: string | null;
-  },
-): Promise<ExtensionRequest> {
-  const r = await db
-    .insertInto('extension_requests')
-    .values({
-      item_id: e.itemId,
-      requested_by: e.by,
-      requested_at: e.at,
-      current_due_at: e.currentDueAt,
-      new_due_at: e.newDueAt,
-      reason: e.reason,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toExtension(r);
-}
-
-export async function decideExtension(
-  db: Db,
-  id: number,
-  d: { status: 'approved' | 'rejected'; by: string; at: Date; note: string | null },
-): Promise<void> {
-  await db
-    .updateTable('extension_requests')
-    .set({ status: d.status, decided_by: d.by, decided_at: d.at, decision_note: d.note })
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
     .execute();
 }

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
+import {
+  findCardCallback,
+  recordCardAnswer,
+  recordCardFailure,
+  retakeCardCallback,
+  startCardCallback,
+} from '../../db/repos/inbound-events.js';
 import type { Deps } from '../../deps.js';
-import { jsonForStorage } from '../../domain/text.js';
-import { type CardActionAnswer, handleCardAction } from '../../services/inbound-router.js';
 import { CARD_ACTION, type CardAction, parseCardAction } from '../events.js';
-
-export type CardActionHandler = (deps: Deps, action: CardAction) => Promise<CardActionAnswer>;
+import type { CardActionAnswer, CardActionHandler } from './handlers.js';
 
 const LEASE_MS = 30_000;
 
@@ -33,14 +37,14 @@ function storageKey(dedupKey: string): string {
 
 /**
  * Answers a verified card callback within Lark's 3 s: deduplicated by event id (a replay gets the
- * stored answer and acts no second time), then handled by the router's handleCardAction.
+ * stored answer and acts no second time), then handled by `handler` (the app passes the router's).
  * Slower follow-up work (refreshing the shared card, telling others) goes through the outbox.
  */
 export async function answerCardCallback(
   deps: Deps,
   body: Record<string, unknown>,
   style: '2.0' | 'v1',
-  handler: CardActionHandler = handleCardAction,
+  handler: CardActionHandler,
   budgetMs: number = CARD_ANSWER_BUDGET_MS,
 ): Promise<Record<string, unknown>> {
   const { db } = deps.database;
@@ -49,46 +53,21 @@ export async function answerCardCallback(
   const now = deps.clock.now();
   const lockedUntil = new Date(now.getTime() + LEASE_MS);
 
-  const inserted = await db
-    .insertInto('inbound_events')
-    .values({
-      event_id: key,
-      event_type: CARD_ACTION,
-      payload: jsonForStorage(body),
-      status: 'processing',
-      attempts: 1,
-      received_at: now,
-      next_attempt_at: now,
-      locked_until: lockedUntil,
-    })
-    .onConflict((oc) => oc.column('event_id').doNothing())
-    .returning('event_id')
-    .executeTakeFirst();
-
-  if (!inserted) {
-    const existing = await db
-      .selectFrom('inbound_events')
-      .select(['status', 'answer'])
-      .where('event_id', '=', key)
-      .executeTakeFirst();
+  const started = await startCardCallback(db, {
+    key,
+    eventType: CARD_ACTION,
+    payload: body,
+    now,
+    lockedUntil,
+  });
+  if (!started) {
+    const existing = await findCardCallback(db, key);
     if (existing?.status === 'done') {
       deps.logger.info('card callback replayed, answering as before', { eventId: key });
       return (existing.answer as Record<string, unknown> | null) ?? {};
     }
     // A failed attempt (or one whose handler died) may be taken over; one in progress may not.
-    const retaken = await db
-      .updateTable('inbound_events')
-      .set({ status: 'processing', locked_until: lockedUntil, attempts: (eb) => eb('attempts', '+', 1) })
-      .where('event_id', '=', key)
-      .where((eb) =>
-        eb.or([
-          eb('status', '=', 'failed'),
-          eb.and([eb('status', '=', 'processing'), eb('locked_until', '<', now)]),
-        ]),
-      )
-      .returning('event_id')
-      .executeTakeFirst();
-    if (!retaken) {
+    if (!(await retakeCardCallback(db, { key, now, lockedUntil }))) {
       deps.logger.info('card callback already being handled', { eventId: key });
       return formatCardAnswer({ toast: { type: 'info', content: '正在处理，请稍候' } }, style);
     }
@@ -120,25 +99,11 @@ async function handleAndRecord(
   const { db } = deps.database;
   try {
     const answer = formatCardAnswer(await handler(deps, action), style);
-    await db
-      .updateTable('inbound_events')
-      .set({
-        status: 'done',
-        processed_at: deps.clock.now(),
-        locked_until: null,
-        last_error: null,
-        answer: JSON.stringify(answer),
-      })
-      .where('event_id', '=', key)
-      .execute();
+    await recordCardAnswer(db, key, answer, deps.clock.now());
     return answer;
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    await db
-      .updateTable('inbound_events')
-      .set({ status: 'failed', locked_until: null, last_error: message.slice(0, 1000) })
-      .where('event_id', '=', key)
-      .execute();
+    await recordCardFailure(db, key, message);
     deps.logger.error('card action failed', { eventId: key, error: message });
     return formatCardAnswer({ toast: { type: 'error', content: '操作未成功，请稍后重试' } }, style);
   }

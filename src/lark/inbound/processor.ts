@@ -1,9 +1,15 @@
-import { sql } from 'kysely';
 import { loopTask } from '../../background.js';
+import {
+  claimInboundEvents,
+  handBackInboundEvents,
+  markInboundDone,
+  markInboundRetry,
+  pruneInboundEvents,
+  storeInboundEvent,
+} from '../../db/repos/inbound-events.js';
 import type { Deps } from '../../deps.js';
-import { handleInboundEvent } from '../../services/inbound-router.js';
-import { type InboundEvent, MESSAGE_RECEIVED, parseInboundEvent } from '../events.js';
-import { claimInboundEvents, markInboundDone, markInboundRetry, pruneInboundEvents } from './store.js';
+import { MESSAGE_RECEIVED, parseInboundEvent } from '../events.js';
+import type { InboundEventHandler } from './handlers.js';
 
 const LEASE_MS = 60_000;
 /** After this many failed attempts an event is marked failed and left for an admin. */
@@ -22,43 +28,45 @@ export interface InboundSummary {
 }
 
 /**
+ * Stores an acknowledged event (before the 200 goes out), deduplicated by its event_id: answers
+ * false for a redelivery.
+ */
+export async function receiveInboundEvent(
+  deps: Deps,
+  event: { eventId: string; eventType: string; payload: unknown },
+): Promise<boolean> {
+  return storeInboundEvent(deps.database.db, { ...event, now: deps.clock.now() });
+}
+
+/**
  * Processes stored events (all due ones up to `limit`, or just `eventId`): parses each into an
- * InboundEvent and hands it to the router. A failure is recorded and retried with backoff.
+ * InboundEvent and hands it to `handler` (the app passes the router's). A failure is recorded
+ * and retried with backoff.
  */
 export async function processInboundEvents(
   deps: Deps,
-  options: {
-    limit?: number;
-    eventId?: string;
-    /** Where events go; the router's handleInboundEvent unless a test counts the calls. */
-    handler?: (deps: Deps, event: InboundEvent) => Promise<void>;
-    leaseMs?: number;
-  } = {},
+  handler: InboundEventHandler,
+  options: { limit?: number; eventId?: string; leaseMs?: number } = {},
 ): Promise<InboundSummary> {
-  const handler = options.handler ?? handleInboundEvent;
   const { db } = deps.database;
   const summary: InboundSummary = { claimed: 0, done: 0, retried: 0, failed: 0 };
-  const rows = await claimInboundEvents(db, {
-    now: deps.clock.now(),
-    limit: options.limit ?? 20,
-    leaseMs: options.leaseMs ?? LEASE_MS,
-    ...(options.eventId === undefined ? {} : { eventId: options.eventId }),
-  });
+  const rows = await db.transaction().execute((trx) =>
+    claimInboundEvents(trx, {
+      now: deps.clock.now(),
+      limit: options.limit ?? 20,
+      leaseMs: options.leaseMs ?? LEASE_MS,
+      ...(options.eventId === undefined ? {} : { eventId: options.eventId }),
+    }),
+  );
   summary.claimed = rows.length;
   // Past half the lease, the rest of the batch goes back, so no lease lapses under unstarted work.
   const handBackAfter = performance.now() + (options.leaseMs ?? LEASE_MS) / 2;
   for (const [index, row] of rows.entries()) {
     if (performance.now() > handBackAfter) {
-      await db
-        .updateTable('inbound_events')
-        .set({ status: 'pending', locked_until: null, attempts: sql`attempts - 1` })
-        .where(
-          'event_id',
-          'in',
-          rows.slice(index).map((r) => r.event_id),
-        )
-        .where('status', '=', 'processing')
-        .execute();
+      await handBackInboundEvents(
+        db,
+        rows.slice(index).map((r) => r.event_id),
+      );
       summary.claimed = index;
       break;
     }
@@ -95,17 +103,13 @@ export async function processInboundEvents(
 }
 
 /** The processor loop: due events every second, old events pruned every hour or so. */
-export function inboundProcessorTask(
-  deps: Deps,
-  intervalMs = 1000,
-  handler?: (deps: Deps, event: InboundEvent) => Promise<void>,
-) {
+export function inboundProcessorTask(deps: Deps, handler: InboundEventHandler, intervalMs = 1000) {
   let lastPrune = 0;
   return loopTask(
     'lark-inbound',
     intervalMs,
     async () => {
-      await processInboundEvents(deps, { limit: 50, ...(handler ? { handler } : {}) });
+      await processInboundEvents(deps, handler, { limit: 50 });
       const now = deps.clock.now().getTime();
       if (now - lastPrune > 3600_000) {
         lastPrune = now;

@@ -1,7 +1,13 @@
 import type { CardJson } from '../../cards/common.js';
 import { noticeCard } from '../../cards/notice-card.js';
-import { type Db, findDepartmentByChat, getDepartment, listDepartments } from '../../db/repos/departments.js';
+import {
+  findDepartmentByChat,
+  getDepartment,
+  listDepartments,
+  setDepartmentChat,
+} from '../../db/repos/departments.js';
 import { getPerson } from '../../db/repos/people.js';
+import type { Db } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 
 /**
@@ -32,17 +38,9 @@ export async function bindGroup(
   const current = await findDepartmentByChat(trx, input.chatId);
   if (current && current.code !== dept.code) {
     // A chat belongs to one department: unbind the old one first (chat_id is unique).
-    await trx
-      .updateTable('departments')
-      .set({ chat_id: null, updated_at: now })
-      .where('code', '=', current.code)
-      .execute();
+    await setDepartmentChat(trx, current.code, null, now);
   }
-  await trx
-    .updateTable('departments')
-    .set({ chat_id: input.chatId, updated_at: now })
-    .where('code', '=', dept.code)
-    .execute();
+  await setDepartmentChat(trx, dept.code, input.chatId, now);
   deps.logger.info('group bound to department', { dept: dept.code, by: input.by });
   const lines = [`本群已绑定到 ${dept.name}（${dept.code}）。`, '该部门待认领的事项和提醒将发到本群。'];
   if (dept.chatId && dept.chatId !== input.chatId) lines.push('原绑定的群将不再收到该部门的消息。');

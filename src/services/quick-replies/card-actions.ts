@@ -3,7 +3,9 @@ import { extensionCard } from '../../cards/extension-card.js';
 import { type Audience, itemCard, type OpenForm } from '../../cards/item-card.js';
 import { extendForm, type FormOp, parseButtonValue, progressForm, reassignForm } from '../../cards/values.js';
 import { getDepartment, listDepartments } from '../../db/repos/departments.js';
-import { getItemRow, listExtensionRequests } from '../../db/repos/items.js';
+import { listExtensionRequests } from '../../db/repos/extension-requests.js';
+import { getItemRow } from '../../db/repos/items.js';
+import { findSentMessage } from '../../db/repos/outbox.js';
 import { getPerson, listPeople } from '../../db/repos/people.js';
 import type { Deps } from '../../deps.js';
 import { endOfWorkday } from '../../domain/deadlines.js';
@@ -12,8 +14,8 @@ import { authorize } from '../../domain/permissions.js';
 import { isValidDate } from '../../domain/time.js';
 import type { ActionName, Item, Person } from '../../domain/types.js';
 import type { CardAction } from '../../lark/events.js';
-import type { CardActionAnswer } from '../inbound-router.js';
 import { type ActionOutcome, type ItemActionInput, performItemAction } from '../item-actions.js';
+import { type CardActionAnswer, warn } from './card-answer.js';
 import { buildItemCardView, loadViewContext, namesOf, type ViewContext } from './item-view.js';
 import { nudgeHandler } from './nudge.js';
 import { todoCardFor } from './todo.js';
@@ -86,16 +88,8 @@ const LIST_PURPOSES = ['todo', 'reminder', 'escalation'];
 
 async function clickedOnList(deps: Deps, messageId: string | undefined): Promise<boolean> {
   if (!messageId) return false;
-  const row = await deps.database.db
-    .selectFrom('outbox')
-    .select('purpose')
-    .where('sent_message_id', '=', messageId)
-    .executeTakeFirst();
-  return !!row && LIST_PURPOSES.includes(row.purpose);
-}
-
-function warn(content: string): CardActionAnswer {
-  return { toast: { type: 'warning', content } };
+  const sent = await findSentMessage(deps.database.db, messageId);
+  return !!sent && LIST_PURPOSES.includes(sent.purpose);
 }
 
 /** '该事项已由李四于11月22日 09:05办结' */

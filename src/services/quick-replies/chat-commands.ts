@@ -112,32 +112,40 @@ async function answerCommand(
       const answer = await handleAdminSettingCommand(deps, { text: command.text, by, chatId: event.chatId });
       return { content: { text: answer.replyText }, purpose: 'admin-setting' };
     }
-    case 'usage': {
-      const word = {
-        done: '办结',
-        read: '已阅',
-        claim: '认领',
-        progress: '进展',
-        extend: '延期',
-        todo: '待办',
-        duty: '值班',
-        help: '帮助',
-        bind: '绑定',
-      }[command.command];
-      return {
-        content: helpCard({ problem: { text: `${word}：${command.problem}`, example: command.example } }),
-        purpose: 'help',
-      };
-    }
+    case 'usage':
     case 'unknown':
-      return {
-        content: helpCard({
-          unknownText: command.text,
-          ...(command.suggestion ? { suggestion: command.suggestion } : {}),
-        }),
-        purpose: 'help',
-      };
+      return helpReply(command);
   }
+}
+
+const COMMAND_WORDS = {
+  done: '办结',
+  read: '已阅',
+  claim: '认领',
+  progress: '进展',
+  extend: '延期',
+  todo: '待办',
+  duty: '值班',
+  help: '帮助',
+  bind: '绑定',
+} as const;
+
+/** A command used wrongly gets the help card with what was wrong; an unknown one, a suggestion. */
+function helpReply(command: Extract<Command, { type: 'usage' | 'unknown' }>): Reply {
+  if (command.type === 'usage') {
+    const word = COMMAND_WORDS[command.command];
+    return {
+      content: helpCard({ problem: { text: `${word}：${command.problem}`, example: command.example } }),
+      purpose: 'help',
+    };
+  }
+  return {
+    content: helpCard({
+      unknownText: command.text,
+      ...(command.suggestion ? { suggestion: command.suggestion } : {}),
+    }),
+    purpose: 'help',
+  };
 }
 
 /**

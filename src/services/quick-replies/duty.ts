@@ -1,7 +1,7 @@
 import type { CardJson } from '../../cards/common.js';
 import { dutyCard } from '../../cards/notice-card.js';
-import type { Db } from '../../db/repos/departments.js';
 import { getDutyDay } from '../../db/repos/duty.js';
+import type { Db } from '../../db/schema.js';
 import { formatZh, localDate } from '../../domain/time.js';
 import { namesOf, type ViewContext } from './item-view.js';
 

@@ -1,16 +1,17 @@
-import { sql, type Transaction } from 'kysely';
 import type { CardJson } from '../../cards/common.js';
 import { extensionCard, extensionDecisionCard } from '../../cards/extension-card.js';
 import { itemCard } from '../../cards/item-card.js';
 import { getDepartment } from '../../db/repos/departments.js';
-import { getAttendees, getParts, listExtensionRequests, pendingExtension } from '../../db/repos/items.js';
+import { listExtensionRequests, pendingExtension } from '../../db/repos/extension-requests.js';
+import { getAttendees, getParts } from '../../db/repos/items.js';
+import { listCardsNamingItem } from '../../db/repos/outbox.js';
 import { chiefsFor, getPeople } from '../../db/repos/people.js';
-import type { Database } from '../../db/schema.js';
+import type { Trx } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import type { ItemChange } from '../../domain/item-change.js';
 import { localDate } from '../../domain/time.js';
 import type { ExtensionRequest, Item } from '../../domain/types.js';
 import { outboxKey } from '../../lark/outbox/enqueue.js';
-import type { ItemChange } from '../notify-item-change.js';
 import { buildItemCardView, deptNamesOf, loadViewContext, namesOf, type ViewContext } from './item-view.js';
 import { ITEM_CARD_PURPOSE, refreshCardRow, refreshItemCards, sendCard } from './messages.js';
 
@@ -28,11 +29,7 @@ export const EXTENSION_CARD_PURPOSE = 'extension-card';
  * - reassigned: the new handler gets the card;
  * - every change: the item's cards already in chats are patched to the new state.
  */
-export async function notifyItemChangeInTrx(
-  trx: Transaction<Database>,
-  deps: Deps,
-  change: ItemChange,
-): Promise<void> {
+export async function notifyItemChangeInTrx(trx: Trx, deps: Deps, change: ItemChange): Promise<void> {
   const ctx = await loadViewContext(trx, deps);
   const { item } = change;
   switch (change.action) {
@@ -64,7 +61,7 @@ function stateChanged(before: Item, after: Item): boolean {
 }
 
 async function sendItemCardToPerson(
-  trx: Transaction<Database>,
+  trx: Trx,
   deps: Deps,
   ctx: ViewContext,
   item: Item,
@@ -82,12 +79,7 @@ async function sendItemCardToPerson(
   });
 }
 
-async function announceNewItem(
-  trx: Transaction<Database>,
-  deps: Deps,
-  ctx: ViewContext,
-  item: Item,
-): Promise<void> {
+async function announceNewItem(trx: Trx, deps: Deps, ctx: ViewContext, item: Item): Promise<void> {
   const people = new Set<string>();
   if (item.kind === 'meeting') {
     for (const a of (await getAttendees(trx, [item.id])).get(item.id) ?? []) people.add(a.openId);
@@ -134,12 +126,7 @@ async function announceNewItem(
   }
 }
 
-async function extensionView(
-  trx: Transaction<Database>,
-  ctx: ViewContext,
-  item: Item,
-  request: ExtensionRequest,
-) {
+async function extensionView(trx: Trx, ctx: ViewContext, item: Item, request: ExtensionRequest) {
   const [names, deptNames] = await Promise.all([
     namesOf(trx, [request.requestedBy, request.decidedBy, item.assignee]),
     deptNamesOf(trx),
@@ -155,12 +142,7 @@ async function extensionView(
   return { item, request, extraText, names, deptNames, timeZone: ctx.timeZone };
 }
 
-async function askChiefs(
-  trx: Transaction<Database>,
-  deps: Deps,
-  ctx: ViewContext,
-  item: Item,
-): Promise<void> {
+async function askChiefs(trx: Trx, deps: Deps, ctx: ViewContext, item: Item): Promise<void> {
   const request = await pendingExtension(trx, item.id);
   if (!request) return;
   const chiefs = await chiefsFor(trx, item.dept ?? item.leadDept);
@@ -182,7 +164,7 @@ async function askChiefs(
 }
 
 async function tellDecision(
-  trx: Transaction<Database>,
+  trx: Trx,
   deps: Deps,
   ctx: ViewContext,
   item: Item,
@@ -209,18 +191,13 @@ async function tellDecision(
 
 /** Turns every chief's approval card for this request grey, with who decided. */
 async function patchExtensionCards(
-  trx: Transaction<Database>,
+  trx: Trx,
   deps: Deps,
   itemId: string,
   request: ExtensionRequest,
   card: CardJson,
 ): Promise<void> {
-  const rows = await trx
-    .selectFrom('outbox')
-    .select(['id', 'uuid', 'status', 'sent_message_id', 'receive_id'])
-    .where('purpose', '=', EXTENSION_CARD_PURPOSE)
-    .where(sql<boolean>`item_ids @> array[${itemId}]::text[]`)
-    .execute();
+  const rows = await listCardsNamingItem(trx, EXTENSION_CARD_PURPOSE, itemId);
   const content = JSON.stringify(card);
   for (const r of rows) {
     if (!r.receive_id || r.uuid !== outboxKey('ext-request', request.id, r.receive_id)) continue;

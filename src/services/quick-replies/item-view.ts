@@ -1,8 +1,9 @@
 import type { Audience, ItemCardView, OpenForm } from '../../cards/item-card.js';
-import type { Db } from '../../db/repos/departments.js';
 import { listDepartments } from '../../db/repos/departments.js';
-import { getAttendees, getParts, pendingExtension } from '../../db/repos/items.js';
+import { pendingExtension } from '../../db/repos/extension-requests.js';
+import { getAttendees, getParts } from '../../db/repos/items.js';
 import { getPeople } from '../../db/repos/people.js';
+import type { Db } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { WorkCalendar } from '../../domain/calendar.js';
 import { deadlineTextZh, lightOf } from '../../domain/lights.js';

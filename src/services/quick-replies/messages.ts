@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { CardJson } from '../../cards/common.js';
 import { type Audience, itemCard } from '../../cards/item-card.js';
-import type { Db } from '../../db/repos/departments.js';
+import { listCardsNamingItem, rewritePendingContent } from '../../db/repos/outbox.js';
 import { getPeople } from '../../db/repos/people.js';
+import type { Db } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { Item } from '../../domain/types.js';
 import { enqueueOutbox, outboxKey } from '../../lark/outbox/enqueue.js';
@@ -97,14 +97,7 @@ export async function refreshItemCards(
   ctx: ViewContext,
   item: Item,
 ): Promise<{ patched: number; rewritten: number }> {
-  const rows = await trx
-    .selectFrom('outbox')
-    .select(['id', 'operation', 'status', 'receive_id_type', 'receive_id', 'sent_message_id'])
-    .where('purpose', '=', ITEM_CARD_PURPOSE)
-    .where('operation', 'in', ['send', 'reply'])
-    .where(sql<boolean>`item_ids @> array[${item.id}]::text[]`)
-    .orderBy('id')
-    .execute();
+  const rows = await listCardsNamingItem(trx, ITEM_CARD_PURPOSE, item.id);
   if (rows.length === 0) return { patched: 0, rewritten: 0 };
 
   const personIds = rows
@@ -172,11 +165,6 @@ export async function refreshCardRow(
     return inserted ? 'patched' : 'none';
   }
   if (row.status !== 'pending') return 'none';
-  await trx
-    .updateTable('outbox')
-    .set({ content })
-    .where('id', '=', row.id)
-    .where('status', '=', 'pending')
-    .execute();
+  await rewritePendingContent(trx, row.id, content);
   return 'rewritten';
 }

@@ -7,7 +7,7 @@ import type { Deps } from '../../deps.js';
 import { authorize } from '../../domain/permissions.js';
 import { localDate } from '../../domain/time.js';
 import { enqueueOutbox, outboxKey } from '../../lark/outbox/enqueue.js';
-import type { CardActionAnswer } from '../inbound-router.js';
+import type { CardActionAnswer } from './card-answer.js';
 import { buildItemCardView, loadViewContext } from './item-view.js';
 import { ITEM_CARD_PURPOSE } from './messages.js';
 

@@ -1,7 +1,7 @@
 import type { CardJson } from '../../cards/common.js';
 import { type TodoEntry, todoCard } from '../../cards/todo-card.js';
-import type { Db } from '../../db/repos/departments.js';
 import { listItemRows } from '../../db/repos/items.js';
+import type { Db } from '../../db/schema.js';
 import { deadlineOf, type ViewContext } from './item-view.js';
 
 /** 待办: the person's open items as one card, red first (the card sorts and caps the list). */

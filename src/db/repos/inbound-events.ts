@@ -1,0 +1,204 @@
+import { sql } from 'kysely';
+import { jsonForStorage } from '../../domain/text.js';
+import type { Db, Trx } from '../schema.js';
+
+/** inbound_events: Lark events and card callbacks, stored before they are answered. */
+
+export interface StoredEvent {
+  event_id: string;
+  event_type: string;
+  payload: unknown;
+  attempts: number;
+  received_at: Date;
+}
+
+/**
+ * Stores an acknowledged event before the 200 goes out. The event_id is the primary key, so a
+ * redelivery (Lark retries for ~7 h) inserts nothing: answers whether this call stored it.
+ */
+export async function storeInboundEvent(
+  db: Db,
+  e: { eventId: string; eventType: string; payload: unknown; now: Date },
+): Promise<boolean> {
+  const row = await db
+    .insertInto('inbound_events')
+    .values({
+      event_id: e.eventId,
+      event_type: e.eventType,
+      payload: jsonForStorage(e.payload),
+      received_at: e.now,
+      next_attempt_at: e.now,
+    })
+    .onConflict((oc) => oc.column('event_id').doNothing())
+    .returning('event_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Claims due events for processing: pending ones whose time has come, and ones whose previous
+ * claimer's lease ran out (it crashed). FOR UPDATE SKIP LOCKED plus the lease means several
+ * instances never work on one event at the same time.
+ */
+export async function claimInboundEvents(
+  trx: Trx,
+  o: { now: Date; limit: number; leaseMs: number; eventId?: string },
+): Promise<StoredEvent[]> {
+  let q = trx
+    .selectFrom('inbound_events')
+    .select('event_id')
+    .where('status', 'in', ['pending', 'processing'])
+    .where('next_attempt_at', '<=', o.now)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', o.now)]))
+    .orderBy('next_attempt_at')
+    .limit(o.limit)
+    .forUpdate()
+    .skipLocked();
+  if (o.eventId !== undefined) q = q.where('event_id', '=', o.eventId);
+  const ids = (await q.execute()).map((r) => r.event_id);
+  if (ids.length === 0) return [];
+  return trx
+    .updateTable('inbound_events')
+    .set({
+      status: 'processing',
+      attempts: sql`attempts + 1`,
+      locked_until: new Date(o.now.getTime() + o.leaseMs),
+    })
+    .where('event_id', 'in', ids)
+    .returning(['event_id', 'event_type', 'payload', 'attempts', 'received_at'])
+    .execute();
+}
+
+/** Puts claimed events not yet started back as they were, their claim's attempt not counted. */
+export async function handBackInboundEvents(db: Db, eventIds: string[]): Promise<void> {
+  if (eventIds.length === 0) return;
+  await db
+    .updateTable('inbound_events')
+    .set({ status: 'pending', locked_until: null, attempts: sql`attempts - 1` })
+    .where('event_id', 'in', eventIds)
+    .where('status', '=', 'processing')
+    .execute();
+}
+
+export async function markInboundDone(db: Db, eventId: string, now: Date): Promise<void> {
+  await db
+    .updateTable('inbound_events')
+    .set({ status: 'done', processed_at: now, locked_until: null, last_error: null })
+    .where('event_id', '=', eventId)
+    .execute();
+}
+
+export async function markInboundRetry(
+  db: Db,
+  eventId: string,
+  o: { error: string; nextAttemptAt: Date | null },
+): Promise<void> {
+  await db
+    .updateTable('inbound_events')
+    .set({
+      status: o.nextAttemptAt ? 'pending' : 'failed',
+      last_error: o.error.slice(0, 1000),
+      locked_until: null,
+      ...(o.nextAttemptAt ? { next_attempt_at: o.nextAttemptAt } : {}),
+    })
+    .where('event_id', '=', eventId)
+    .execute();
+}
+
+/**
+ * Deletes finished events older than `keepMs` (default 7 days; Lark retries for ~7 h, so the
+ * event ids must be kept at least 8 h). Unfinished and failed ones are kept for an admin.
+ */
+export async function pruneInboundEvents(db: Db, now: Date, keepMs = 7 * 24 * 3600 * 1000): Promise<number> {
+  const keep = Math.max(keepMs, 8 * 3600 * 1000);
+  const res = await db
+    .deleteFrom('inbound_events')
+    .where('status', '=', 'done')
+    .where('received_at', '<', new Date(now.getTime() - keep))
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/**
+ * Stores a card callback as being handled (leased until `lockedUntil`). Answers false when its
+ * key is already stored: a replay, or a click still being handled.
+ */
+export async function startCardCallback(
+  db: Db,
+  c: { key: string; eventType: string; payload: unknown; now: Date; lockedUntil: Date },
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto('inbound_events')
+    .values({
+      event_id: c.key,
+      event_type: c.eventType,
+      payload: jsonForStorage(c.payload),
+      status: 'processing',
+      attempts: 1,
+      received_at: c.now,
+      next_attempt_at: c.now,
+      locked_until: c.lockedUntil,
+    })
+    .onConflict((oc) => oc.column('event_id').doNothing())
+    .returning('event_id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function findCardCallback(
+  db: Db,
+  key: string,
+): Promise<{ status: string; answer: unknown } | undefined> {
+  return db
+    .selectFrom('inbound_events')
+    .select(['status', 'answer'])
+    .where('event_id', '=', key)
+    .executeTakeFirst();
+}
+
+/**
+ * Takes over a stored callback whose attempt failed, or whose handler died (its lease ran out);
+ * one still in progress is not taken. Answers whether this call took it.
+ */
+export async function retakeCardCallback(
+  db: Db,
+  c: { key: string; now: Date; lockedUntil: Date },
+): Promise<boolean> {
+  const retaken = await db
+    .updateTable('inbound_events')
+    .set({ status: 'processing', locked_until: c.lockedUntil, attempts: (eb) => eb('attempts', '+', 1) })
+    .where('event_id', '=', c.key)
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'failed'),
+        eb.and([eb('status', '=', 'processing'), eb('locked_until', '<', c.now)]),
+      ]),
+    )
+    .returning('event_id')
+    .executeTakeFirst();
+  return retaken !== undefined;
+}
+
+/** Records the answer a handled callback gave, for its replays. */
+export async function recordCardAnswer(db: Db, key: string, answer: unknown, now: Date): Promise<void> {
+  await db
+    .updateTable('inbound_events')
+    .set({
+      status: 'done',
+      processed_at: now,
+      locked_until: null,
+      last_error: null,
+      answer: JSON.stringify(answer),
+    })
+    .where('event_id', '=', key)
+    .execute();
+}
+
+/** Records a failed callback: a redelivery may try it again. */
+export async function recordCardFailure(db: Db, key: string, error: string): Promise<void> {
+  await db
+    .updateTable('inbound_events')
+    .set({ status: 'failed', locked_until: null, last_error: error.slice(0, 1000) })
+    .where('event_id', '=', key)
+    .execute();
+}

@@ -1,0 +1,25 @@
+import type { Deps } from '../../deps.js';
+import type { CardAction, InboundEvent } from '../events.js';
+
+/** What a card callback answers the clicker: a toast, and the card that replaces theirs. */
+export interface CardActionAnswer {
+  toast?: { type: 'success' | 'info' | 'warning' | 'error'; content: string };
+  /** Card JSON 2.0 that replaces the card for the clicker. */
+  card?: Record<string, unknown>;
+}
+
+/** Handles one stored, parsed event (a chat message, the bot added to a group). */
+export type InboundEventHandler = (deps: Deps, event: InboundEvent) => Promise<void>;
+
+/** Handles one card button or form, answering within Lark's 3 s. */
+export type CardActionHandler = (deps: Deps, action: CardAction) => Promise<CardActionAnswer>;
+
+/**
+ * Where the Lark channel hands verified, deduplicated events and card callbacks. The channel
+ * knows nothing of what they mean: the app passes the implementation in where it is wired
+ * (src/services/inbound-router.ts).
+ */
+export interface InboundHandlers {
+  event: InboundEventHandler;
+  cardAction: CardActionHandler;
+}
