@@ -95,6 +95,13 @@ describe('the Node entry point', () => {
     60_000,
   );
 
+  it('exits non-zero naming DATA_DIR when the folder cannot be created (it once spun forever)', async () => {
+    const started = start({ PORT: String(await freePort()), DATA_DIR: '/proc/nope/cuiban' });
+    running.push(started);
+    expect(await started.exited).not.toBe(0);
+    expect(started.output()).toContain('DATA_DIR: cannot use "/proc/nope/cuiban"');
+  }, 30_000);
+
   it('exits non-zero naming PORT when PORT is invalid', async () => {
     const started = start({ PORT: 'abc', DATA_DIR: 'memory://' });
     running.push(started);
