@@ -41,6 +41,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     '*',
     bodyLimit({
       maxSize: deps.config.bodyLimitBytes,
+      // The rest of the body is not read: the connection is closed after the answer (and says so),
+      // so a keep-alive client never sends its next request into a half-read body.
       onError: (c) =>
         c.json(
           errorBody(
@@ -48,6 +50,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
             `The request body is larger than ${deps.config.bodyLimitBytes} bytes. Send less data per request.`,
           ),
           413,
+          { Connection: 'close' },
         ),
     }),
   );
