@@ -99,6 +99,14 @@ const actionSchema = z
 type Shown = Item &
   Partial<Pick<ItemDetail, 'parts' | 'attendees' | 'extensionRequests'>> & { history?: HistoryEntry[] };
 
+const REFUSED: Record<keyof typeof STATUS, (action: string, id: string, by: string) => string> = {
+  not_found: (_a, id) => `id: no item "${id}" (ids look like D-12, M-3, T-7).`,
+  forbidden: (a, id, by) => `by: ${by} is not allowed to "${a}" ${id} (details.reply says why).`,
+  invalid_state: (a, id) =>
+    `action: "${a}" does not apply to ${id} in its current state (details.reply says why).`,
+  invalid_input: (a, id) => `"${a}" on ${id}: the input does not fit (details.reply says what is wrong).`,
+};
+
 const STATUS = { not_found: 404, forbidden: 403, invalid_state: 409, invalid_input: 422 } as const;
 
 /** 事项: POST /items, GET /items, GET /items/:id (with history), POST /items/:id/actions. */
@@ -174,10 +182,19 @@ export function itemsRoutes(deps: Deps) {
     const body = await readBody(c, actionSchema);
     const outcome = await performItemAction(deps, { ...body, itemId: c.req.param('id') });
     if (!outcome.ok) {
-      throw new AppError(STATUS[outcome.code], outcome.code, outcome.message, {
-        item: outcome.item?.id ?? null,
-        action: body.action,
-      });
+      // One language policy: `message` is English for the integrator; the sentence the person
+      // would read in chat is `details.reply`.
+      const id = outcome.item?.id ?? c.req.param('id');
+      throw new AppError(
+        STATUS[outcome.code],
+        outcome.code,
+        REFUSED[outcome.code](body.action, id, body.by),
+        {
+          item: outcome.item?.id ?? null,
+          action: body.action,
+          reply: outcome.message,
+        },
+      );
     }
     return c.json({
       ok: true,
