@@ -1,4 +1,5 @@
 import { calendarCheckJob } from './calendar-check.js';
+import { digestJob } from './digest.js';
 import { placeholderJob } from './placeholder.js';
 import { recurringJob } from './recurring.js';
 import { chaseJob, remindJob } from './remind.js';
@@ -11,7 +12,7 @@ import type { JobDefinition } from './types.js';
 export const jobRegistry: JobDefinition[] = [
   remindJob,
   chaseJob,
-  placeholderJob('digest', '30 8 * * *', '每日督办简报 to chiefs (a later issue)'),
+  digestJob,
   placeholderJob('bulletin', '0 9 * * 1', '通报 bulletins (a later issue)'),
   placeholderJob('duty', '0 8 * * *', '值班 reminders (a later issue)'),
   recurringJob,

@@ -29,6 +29,7 @@ const GROUPS: Array<{ title: string; note?: string; lines: Array<[string, string
     lines: [
       ['待办', '查看我的待办事项'],
       ['值班', '查看今日值班安排'],
+      ['简报', '处长、领导查看今日督办简报（「简报 关闭」「简报 开启」）'],
       ['帮助', '显示本说明'],
     ],
   },

@@ -23,6 +23,8 @@ export interface PeopleTable {
   dept_code: string | null;
   roles: ColumnType<string[], string[] | undefined, string[]>;
   active: Generated<boolean>;
+  /** 简报 关闭: no daily digest for this person (2026113010_digest). */
+  digest_off: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
@@ -56,6 +58,8 @@ export interface ItemsTable {
   closed_at: Timestamp | null;
   closed_by: string | null;
   created_by: string | null;
+  /** Tasks: the leader who gave the instruction or chaired the meeting (2026113010_digest). */
+  leader: string | null;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: CreatedAt;

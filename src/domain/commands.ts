@@ -17,6 +17,9 @@ export type Command =
   | { type: 'duty' }
   | { type: 'help' }
   | { type: 'bind'; deptCode: string }
+  /** 简报: the asker's daily digest now; 简报 关闭 / 简报 开启: stop or resume the daily one. */
+  | { type: 'digest' }
+  | { type: 'digest-subscription'; on: boolean }
   /** Admin settings (设置 / 暂停 / 恢复 / 查看设置 / 周期): handled by the reminders capability. */
   | { type: 'admin-setting'; text: string }
   /** A known command word with a missing or malformed argument: answer with its usage. */
@@ -24,7 +27,7 @@ export type Command =
   /** Not a command. `suggestion` is the closest command, e.g. '办结 D-12', when one is close. */
   | { type: 'unknown'; text: string; suggestion?: string };
 
-export type CommandName = ItemCommandName | 'todo' | 'duty' | 'help' | 'bind';
+export type CommandName = ItemCommandName | 'todo' | 'duty' | 'help' | 'bind' | 'digest';
 
 interface CommandWord {
   name: CommandName;
@@ -44,6 +47,7 @@ export const COMMAND_WORDS: readonly CommandWord[] = [
   { name: 'duty', zh: '值班', words: ['值班', '今日值班', 'duty'], example: '值班' },
   { name: 'help', zh: '帮助', words: ['帮助', '命令', '菜单', 'help'], example: '帮助' },
   { name: 'bind', zh: '绑定', words: ['绑定', 'bind'], example: '绑定 ZHB' },
+  { name: 'digest', zh: '简报', words: ['简报', '督办简报', 'digest'], example: '简报' },
 ];
 
 /** Settings commands owned by the reminders capability; passed through untouched. */
@@ -176,6 +180,8 @@ export function parseCommand(input: string): Command {
     case 'duty':
     case 'help':
       return { type: word.name };
+    case 'digest':
+      return parseDigest(args[0]?.norm);
     case 'bind': {
       const code = args[0]?.raw.normalize('NFKC').toUpperCase();
       if (!code || !/^[A-Z0-9_-]{1,32}$/.test(code)) {
@@ -216,6 +222,21 @@ export function parseCommand(input: string): Command {
       return { type: 'extend', itemId, days, reason: reason || null };
     }
   }
+}
+
+const DIGEST_OFF = ['关闭', '关', '停止', '退订', 'off'];
+const DIGEST_ON = ['开启', '开', '打开', '订阅', 'on'];
+
+function parseDigest(arg: string | undefined): Command {
+  if (arg === undefined) return { type: 'digest' };
+  if (DIGEST_OFF.includes(arg)) return { type: 'digest-subscription', on: false };
+  if (DIGEST_ON.includes(arg)) return { type: 'digest-subscription', on: true };
+  return {
+    type: 'usage',
+    command: 'digest',
+    problem: `「${arg}」无法识别，可回复「简报」「简报 关闭」或「简报 开启」`,
+    example: '简报 关闭',
+  };
 }
 
 function usage(word: CommandWord, problem: string): Command {

@@ -112,7 +112,11 @@ export async function handleAdminSettingCommand(
       { cron: roundsToCron(times), timezone: current.timezone, enabled: current.enabled },
       input.by,
     );
-    return { replyText: `已设置：${JOB_ZH[jobName]}每天 ${times.join('、')} 发送。` };
+    const when =
+      jobName === 'digest'
+        ? `每个工作日 ${times.join('、')} 发送（节假日不发送）`
+        : `每天 ${times.join('、')} 发送`;
+    return { replyText: `已设置：${JOB_ZH[jobName]}${when}。` };
   }
 
   m = /^设置 ?免打扰 ?(.*)$/u.exec(text);

@@ -87,7 +87,7 @@ describe.each(engines)('schedules, jobs and reminder rules API on %s', (engine) 
       job: 'digest',
       slot: '2026-09-28T08:00',
       sent: 0,
-      note: 'not implemented yet',
+      readers: 0,
     });
   });
 
@@ -131,7 +131,9 @@ describe.each(engines)('chat admin settings on %s', (engine) => {
     expect((await say('设置 提醒 9:00，14:30')).replyText).toBe(
       '已设置：工作日 09:00、14:30 催办提醒（节假日与免打扰时段不发送）。',
     );
-    expect((await say('设置 日报 08:30')).replyText).toBe('已设置：每日督办简报每天 08:30 发送。');
+    expect((await say('设置 日报 08:30')).replyText).toBe(
+      '已设置：每日督办简报每个工作日 08:30 发送（节假日不发送）。',
+    );
     expect((await say('设置 免打扰 22:00-07:30')).replyText).toContain('免打扰时段 22:00–07:30');
     expect((await say('暂停 提醒')).replyText).toContain('已暂停催办提醒');
     expect((await loadReminderRules(database.db)).paused).toBe(true);

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as foundation from './2026112101_foundation.js';
 import * as reminders from './2026112102_reminders.js';
 import * as lark from './2026112103_lark.js';
+import * as digest from './2026113010_digest.js';
 
 /**
  * Every migration, by name. Names start with a timestamp so they sort in the order they were
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '2026112101_foundation': foundation,
   '2026112102_reminders': reminders,
   '2026112103_lark': lark,
+  '2026113010_digest': digest,
 };

@@ -8,6 +8,7 @@ import { inboundTextProblem } from '../../domain/text.js';
 import type { ActionName } from '../../domain/types.js';
 import type { InboundEvent } from '../../lark/events.js';
 import { handleAdminSettingCommand } from '../admin-settings.js';
+import { digestForPerson, setDigestSubscription } from '../digest-round.js';
 import { type ActionOutcome, performItemAction } from '../item-actions.js';
 import { bindGroup } from './bind-group.js';
 import { dutyCardToday } from './duty.js';
@@ -96,6 +97,13 @@ async function answerCommand(
     }
     case 'help':
       return { content: helpCard(), purpose: 'help' };
+    case 'digest':
+      return { content: await digestForPerson(deps, by), purpose: 'digest-on-demand' };
+    case 'digest-subscription':
+      return {
+        content: { text: await setDigestSubscription(deps, by, command.on) },
+        purpose: 'digest-subscription',
+      };
     case 'bind': {
       const card = await db.transaction().execute((trx) =>
         bindGroup(trx, deps, {
@@ -128,6 +136,7 @@ const COMMAND_WORDS = {
   duty: '值班',
   help: '帮助',
   bind: '绑定',
+  digest: '简报',
 } as const;
 
 /** A command used wrongly gets the help card with what was wrong; an unknown one, a suggestion. */

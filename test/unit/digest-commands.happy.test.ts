@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { cadenceZh, dailyTimes, parseCadenceWord } from '../../src/domain/cadence.js';
+import { parseCommand } from '../../src/domain/commands.js';
+
+describe('简报 commands and cadences in words', () => {
+  it('parses 简报, 简报 关闭 / 开启 and refuses anything else with its usage', () => {
+    expect(parseCommand('简报')).toEqual({ type: 'digest' });
+    expect(parseCommand('@_user_1 简报')).toEqual({ type: 'digest' });
+    expect(parseCommand('简报 关闭')).toEqual({ type: 'digest-subscription', on: false });
+    expect(parseCommand('简报关闭')).toEqual({ type: 'digest-subscription', on: false });
+    expect(parseCommand('digest off')).toEqual({ type: 'digest-subscription', on: false });
+    expect(parseCommand('简报 开启')).toEqual({ type: 'digest-subscription', on: true });
+    expect(parseCommand('简报 明天')).toMatchObject({
+      type: 'usage',
+      command: 'digest',
+      example: '简报 关闭',
+    });
+    expect(parseCommand('简抱')).toMatchObject({ type: 'unknown', suggestion: '简报' });
+    // The admins' schedule command stays theirs.
+    expect(parseCommand('设置 日报 08:45')).toEqual({ type: 'admin-setting', text: '设置 日报 08:45' });
+  });
+
+  it('reads daily times from a cron and 通报 cadences from words', () => {
+    expect(dailyTimes('45 8 * * *')).toEqual(['08:45']);
+    expect(dailyTimes('0 9 * * *;30 14 * * *')).toEqual(['09:00', '14:30']);
+    expect(dailyTimes('0 9 * * 1')).toBeNull();
+    expect(parseCadenceWord('每周一')).toEqual({ weekday: 1 });
+    expect(parseCadenceWord('每周星期五')).toEqual({ weekday: 5 });
+    expect(parseCadenceWord('每月1日')).toEqual({ monthDay: 1 });
+    expect(parseCadenceWord('每月１５号')).toEqual({ monthDay: 15 });
+    expect(parseCadenceWord('每月31日')).toBeNull();
+    expect(parseCadenceWord('每天')).toBeNull();
+    expect(cadenceZh({ weekday: 1, monthDay: 1 }, '09:00')).toBe(
+      '每周一 09:00发周通报，每月1日 09:00发月通报（遇节假日顺延至下一个工作日）',
+    );
+  });
+});
