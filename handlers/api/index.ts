@@ -5,6 +5,7 @@ import { guardRequestText } from './body.js';
 import { calendarRoutes } from './calendar.js';
 import { departmentsRoutes } from './departments.js';
 import { dutyRoutes } from './duty.js';
+import { inboundRoutes } from './inbound.js';
 import { itemsRoutes } from './items.js';
 import { jobsRoutes } from './jobs.js';
 import { outboxRoutes } from './outbox.js';
@@ -31,5 +32,6 @@ export function apiRoutes(deps: Deps) {
   api.route('/', recurringRoutes(deps));
   api.route('/', reminderRulesRoutes(deps));
   api.route('/', outboxRoutes(deps));
+  api.route('/', inboundRoutes(deps));
   return api;
 }

@@ -202,3 +202,78 @@ export async function recordCardFailure(db: Db, key: string, error: string): Pro
     .where('event_id', '=', key)
     .execute();
 }
+
+export interface InboundEventRow {
+  event_id: string;
+  event_type: string;
+  status: string;
+  attempts: number;
+  received_at: Date;
+  next_attempt_at: Date;
+  processed_at: Date | null;
+  last_error: string | null;
+}
+
+/** Stored events for an admin, newest first, without their payloads. */
+export async function listInboundEvents(
+  db: Db,
+  o: { status?: 'pending' | 'processing' | 'done' | 'failed'; limit: number },
+): Promise<InboundEventRow[]> {
+  let q = db
+    .selectFrom('inbound_events')
+    .select([
+      'event_id',
+      'event_type',
+      'status',
+      'attempts',
+      'received_at',
+      'next_attempt_at',
+      'processed_at',
+      'last_error',
+    ])
+    .orderBy('received_at', 'desc')
+    .limit(o.limit);
+  if (o.status) q = q.where('status', '=', o.status);
+  return q.execute();
+}
+
+export async function getInboundEvent(db: Db, eventId: string): Promise<InboundEventRow | undefined> {
+  return db
+    .selectFrom('inbound_events')
+    .select([
+      'event_id',
+      'event_type',
+      'status',
+      'attempts',
+      'received_at',
+      'next_attempt_at',
+      'processed_at',
+      'last_error',
+    ])
+    .where('event_id', '=', eventId)
+    .executeTakeFirst();
+}
+
+/** Puts a failed event back in the queue with a fresh count of attempts; answers whether it was failed. */
+export async function requeueFailedInboundEvent(db: Db, eventId: string, now: Date): Promise<boolean> {
+  const row = await db
+    .updateTable('inbound_events')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null })
+    .where('event_id', '=', eventId)
+    .where('status', '=', 'failed')
+    .returning('event_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** How many stored events wait, and how many failed for good (with the oldest failure's time). */
+export async function countInboundByStatus(db: Db): Promise<{ pending: number; failed: number }> {
+  const rows = await db
+    .selectFrom('inbound_events')
+    .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('status', 'in', ['pending', 'processing', 'failed'])
+    .groupBy('status')
+    .execute();
+  const n = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+  return { pending: n('pending') + n('processing'), failed: n('failed') };
+}
