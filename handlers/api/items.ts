@@ -5,7 +5,7 @@ import { ACTION_NAMES, normalizeItemId } from '../../src/domain/items.js';
 import { toZonedIso } from '../../src/domain/time.js';
 import type { ActionName, HistoryEntry, Item, Light } from '../../src/domain/types.js';
 import { AppError, notFound } from '../../src/errors.js';
-import { performItemAction } from '../../src/services/item-actions.js';
+import { type ItemActionInput, performItemAction } from '../../src/services/item-actions.js';
 import {
   createItem,
   getItemWithHistory,
@@ -92,9 +92,39 @@ const actionSchema = z
     reason: F.text({ max: 1000, required: false }).optional(),
     to: openId.optional(),
     partDept: deptCode.optional(),
-    requestId: F.id({ max: 200, what: 'a request id' }).optional(),
+    /** The call's own id (a repeat changes nothing), or for a decision the extension request decided. */
+    requestId: z.union([F.id({ max: 200, what: 'a request id' }), z.number().int().positive()]).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.days !== undefined && body.newDueAt !== undefined) {
+      const message = 'give either days or newDueAt, not both';
+      ctx.addIssue({ code: 'custom', path: ['days'], message });
+      ctx.addIssue({ code: 'custom', path: ['newDueAt'], message });
+    }
+    if (isDecision(body.action) && body.requestId !== undefined && !/^\d{1,9}$/.test(String(body.requestId)))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['requestId'],
+        message: `for ${body.action}: the id of the extension request decided (extensionRequests[].id)`,
+      });
+  });
+
+function isDecision(action: ActionName): boolean {
+  return action === 'approve-extension' || action === 'reject-extension';
+}
+
+/**
+ * The action as the service takes it. A decision's requestId names the extension request it
+ * decides (a decision on another request is refused with 409); any other action's requestId is
+ * the call's own id, so a repeated call changes nothing.
+ */
+function actionInput(itemId: string, body: z.infer<typeof actionSchema>): ItemActionInput {
+  const { requestId, ...rest } = body;
+  if (requestId === undefined) return { ...rest, itemId };
+  if (isDecision(body.action)) return { ...rest, itemId, extensionId: Number(requestId) };
+  return { ...rest, itemId, requestId: String(requestId) };
+}
 
 type Shown = Item &
   Partial<Pick<ItemDetail, 'parts' | 'attendees' | 'extensionRequests'>> & { history?: HistoryEntry[] };
@@ -180,7 +210,7 @@ export function itemsRoutes(deps: Deps) {
   app.post('/items/:id/actions', async (c) => {
     param(c, 'id', itemRef);
     const body = await readBody(c, actionSchema);
-    const outcome = await performItemAction(deps, { ...body, itemId: c.req.param('id') });
+    const outcome = await performItemAction(deps, actionInput(c.req.param('id'), body));
     if (!outcome.ok) {
       // One language policy: `message` is English for the integrator; the sentence the person
       // would read in chat is `details.reply`.

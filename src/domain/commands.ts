@@ -10,7 +10,9 @@ import { normalizeItemId } from './items.js';
 export type ItemCommandName = 'done' | 'read' | 'claim' | 'progress' | 'extend';
 
 export type Command =
-  | { type: 'done' | 'read' | 'claim'; itemId: string }
+  | { type: 'read' | 'claim'; itemId: string }
+  /** 办结 T-3 <说明>: the note is the result, recorded with the closing. */
+  | { type: 'done'; itemId: string; note?: string }
   | { type: 'progress'; itemId: string; text: string }
   | { type: 'extend'; itemId: string; days: number; reason: string | null }
   | { type: 'todo' }
@@ -194,9 +196,11 @@ export function parseCommand(input: string): Command {
       if (!idToken) return usage(word, '请写上事项编号');
       const itemId = parseItemIdToken(idToken.norm);
       if (!itemId) return usage(word, `「${idToken.raw}」不是事项编号`);
-      if (word.name === 'done' || word.name === 'read' || word.name === 'claim') {
-        return { type: word.name, itemId };
+      if (word.name === 'done') {
+        const note = restAfter(0);
+        return note ? { type: 'done', itemId, note } : { type: 'done', itemId };
       }
+      if (word.name === 'read' || word.name === 'claim') return { type: word.name, itemId };
       if (word.name === 'progress') {
         const text = restAfter(0);
         if (!text) return usage(word, '请写上进展情况');

@@ -16,6 +16,8 @@ export interface AuthorizeContext {
   partDept?: string;
   /** Display names by open_id, to name the assignee in reasons (该事项由李四承办). */
   names?: Record<string, string>;
+  /** Who asked for the pending extension (nobody decides their own request). */
+  extensionRequestedBy?: string | null;
 }
 
 const NOT_REGISTERED = '您尚未登记，请联系办公室管理员';
@@ -30,6 +32,7 @@ const NOT_REGISTERED = '您尚未登记，请联系办公室管理员';
  *   (they see every department), approves or rejects extensions, reassigns, closes, cancels,
  *   and may claim or report progress; a chief of a co-unit may reassign their unit's part;
  * - an admin may do everything;
+ * - nobody, not even an admin, decides their own extension request;
  * - attendance (attend / leave) is answered only by the invited attendees themselves;
  * - everyone else is refused with a reason in plain Chinese.
  * State (already done, no pending extension …) is checked separately: see domain/items.ts.
@@ -60,6 +63,12 @@ export function authorize(
     if (item.attendees?.some((a) => a.openId === actor.openId)) return { allowed: true };
     return { allowed: false, reason: '您不在本次会议的参会名单中' };
   }
+
+  if (
+    (action === 'approve-extension' || action === 'reject-extension') &&
+    ctx.extensionRequestedBy === actor.openId
+  )
+    return { allowed: false, reason: '不能审批本人的延期申请，须由其他负责同志审批' };
 
   // A co-unit's part: explicitly named, or implied when the actor belongs to a co-unit and is not
   // the item's own handler.
@@ -123,4 +132,25 @@ export function authorize(
     }
   }
   return { allowed: false, reason: `无法${verb}` };
+}
+
+/**
+ * Whom an item (or a co-handling part) may be reassigned to: a person of its own department —
+ * the item's lead department, or the co-handling unit for a part — as the card's 转办 list
+ * offers; chiefs of the top department (or without a department) and admins hand it to anyone
+ * registered. Null when allowed, else the reason.
+ */
+export function reassignProblem(
+  actor: Person,
+  target: Person,
+  home: string | null,
+  departments: Department[],
+): string | null {
+  if (!home || target.dept === home || actor.roles.includes('admin')) return null;
+  const top =
+    actor.roles.includes('chief') &&
+    (!actor.dept || departments.some((d) => d.code === actor.dept && d.isTop));
+  if (top) return null;
+  const name = departments.find((d) => d.code === home)?.name ?? home;
+  return `只能改派给${name}的同志`;
 }

@@ -100,7 +100,12 @@ function authorise(ctx: ActionContext): ActionOutcome | null {
     ctx.actor,
     input.action,
     { ...item, parts: ctx.parts, attendees: ctx.attendees },
-    { departments: ctx.departments, names, ...(input.partDept ? { partDept: input.partDept } : {}) },
+    {
+      departments: ctx.departments,
+      names,
+      extensionRequestedBy: ctx.pending?.requestedBy ?? null,
+      ...(input.partDept ? { partDept: input.partDept } : {}),
+    },
   );
   if (!decision.allowed) return refused(ctx, 'forbidden', decision.reason);
   ctx.partDept = decision.partDept ?? null;

@@ -2,11 +2,11 @@ import { decideExtension } from '../../db/repos/extension-requests.js';
 import { updateItem } from '../../db/repos/items.js';
 import { formatWhenZh } from '../../domain/items.js';
 import { type ActionHandler, trimmed } from './context.js';
-import { repeatedDecision } from './decide-extension.js';
+import { checkDecision } from './decide-extension.js';
 
 /** 同意延期: the pending request's deadline becomes the item's. */
 export const approveExtension: ActionHandler = {
-  repeat: (ctx) => repeatedDecision(ctx, 'approved'),
+  repeat: (ctx) => checkDecision(ctx, 'approved'),
 
   async apply(ctx) {
     const { trx, item, now } = ctx;

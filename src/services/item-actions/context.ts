@@ -28,6 +28,11 @@ export interface ItemActionInput {
   reason?: string;
   /** reassign: the new handler's open_id */
   to?: string;
+  /**
+   * approve-extension / reject-extension: the extension request the decision was shown (the
+   * approval card's button, the API's requestId); a decision never falls on another request
+   */
+  extensionId?: number;
   /** the co-handling unit whose part the action is about */
   partDept?: string;
   /** the id of the click / message / API call, so a retried request changes nothing twice */

@@ -1,11 +1,11 @@
 import { decideExtension } from '../../db/repos/extension-requests.js';
 import { updateItem } from '../../db/repos/items.js';
 import { type ActionHandler, trimmed } from './context.js';
-import { repeatedDecision } from './decide-extension.js';
+import { checkDecision } from './decide-extension.js';
 
 /** 驳回延期: the deadline stays; the requester hears why. */
 export const rejectExtension: ActionHandler = {
-  repeat: (ctx) => repeatedDecision(ctx, 'rejected'),
+  repeat: (ctx) => checkDecision(ctx, 'rejected'),
 
   async apply(ctx) {
     const { trx, item, now } = ctx;

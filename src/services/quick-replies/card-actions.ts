@@ -50,7 +50,12 @@ export async function answerCardAction(deps: Deps, action: CardAction): Promise<
   if (value.op === 'form') return openForm(deps, person, item, value.form, render);
 
   if (value.op === 'approve-extension' || value.op === 'reject-extension') {
-    const outcome = await performItemAction(deps, { itemId: item.id, action: value.op, by });
+    const outcome = await performItemAction(deps, {
+      itemId: item.id,
+      action: value.op,
+      by,
+      extensionId: value.req,
+    });
     return answerDecision(deps, ctx, item, value.req, outcome);
   }
 

@@ -79,6 +79,7 @@ async function answerCommand(
         by,
         requestId: `msg:${event.messageId}`,
         ...(command.type === 'progress' ? { note: command.text } : {}),
+        ...(command.type === 'done' && command.note ? { note: command.note } : {}),
         ...(command.type === 'extend'
           ? { days: command.days, ...(command.reason ? { reason: command.reason } : {}) }
           : {}),

@@ -12,6 +12,7 @@ import type { ItemChange } from '../../domain/item-change.js';
 import { localDate } from '../../domain/time.js';
 import type { ExtensionRequest, Item } from '../../domain/types.js';
 import { outboxKey } from '../../lark/outbox/enqueue.js';
+import { extensionApprovers } from '../extension-approvers.js';
 import { buildItemCardView, deptNamesOf, loadViewContext, namesOf, type ViewContext } from './item-view.js';
 import { ITEM_CARD_PURPOSE, refreshCardRow, refreshItemCards, sendCard } from './messages.js';
 
@@ -24,7 +25,8 @@ export const EXTENSION_CARD_PURPOSE = 'extension-card';
  * - created: the handler gets the card in a direct message; the department's group (or the
  *   item's own chat) gets the shared card — for an unassigned task that is where it is claimed;
  *   a meeting's invitees each get the card with 参加 / 请假;
- * - extension requested: the department's chief(s) get the approval card;
+ * - extension requested: those who may decide get the approval card (extensionApprovers: the
+ *   department's other chiefs, else the top department's chiefs, else the admins; never the requester);
  * - extension decided: the requester hears the decision, the chiefs' approval cards turn grey;
  * - reassigned: the new handler gets the card;
  * - every change: the item's cards already in chats are patched to the new state.
@@ -145,14 +147,13 @@ async function extensionView(trx: Trx, ctx: ViewContext, item: Item, request: Ex
 async function askChiefs(trx: Trx, deps: Deps, ctx: ViewContext, item: Item): Promise<void> {
   const request = await pendingExtension(trx, item.id);
   if (!request) return;
-  const chiefs = await chiefsFor(trx, item.dept ?? item.leadDept);
+  const chiefs = await extensionApprovers(trx, item.dept ?? item.leadDept, request.requestedBy);
   if (chiefs.length === 0) {
     deps.logger.warn('extension request has no chief to approve it', { itemId: item.id, dept: item.dept });
     return;
   }
   const card = extensionCard(await extensionView(trx, ctx, item, request));
   for (const chief of chiefs) {
-    if (chief.openId === request.requestedBy) continue;
     await sendCard(trx, deps, {
       key: outboxKey('ext-request', request.id, chief.openId),
       to: { openId: chief.openId },
