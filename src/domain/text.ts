@@ -43,7 +43,10 @@ export function inboundTextProblem(text: string): string | null {
   return textProblem(text) ?? (text.includes(NUL_STAND_IN) ? 'contains an unreadable character' : null);
 }
 
-/** JSON for a jsonb column: every escaped NUL (\u0000) becomes the stand-in U+FFFD. */
+/**
+ * JSON for a jsonb column: every escaped NUL (\u0000) and every escaped lone surrogate (which
+ * JSON.stringify writes as \udXXX and jsonb refuses too) becomes the stand-in U+FFFD.
+ */
 export function jsonForStorage(value: unknown): string {
-  return JSON.stringify(value).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd');
+  return JSON.stringify(value).replace(/(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/gi, '$1\\ufffd');
 }
