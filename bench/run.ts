@@ -6,7 +6,8 @@
  *     which enforces Lark's limits, with the service's own outbox dispatcher loop, against the
  *     floor those limits allow — 50/s and 1,000/min per app (target ≤ 1.15 × floor, zero 429s).
  * Needs BENCH_DATABASE_URL or TEST_DATABASE_URL (a server where it may create a database).
- * Writes the results to docs/benchmarks.md (section "Reminder engine").
+ * Writes the results to docs/benchmarks.md (section "Reminder engine"). Then the daily digest
+ * round over 1,000,000 items (bench/digest.ts; `npm run bench -- digest` runs it alone).
  */
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { LARK_LIMITS } from '../src/lark/rate-limiter.js';
 import { createLogger } from '../src/logger.js';
 import { planRound, runReminderRound } from '../src/services/reminder-round.js';
 import { FakeLark } from '../test/fakes/lark-server.js';
+import { digestBench } from './digest.js';
 
 const ITEMS = 100_000;
 const PEOPLE = 2_000;
@@ -295,7 +297,9 @@ function safe(cmd: string): string {
   }
 }
 
-main().catch((error) => {
+// `npm run bench -- digest` runs only the digest case; without an argument, every case.
+const only = process.argv[2];
+(only === 'digest' ? digestBench(baseUrl!) : main().then(() => digestBench(baseUrl!))).catch((error) => {
   console.error(error);
   process.exit(1);
 });

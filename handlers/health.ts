@@ -1,20 +1,12 @@
 import { Hono } from 'hono';
-import { sql } from 'kysely';
 import type { Deps } from '../src/deps.js';
-import type { HealthSection } from '../src/health.js';
+import { checkDatabase, type HealthSection } from '../src/health.js';
 
 /** GET /healthz: 200 once the database answers, with what an operator needs to know at a glance. */
 export function healthRoutes(deps: Deps, sections: HealthSection[]) {
   const app = new Hono();
   app.get('/healthz', async (c) => {
-    const started = performance.now();
-    let database: { ok: boolean; engine: string; ms?: number; error?: string };
-    try {
-      await sql`select 1`.execute(deps.database.db);
-      database = { ok: true, engine: deps.database.engine, ms: Math.round(performance.now() - started) };
-    } catch {
-      database = { ok: false, engine: deps.database.engine, error: 'the database does not answer' };
-    }
+    const database = await checkDatabase(deps);
     const body: Record<string, unknown> = {
       status: database.ok ? 'ok' : 'unavailable',
       time: deps.clock.now().toISOString(),

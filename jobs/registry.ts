@@ -1,3 +1,4 @@
+import { bulletinJob } from './bulletin.js';
 import { calendarCheckJob } from './calendar-check.js';
 import { digestJob } from './digest.js';
 import { placeholderJob } from './placeholder.js';
@@ -13,7 +14,7 @@ export const jobRegistry: JobDefinition[] = [
   remindJob,
   chaseJob,
   digestJob,
-  placeholderJob('bulletin', '0 9 * * 1', '通报 bulletins (a later issue)'),
+  bulletinJob,
   placeholderJob('duty', '0 8 * * *', '值班 reminders (a later issue)'),
   recurringJob,
   calendarCheckJob,

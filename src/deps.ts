@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from './clock.js';
 import { type Config, larkConfigured } from './config.js';
-import { connectDatabase, type DatabaseHandle } from './db/connect.js';
+import { connectDatabase, type DatabaseHandle, pingDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createLarkGateway, type LarkGateway } from './lark/gateway.js';
 import type { Logger } from './logger.js';
@@ -27,7 +27,7 @@ export async function buildDeps(config: Config, logger: Logger, clock: Clock = s
     logger.warn('an idle database connection was closed by the server', { error }),
   );
   try {
-    await database.db.selectNoFrom((eb) => eb.val(1).as('ok')).execute();
+    await pingDatabase(database.db);
   } catch (err) {
     await database.close().catch(() => {});
     throw new Error(`DATABASE_URL: cannot connect to the database (${(err as Error).message})`);

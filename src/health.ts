@@ -1,3 +1,4 @@
+import { pingDatabase } from './db/connect.js';
 import type { Deps } from './deps.js';
 
 /**
@@ -7,4 +8,22 @@ import type { Deps } from './deps.js';
 export interface HealthSection {
   name: string;
   check(deps: Deps): Promise<{ ok: boolean; [key: string]: unknown }>;
+}
+
+export interface DatabaseHealth {
+  ok: boolean;
+  engine: string;
+  ms?: number;
+  error?: string;
+}
+
+/** GET /healthz `database`: whether it answers, and how fast. */
+export async function checkDatabase(deps: Deps): Promise<DatabaseHealth> {
+  const started = performance.now();
+  try {
+    await pingDatabase(deps.database.db);
+    return { ok: true, engine: deps.database.engine, ms: Math.round(performance.now() - started) };
+  } catch {
+    return { ok: false, engine: deps.database.engine, error: 'the database does not answer' };
+  }
 }

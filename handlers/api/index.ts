@@ -12,6 +12,7 @@ import { outboxRoutes } from './outbox.js';
 import { peopleRoutes } from './people.js';
 import { recurringRoutes } from './recurring.js';
 import { reminderRulesRoutes } from './reminder-rules.js';
+import { reportsRoutes } from './reports.js';
 import { rulesRoutes } from './rules.js';
 import { schedulesRoutes } from './schedules.js';
 
@@ -33,5 +34,6 @@ export function apiRoutes(deps: Deps) {
   api.route('/', reminderRulesRoutes(deps));
   api.route('/', outboxRoutes(deps));
   api.route('/', inboundRoutes(deps));
+  api.route('/', reportsRoutes(deps));
   return api;
 }

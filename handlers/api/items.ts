@@ -75,6 +75,7 @@ const taskSchema = z
     dueAt: optional(instant),
     parent: optional(itemRef),
     chatId: optional(chatId),
+    leader: optional(openId),
     createdBy: optional(openId),
   })
   .strict();

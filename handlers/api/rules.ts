@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { DEFAULT_DEADLINE_RULES } from '../../src/domain/rules.js';
-import { loadDeadlineRules, updateDeadlineRules } from '../../src/services/rules.js';
+import { DEFAULT_SCORING_RULES } from '../../src/domain/scores.js';
+import { loadDeadlineRules, loadScoringRules, updateRules } from '../../src/services/rules.js';
 import { readBody } from './body.js';
 import * as F from './fields.js';
 
@@ -13,7 +14,12 @@ export function rulesRoutes(deps: Deps) {
   const app = new Hono();
 
   app.get('/rules', async (c) =>
-    c.json({ rules: await loadDeadlineRules(deps.database.db), defaults: DEFAULT_DEADLINE_RULES }),
+    c.json({
+      rules: await loadDeadlineRules(deps.database.db),
+      defaults: DEFAULT_DEADLINE_RULES,
+      scoring: await loadScoringRules(deps.database.db),
+      scoringDefaults: DEFAULT_SCORING_RULES,
+    }),
   );
 
   app.put('/rules', async (c) => {
@@ -22,13 +28,16 @@ export function rulesRoutes(deps: Deps) {
       z
         .object({
           ...Object.fromEntries(ruleKeys.map((k) => [k, z.unknown().optional()])),
+          scoring: z.record(z.string(), z.unknown()).optional(),
           by: F.id({ what: 'who made the change' }).optional(),
         })
         .strict(),
     );
-    const { by, ...patch } = body as Record<string, unknown> & { by?: string };
-    const rules = await updateDeadlineRules(deps, patch, by ?? 'admin-api');
-    return c.json({ rules });
+    const { by, scoring, ...patch } = body as Record<string, unknown> & {
+      by?: string;
+      scoring?: Record<string, unknown>;
+    };
+    return c.json(await updateRules(deps, { rules: patch, scoring }, by ?? 'admin-api'));
   });
 
   return app;

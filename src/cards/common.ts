@@ -1,11 +1,13 @@
 import { formatZh, localParts, localTime } from '../domain/time.js';
 import type { DocType, Item, ItemKind, Light, TaskSource } from '../domain/types.js';
+import { CARD_MAX_BYTES } from './schema.js';
 import type { ButtonValue } from './values.js';
 
 /**
  * Building blocks of cuiban's cards (Card JSON 2.0; shared/docs/cards.md, lark.md). Pure: every
  * builder takes what it shows and returns a plain object, so tests read the structure directly.
- * Unknown properties are an error in 2.0, so only documented ones are used here.
+ * Unknown properties are an error in 2.0, so only documented ones are used here; schema.ts holds
+ * the documented rules, and the tests' fake Lark refuses any card that breaks them.
  */
 
 export type CardJson = Record<string, unknown>;
@@ -13,7 +15,17 @@ export type CardElement = Record<string, unknown>;
 export type HeaderTemplate = 'blue' | 'green' | 'yellow' | 'orange' | 'red' | 'grey';
 
 /** Lark refuses cards over 30 KB; builders stay well under it by capping lists. */
-export const CARD_MAX_BYTES = 30 * 1024;
+export { CARD_MAX_BYTES };
+
+/**
+ * Lark updates a sent Card JSON 2.0 card (PATCH, or a card in a callback answer) for 14 days
+ * only. An hour is kept in hand for the time an update waits in the outbox.
+ */
+export const CARD_UPDATE_WINDOW_MS = 14 * 24 * 3600_000 - 3600_000;
+
+export function canStillUpdate(sentAt: Date, now: Date): boolean {
+  return now.getTime() - sentAt.getTime() < CARD_UPDATE_WINDOW_MS;
+}
 
 export function cardBytes(card: CardJson): number {
   return Buffer.byteLength(JSON.stringify(card), 'utf8');

@@ -25,12 +25,16 @@ export interface EscalationLineView {
   handlerName: string | null;
   /** '已逾期2个工作日' / '今日已逾期'. */
   overdue: string;
+  /** Set once the item is closed: '已由张三于11月23日 10:31办结'. The line then has no button. */
+  closed?: string;
 }
 
 export const MAX_ESCALATION_LINES = 10;
 
-/** 【督办】综合处有2件事项逾期 / 【督办】3个处室有5件事项逾期 */
-export function escalationTitle(lines: EscalationLineView[]): string {
+/** 【督办】综合处有2件事项逾期 / 【督办】3个处室有5件事项逾期 (closed lines no longer count). */
+export function escalationTitle(all: EscalationLineView[]): string {
+  const open = all.filter((l) => !l.closed);
+  const lines = open.length > 0 ? open : all;
   const depts = [...new Set(lines.map((l) => l.deptName))];
   return depts.length === 1
     ? `【督办】${depts[0]}有${lines.length}件事项逾期`
@@ -46,14 +50,25 @@ export function escalationElements(lines: EscalationLineView[]): CardElement[] {
   const elements: CardElement[] = [];
   for (const l of lines.slice(0, MAX_ESCALATION_LINES)) {
     const who = l.handlerName ? `承办 ${escapeMd(l.handlerName)}` : '尚无承办人';
-    const text = `${LIGHT_EMOJI.red} **${l.id}** ${escapeMd(shorten(l.title, 28))}\n${escapeMd(l.deptName)} · ${who} · ${l.overdue}`;
+    const state = l.closed ? `<font color='grey'>${escapeMd(l.closed)}</font>` : l.overdue;
+    const icon = l.closed ? '✅' : LIGHT_EMOJI.red;
+    const text = `${icon} **${l.id}** ${escapeMd(shorten(l.title, 28))}\n${escapeMd(l.deptName)} · ${who} · ${state}`;
+    const textColumn = {
+      tag: 'column',
+      width: 'weighted',
+      weight: 1,
+      vertical_align: 'center',
+      elements: [md(text)],
+    };
     elements.push({
       tag: 'column_set',
       horizontal_spacing: '8px',
-      columns: [
-        { tag: 'column', width: 'weighted', weight: 1, vertical_align: 'center', elements: [md(text)] },
-        { tag: 'column', width: 'auto', vertical_align: 'center', elements: [nudgeButton(l.id)] },
-      ],
+      columns: l.closed
+        ? [textColumn]
+        : [
+            textColumn,
+            { tag: 'column', width: 'auto', vertical_align: 'center', elements: [nudgeButton(l.id)] },
+          ],
     });
   }
   if (lines.length > MAX_ESCALATION_LINES)
@@ -61,11 +76,13 @@ export function escalationElements(lines: EscalationLineView[]): CardElement[] {
   return elements;
 }
 
-export function escalationCard(view: { lines: EscalationLineView[] }): CardJson {
+export function escalationCard(view: { lines: EscalationLineView[]; notice?: string }): CardJson {
+  const allClosed = view.lines.length > 0 && view.lines.every((l) => l.closed);
   return card({
-    title: escalationTitle(view.lines),
-    template: 'red',
+    title: allClosed ? '【督办】逾期事项均已处理' : escalationTitle(view.lines),
+    template: allClosed ? 'grey' : 'red',
     elements: [
+      ...(view.notice ? [md(`**${escapeMd(view.notice)}**`)] : []),
       ...escalationElements(view.lines),
       hr(),
       footerNote('逾期事项已记录在案 · 回复「帮助」查看全部命令'),

@@ -221,14 +221,21 @@ function actions(view: ItemCardView): CardElement[] {
   if (isChief) buttons.push(button('转办', { v: 1, op: 'form', form: 'reassign', item: id }));
 
   const out: CardElement[] = [buttonRow(buttons)];
-  if (view.form) out.push(formFor(view, view.form));
+  if (view.form) out.push(formFor(view, view.form), cancelRow(view.item.id));
   return out;
+}
+
+/**
+ * 取消 closes the form by re-rendering the card without it. It stands below the form, not in it:
+ * in a form every button must submit or reset it (form_action_type) and carry a name.
+ */
+function cancelRow(id: string): CardElement {
+  return buttonRow([button('取消', { v: 1, op: 'view', item: id })]);
 }
 
 /** Forms sit at the card's root (Lark allows them nowhere else), below the buttons. */
 function formFor(view: ItemCardView, form: OpenForm): CardElement {
   const id = view.item.id;
-  const cancel = button('取消', { v: 1, op: 'view', item: id });
   if (form.kind === 'progress') {
     return {
       tag: 'form',
@@ -244,14 +251,11 @@ function formFor(view: ItemCardView, form: OpenForm): CardElement {
           max_length: 500,
           placeholder: plain('如：已与财政局对接，预计周五前报送'),
         },
-        buttonRow([
-          button(
-            '提交进展',
-            { v: 1, op: 'progress', item: id },
-            { type: 'primary_filled', submit: 'submit_progress' },
-          ),
-          cancel,
-        ]),
+        button(
+          '提交进展',
+          { v: 1, op: 'progress', item: id },
+          { type: 'primary_filled', submit: 'submit_progress' },
+        ),
       ],
     };
   }
@@ -275,14 +279,11 @@ function formFor(view: ItemCardView, form: OpenForm): CardElement {
           max_length: 200,
           placeholder: plain('延期理由，如：等待财政局批复'),
         },
-        buttonRow([
-          button(
-            '提交申请',
-            { v: 1, op: 'extend', item: id },
-            { type: 'primary_filled', submit: 'submit_extend' },
-          ),
-          cancel,
-        ]),
+        button(
+          '提交申请',
+          { v: 1, op: 'extend', item: id },
+          { type: 'primary_filled', submit: 'submit_extend' },
+        ),
       ],
     };
   }
@@ -298,14 +299,11 @@ function formFor(view: ItemCardView, form: OpenForm): CardElement {
         placeholder: plain('选择承办人'),
         options: form.candidates.slice(0, 50).map((c) => ({ text: plain(c.name), value: c.openId })),
       },
-      buttonRow([
-        button(
-          '确认转办',
-          { v: 1, op: 'reassign', item: id },
-          { type: 'primary_filled', submit: 'submit_reassign' },
-        ),
-        cancel,
-      ]),
+      button(
+        '确认转办',
+        { v: 1, op: 'reassign', item: id },
+        { type: 'primary_filled', submit: 'submit_reassign' },
+      ),
     ],
   };
 }

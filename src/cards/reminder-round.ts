@@ -1,7 +1,8 @@
 import type { ReminderKind } from '../domain/reminder-plan.js';
-import type { DocType, ItemKind } from '../domain/types.js';
+import type { Attendance, DocType, ItemKind } from '../domain/types.js';
 import {
   button,
+  buttonRow,
   type CardElement,
   type CardJson,
   card,
@@ -34,6 +35,11 @@ export interface ReminderLineView {
   kind: ReminderKind;
   /** '已逾期2个工作日' / '今日18:00到期' / '剩余1个工作日' / '10月8日（周四）10:00开始'. */
   when: string;
+  /** Meetings: where, and what this person answered so far. */
+  location?: string | null;
+  attendance?: Attendance | null;
+  /** Set once the item is closed: '已由张三于11月23日 10:31办结'. The line then has no button. */
+  closed?: string;
 }
 
 export const MAX_LINES = 10;
@@ -53,7 +59,7 @@ const PREFIX: Partial<Record<ReminderKind, string>> = {
 
 /** The one button for a line: 已阅 for circulation copies, 反馈进展 for a co-unit's part, else 办结. */
 function lineButton(line: ReminderLineView): CardElement | null {
-  if (line.itemKind === 'meeting') return null;
+  if (line.itemKind === 'meeting' || line.closed) return null;
   if (line.kind === 'part' || line.kind === 'part-overdue')
     return button('反馈进展', { v: 1, op: 'form', form: 'progress', item: line.id });
   if (line.itemKind === 'document' && line.docType === 'circular')
@@ -73,31 +79,75 @@ export function lineElement(text: string, action: CardElement | null): CardEleme
 }
 
 export function reminderLineText(line: ReminderLineView): string {
-  return `${icon(line.kind)} **${line.id}** ${escapeMd(shorten(line.title, 28))} ${PREFIX[line.kind] ?? ''}${line.when}`;
+  const head = `**${line.id}** ${escapeMd(shorten(line.title, 28))}`;
+  if (line.closed) return `${DONE_ICON} ${head} <font color='grey'>${escapeMd(line.closed)}</font>`;
+  let text = `${icon(line.kind)} ${head} ${PREFIX[line.kind] ?? ''}${line.when}`;
+  if (line.location) text += ` · 地点：${escapeMd(line.location)}`;
+  if (line.attendance === 'attend' || line.attendance === 'leave')
+    text += `\n您已回复：**${line.attendance === 'attend' ? '参加' : '请假'}**`;
+  return text;
+}
+
+const DONE_ICON = '✅';
+
+/** A meeting's line: its text, then 参加 / 请假 with the values the meeting's own card uses. */
+function meetingLine(line: ReminderLineView): CardElement[] {
+  const text = md(reminderLineText(line));
+  if (line.closed) return [text];
+  return [
+    text,
+    buttonRow([
+      button(
+        '参加',
+        { v: 1, op: 'attend', item: line.id },
+        { type: line.attendance === 'attend' ? 'primary' : 'primary_filled' },
+      ),
+      button('请假', { v: 1, op: 'leave', item: line.id }, { type: 'default' }),
+    ]),
+  ];
+}
+
+function lineElements(line: ReminderLineView): CardElement[] {
+  if (line.itemKind === 'meeting') return meetingLine(line);
+  return [lineElement(reminderLineText(line), lineButton(line))];
+}
+
+/** The card's title and colour, from the lines still open (a redrawn card counts what is left). */
+function roundHeader(
+  lines: ReminderLineView[],
+  escalations: EscalationLineView[],
+): { title: string; template: 'blue' | 'red' | 'yellow' | 'grey' } {
+  const open = lines.filter((l) => !l.closed);
+  const openEscalations = escalations.filter((l) => !l.closed);
+  if (open.length === 0 && openEscalations.length === 0)
+    return { title: '【催办】本轮提醒的事项均已处理', template: 'grey' };
+  if (open.length === 0) return { title: escalationTitle(openEscalations), template: 'red' };
+  const onlyMeetings = open.every((l) => l.itemKind === 'meeting');
+  if (onlyMeetings) return { title: `【会议】您有${open.length}个会议即将召开`, template: 'blue' };
+  const anyRed = open.some((l) => RED_KINDS.has(l.kind)) || openEscalations.length > 0;
+  return { title: `【催办】您有${open.length}件事项需要处理`, template: anyRed ? 'red' : 'yellow' };
 }
 
 export function reminderRoundCard(view: {
   lines: ReminderLineView[];
   escalations?: EscalationLineView[];
+  /** A line on top after a click: what was just done. */
+  notice?: string;
 }): CardJson {
   const { lines } = view;
   const escalations = view.escalations ?? [];
-  if (lines.length === 0) return escalationCard({ lines: escalations });
-  const anyRed = lines.some((l) => RED_KINDS.has(l.kind)) || escalations.length > 0;
-  const onlyMeetings = lines.every((l) => l.itemKind === 'meeting');
-  const title = onlyMeetings
-    ? `【会议】您有${lines.length}个会议即将召开`
-    : `【催办】您有${lines.length}件事项需要处理`;
+  if (lines.length === 0)
+    return escalationCard({ lines: escalations, ...(view.notice ? { notice: view.notice } : {}) });
   const elements: CardElement[] = [];
-  for (const line of lines.slice(0, MAX_LINES))
-    elements.push(lineElement(reminderLineText(line), lineButton(line)));
+  if (view.notice) elements.push(md(`**${escapeMd(view.notice)}**`));
+  for (const line of lines.slice(0, MAX_LINES)) elements.push(...lineElements(line));
   if (lines.length > MAX_LINES)
     elements.push(md(`及其他${lines.length - MAX_LINES}项，回复「待办」查看全部`));
   if (escalations.length > 0) {
     elements.push(hr(), md(`**${escalationTitle(escalations).replace('【督办】', '督办：')}**`));
     elements.push(...escalationElements(escalations));
   }
-  const first = lines.find((l) => l.itemKind !== 'meeting');
+  const first = lines.find((l) => l.itemKind !== 'meeting' && !l.closed);
   elements.push(
     hr(),
     footerNote(
@@ -106,5 +156,5 @@ export function reminderRoundCard(view: {
         : '回复「待办」查看全部 · 回复「帮助」查看全部命令',
     ),
   );
-  return card({ title, template: onlyMeetings ? 'blue' : anyRed ? 'red' : 'yellow', elements });
+  return card({ ...roundHeader(lines, escalations), elements });
 }

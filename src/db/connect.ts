@@ -1,8 +1,8 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Kysely } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { connectPostgres, type DatabaseHandle } from './postgres.js';
-import type { Database } from './schema.js';
+import type { Database, Db } from './schema.js';
 
 export { connectPostgres, type DatabaseHandle };
 
@@ -79,4 +79,9 @@ export async function connectDatabase(
   return config.databaseUrl
     ? connectPostgres(config.databaseUrl, onIdleError ? { onIdleError } : {})
     : connectPglite(config.dataDir);
+}
+
+/** Throws unless the database answers a trivial query. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
 }

@@ -1,3 +1,6 @@
+import type { WorkCalendar } from './calendar.js';
+import { addDays, weekdayOf } from './time.js';
+
 /**
  * When the chiefs' messages go out, in words: a daily time from a schedule's cron, and the
  * 通报's weekly and monthly cadence as admins type it (`每周一 09:00`, `每月1日 09:00`).
@@ -53,4 +56,67 @@ export function cadenceZh(c: BulletinCadence, time: string): string {
   if (c.monthDay !== null) parts.push(`每月${c.monthDay}日 ${time}发月通报`);
   if (parts.length === 0) return '不发送通报';
   return `${parts.join('，')}（遇节假日顺延至下一个工作日）`;
+}
+
+/** A 通报's period: whole local days [from, to). */
+export interface BulletinPeriod {
+  kind: 'week' | 'month';
+  from: string;
+  to: string;
+}
+
+/** The first working day on or after `date`. */
+function firstWorkdayFrom(date: string, calendar: WorkCalendar): string {
+  return calendar.isWorkday(date) ? date : calendar.nextWorkday(date);
+}
+
+/**
+ * The 通报 due on `date`: the weekly one (for the previous Monday–Sunday) on the first working
+ * day from the cadence's weekday, the monthly one (for the previous month) on the first working
+ * day from its day of the month.
+ */
+export function bulletinsDue(
+  date: string,
+  calendar: WorkCalendar,
+  cadence: BulletinCadence,
+): BulletinPeriod[] {
+  const out: BulletinPeriod[] = [];
+  if (!calendar.isWorkday(date)) return out;
+  if (cadence.weekday !== null) {
+    const monday = addDays(date, -((weekdayOf(date) + 6) % 7));
+    if (firstWorkdayFrom(addDays(monday, cadence.weekday - 1), calendar) === date)
+      out.push({ kind: 'week', ...lastWeek(date) });
+  }
+  if (cadence.monthDay !== null) {
+    const target = `${date.slice(0, 8)}${String(cadence.monthDay).padStart(2, '0')}`;
+    if (firstWorkdayFrom(target, calendar) === date) out.push({ kind: 'month', ...lastMonth(date) });
+  }
+  return out;
+}
+
+/** The Monday–Sunday before the week of `date`. */
+export function lastWeek(date: string): { from: string; to: string } {
+  const monday = addDays(date, -((weekdayOf(date) + 6) % 7));
+  return { from: addDays(monday, -7), to: monday };
+}
+
+/** The calendar month before the month of `date`. */
+export function lastMonth(date: string): { from: string; to: string } {
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  const prev = m === 1 ? `${y - 1}-12-01` : `${y}-${String(m - 1).padStart(2, '0')}-01`;
+  return { from: prev, to: `${date.slice(0, 7)}-01` };
+}
+
+/** The period before a period of the same kind (for the change since the last 通报). */
+export function previousPeriod(p: BulletinPeriod): BulletinPeriod {
+  return { kind: p.kind, ...(p.kind === 'week' ? lastWeek(p.from) : lastMonth(p.from)) };
+}
+
+/** '9月28日—10月4日' / '2026年9月' */
+export function periodZh(p: BulletinPeriod): string {
+  const md = (d: string) => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
+  return p.kind === 'month'
+    ? `${p.from.slice(0, 4)}年${Number(p.from.slice(5, 7))}月`
+    : `${md(p.from)}—${md(addDays(p.to, -1))}`;
 }

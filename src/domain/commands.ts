@@ -22,6 +22,8 @@ export type Command =
   /** 简报: the asker's daily digest now; 简报 关闭 / 简报 开启: stop or resume the daily one. */
   | { type: 'digest' }
   | { type: 'digest-subscription'; on: boolean }
+  /** 通报: the last week's 通报 as the asker's unit (or the office) sees it. */
+  | { type: 'bulletin' }
   /** Admin settings (设置 / 暂停 / 恢复 / 查看设置 / 周期): handled by the reminders capability. */
   | { type: 'admin-setting'; text: string }
   /** A known command word with a missing or malformed argument: answer with its usage. */
@@ -29,7 +31,7 @@ export type Command =
   /** Not a command. `suggestion` is the closest command, e.g. '办结 D-12', when one is close. */
   | { type: 'unknown'; text: string; suggestion?: string };
 
-export type CommandName = ItemCommandName | 'todo' | 'duty' | 'help' | 'bind' | 'digest';
+export type CommandName = ItemCommandName | 'todo' | 'duty' | 'help' | 'bind' | 'digest' | 'bulletin';
 
 interface CommandWord {
   name: CommandName;
@@ -50,6 +52,7 @@ export const COMMAND_WORDS: readonly CommandWord[] = [
   { name: 'help', zh: '帮助', words: ['帮助', '命令', '菜单', 'help'], example: '帮助' },
   { name: 'bind', zh: '绑定', words: ['绑定', 'bind'], example: '绑定 ZHB' },
   { name: 'digest', zh: '简报', words: ['简报', '督办简报', 'digest'], example: '简报' },
+  { name: 'bulletin', zh: '通报', words: ['通报', '督办通报', 'bulletin'], example: '通报' },
 ];
 
 /** Settings commands owned by the reminders capability; passed through untouched. */
@@ -184,6 +187,8 @@ export function parseCommand(input: string): Command {
       return { type: word.name };
     case 'digest':
       return parseDigest(args[0]?.norm);
+    case 'bulletin':
+      return { type: 'bulletin' };
     case 'bind': {
       const code = args[0]?.raw.normalize('NFKC').toUpperCase();
       if (!code || !/^[A-Z0-9_-]{1,32}$/.test(code)) {

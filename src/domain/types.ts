@@ -101,6 +101,8 @@ export interface Item {
   closedAt: Date | null;
   closedBy: string | null;
   createdBy: string | null;
+  /** Tasks: the leader who gave the instruction or chaired the meeting; gets the 办结反馈. */
+  leader?: string | null;
   createdAt: Date;
   version: number;
 }

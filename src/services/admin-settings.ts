@@ -2,8 +2,10 @@ import { jobRegistry } from '../../jobs/registry.js';
 import type { JobDefinition } from '../../jobs/types.js';
 import { getPerson } from '../db/repos/people.js';
 import type { Deps } from '../deps.js';
+import { type BulletinCadence, cadenceZh, parseCadenceWord } from '../domain/cadence.js';
 import { inQuietHours, parseTimeOfDay, type ReminderRules, roundsToCron } from '../domain/reminder-rules.js';
 import { AppError } from '../errors.js';
+import { saveBulletinCadence } from './bulletin-round.js';
 import { listRecurring } from './recurring.js';
 import { loadReminderRules, saveReminderRules } from './reminder-rules.js';
 import { loadDeadlineRules } from './rules.js';
@@ -43,6 +45,7 @@ const JOB_ZH: Record<string, string> = {
 const USAGE = [
   '设置 提醒 09:00,14:30',
   '设置 日报 08:30',
+  '设置 通报 每周一 09:00 / 设置 通报 每月1日 09:00',
   '设置 免打扰 22:00-07:30',
   '暂停 提醒 / 恢复 提醒',
   '查看设置',
@@ -100,7 +103,10 @@ export async function handleAdminSettingCommand(
     return { replyText: `已设置：工作日 ${times.join('、')} 催办提醒（节假日与免打扰时段不发送）。${note}` };
   }
 
-  m = /^设置 ?(日报|简报|通报|值班) ?(.*)$/u.exec(text);
+  m = /^设置 ?通报 ?(.*)$/u.exec(text);
+  if (m) return setBulletinCadence(deps, m[1] ?? '', input.by);
+
+  m = /^设置 ?(日报|简报|值班) ?(.*)$/u.exec(text);
   if (m) {
     const jobName = JOB_WORDS[m[1]!]!;
     const times = parseTimes(m[2] ?? '');
@@ -246,4 +252,29 @@ export async function patchReminderRules(
     );
   }
   return getReminderRulesView(deps);
+}
+
+/**
+ * 设置 通报 每周一 09:00 / 每月1日 09:00 / 09:00: sets the weekly or the monthly day (the other
+ * stays) and the time the 通报 job looks; the answer restates the whole cadence in words.
+ */
+async function setBulletinCadence(deps: Deps, args: string, by: string): Promise<AdminSettingReply> {
+  const words = args.split(' ').filter(Boolean);
+  const time = words.length > 0 ? parseTimeOfDay(words[words.length - 1]!) : null;
+  const days = words.slice(0, time ? -1 : words.length).map(parseCadenceWord);
+  if (!time || days.length > 1 || days.some((d) => d === null))
+    return usage(`通报时间格式不对：「${args}」。示例：设置 通报 每周一 09:00，或 设置 通报 每月1日 09:00`);
+  const { db } = deps.database;
+  const cadence: BulletinCadence = {
+    ...(await saveBulletinCadence(db, days[0] ?? {}, by, deps.clock.now())),
+  };
+  const current = await getSchedule(db, 'bulletin', job('bulletin').defaultCron);
+  await updateSchedule(
+    deps,
+    job('bulletin'),
+    { cron: roundsToCron([time]), timezone: current.timezone, enabled: current.enabled },
+    by,
+  );
+  const paused = current.enabled ? '' : '（通报目前已暂停，回复「恢复 通报」后生效）';
+  return { replyText: `已设置：${cadenceZh(cadence, time)}。${paused}` };
 }

@@ -78,6 +78,8 @@ export type CreateItemInput =
       dueAt?: Date | null;
       parent?: string | null;
       chatId?: string | null;
+      /** The leader who gave the instruction or chaired the meeting (gets the 办结反馈). */
+      leader?: string | null;
     };
 
 export type ItemDetail = Item & {
@@ -306,6 +308,7 @@ async function draftTask(c: Creation, input: Input<'task'>): Promise<Draft> {
   const { trx, now } = c;
   await requireDept(trx, 'leadDept', input.leadDept);
   await requirePeople(trx, 'assignee', [input.assignee]);
+  await requirePeople(trx, 'leader', [input.leader]);
   if (input.dueAt && input.dueAt.getTime() <= now.getTime()) throw invalid('dueAt', 'must be in the future');
   const dueAt =
     input.dueAt ??
@@ -320,6 +323,7 @@ async function draftTask(c: Creation, input: Input<'task'>): Promise<Draft> {
     lead_dept: input.leadDept,
     dept: input.leadDept,
     assignee: input.assignee ?? null,
+    leader: input.leader ?? null,
     due_at: dueAt,
     original_due_at: dueAt,
   };

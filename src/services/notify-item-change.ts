@@ -2,14 +2,17 @@ import type { Trx } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import type { ItemChange } from '../domain/item-change.js';
 import { notifyItemChangeInTrx } from './quick-replies/item-notifications.js';
+import { feedBackResult } from './result-feedback.js';
 
 export type { ItemChange };
 
 /**
  * Called by the item services inside the transaction that made the change, so the messages it
  * enqueues (new-item cards, card refreshes, approval cards) commit or roll back with the change.
- * Who hears what is decided in src/services/quick-replies/item-notifications.ts.
+ * Who hears what is decided in src/services/quick-replies/item-notifications.ts; the leader's
+ * 办结反馈 in src/services/result-feedback.ts.
  */
 export async function notifyItemChanged(trx: Trx, deps: Deps, change: ItemChange): Promise<void> {
   await notifyItemChangeInTrx(trx, deps, change);
+  await feedBackResult(trx, deps, change);
 }

@@ -17,7 +17,7 @@ import {
 import type { Database } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import type { WorkCalendar } from '../domain/calendar.js';
-import { deadlineTextZh, lightOf, workdaysOverdue } from '../domain/lights.js';
+import { lightOf, workdaysOverdue } from '../domain/lights.js';
 import {
   type Bundle,
   bundleByPerson,
@@ -28,9 +28,11 @@ import {
   type ReminderKind,
 } from '../domain/reminder-plan.js';
 import type { ReminderRules } from '../domain/reminder-rules.js';
-import { addDays, atLocal, formatZh, localDate, localParts, localTime } from '../domain/time.js';
+import { addDays, atLocal, localDate, localParts } from '../domain/time.js';
+import type { Attendance } from '../domain/types.js';
 import { enqueueOutbox, outboxKey } from '../lark/outbox/enqueue.js';
 import { loadWorkCalendar } from './calendar.js';
+import { escalationLine, type LineItem, mostPressing, ownLine } from './reminder-lines.js';
 import { loadReminderRules } from './reminder-rules.js';
 import { loadDeadlineRules } from './rules.js';
 
@@ -51,6 +53,8 @@ export interface PlannedRound {
   /** Open co-handling parts of the candidate items (for the part's own deadline on the card). */
   parts: Map<string, PlanItem['parts']>;
   items: Map<string, CandidateItem>;
+  /** Meetings: what each invitee answered so far, by `${itemId}|${openId}`. */
+  attendance: Map<string, Attendance>;
   org: Organisation;
   calendar: WorkCalendar;
   rules: ReminderRules;
@@ -158,6 +162,7 @@ export async function planRound(
     ),
     items: rowById,
     parts: partsByItem,
+    attendance: new Map(attending.map((a) => [`${a.item_id}|${a.open_id}`, a.attendance as Attendance])),
     org,
     calendar,
     rules,
@@ -166,22 +171,16 @@ export async function planRound(
   };
 }
 
-function whenText(
-  kind: ReminderKind,
-  item: CandidateItem,
-  now: Date,
-  calendar: WorkCalendar,
-  tz: string,
-  partDue: Date | null,
-): string {
-  if (kind === 'meeting-eve' || kind === 'meeting-soon')
-    return item.starts_at ? `${formatZh(item.starts_at, tz)}开始` : '即将开始';
-  const due = (kind === 'part' || kind === 'part-overdue' ? partDue : null) ?? item.due_at;
-  if (!due) return '请尽快办理';
-  const text = deadlineTextZh(due, now, calendar, tz);
-  if (text === '今日到期') return `今日${localTime(due, tz)}到期`;
-  if (text.startsWith('剩余')) return `${formatZh(due, tz)}到期，${text}`;
-  return text;
+function candidateLineItem(item: CandidateItem): LineItem {
+  return {
+    id: item.id,
+    title: item.title,
+    kind: item.kind,
+    docType: item.doc_type,
+    dueAt: item.due_at,
+    startsAt: item.starts_at,
+    location: item.location,
+  };
 }
 
 /** The deadline of the part this person answers for (their own, else the earliest open one). */
@@ -232,6 +231,7 @@ async function deliverBundle(
   );
   if (inserted.length === 0) return { reminders: 0, escalations: 0 };
   const fresh = new Set(inserted.map((r) => `${r.item_id}|${r.recipient}|${r.kind}|${r.level}|${r.period}`));
+  const clock = { now: ctx.at, calendar: round.calendar, timeZone: tz };
   const own: ReminderLineView[] = [];
   const escalations: EscalationLineView[] = [];
   const itemIds: string[] = [];
@@ -242,25 +242,22 @@ async function deliverBundle(
     if (!item) continue;
     itemIds.push(item.id);
     const handlerNotes = notes.filter((n) => n.kind !== 'escalation');
+    const lineItem = candidateLineItem(item);
     if (handlerNotes.length > 0) {
-      const kind = handlerNotes.map((n) => n.kind).sort((a, b) => rank(a) - rank(b))[0]!;
-      own.push({
-        id: item.id,
-        title: item.title,
-        itemKind: item.kind,
-        docType: item.doc_type,
-        kind,
-        when: whenText(kind, item, ctx.at, round.calendar, tz, partDueFor(round, item.id, bundle.recipient)),
-      });
+      own.push(
+        ownLine(lineItem, mostPressing(handlerNotes.map((n) => n.kind)), clock, {
+          partDue: partDueFor(round, item.id, bundle.recipient),
+          attendance: round.attendance.get(`${item.id}|${bundle.recipient}`) ?? null,
+        }),
+      );
     }
     if (notes.some((n) => n.kind === 'escalation')) {
-      escalations.push({
-        id: item.id,
-        title: item.title,
-        deptName: (item.dept && round.org.deptNames.get(item.dept)) || '未指定处室',
-        handlerName: item.assignee ? (ctx.names.get(item.assignee) ?? item.assignee) : null,
-        overdue: item.due_at ? deadlineTextZh(item.due_at, ctx.at, round.calendar, tz) : '已逾期',
-      });
+      escalations.push(
+        escalationLine(lineItem, clock, {
+          deptName: (item.dept && round.org.deptNames.get(item.dept)) || '未指定处室',
+          handlerName: item.assignee ? (ctx.names.get(item.assignee) ?? item.assignee) : null,
+        }),
+      );
     }
   }
   const content = reminderRoundCard({ lines: own, escalations });
@@ -294,19 +291,6 @@ async function deliverBundle(
   }
   return { reminders: inserted.length, escalations: inserted.filter((r) => r.kind === 'escalation').length };
 }
-
-const ORDER: ReminderKind[] = [
-  'urgent',
-  'overdue',
-  'escalation',
-  'part-overdue',
-  'due-today',
-  'yellow',
-  'part',
-  'meeting-soon',
-  'meeting-eve',
-];
-const rank = (k: ReminderKind) => ORDER.indexOf(k);
 
 /** One reminder run: plan, then deliver each person's card in its own transaction. */
 export async function runReminderRound(

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
 import { getSetting, putSetting } from '../db/repos/settings.js';
 import type { Database } from '../db/schema.js';
 import type { Deps } from '../deps.js';
@@ -8,6 +9,12 @@ import {
   deadlineRulesSchema,
   rulesFromStored,
 } from '../domain/rules.js';
+import {
+  SCORING_RULES_SETTING,
+  type ScoringRules,
+  scoringFromStored,
+  scoringRulesSchema,
+} from '../domain/scores.js';
 import { invalidFields } from '../errors.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -31,6 +38,34 @@ export async function updateDeadlineRules(
     const parsed = deadlineRulesSchema.safeParse({ ...current, ...patch });
     if (!parsed.success) throw invalidFields(parsed.error);
     await putSetting(trx, DEADLINE_RULES_SETTING, parsed.data, by, deps.clock.now());
+    return parsed.data;
+  });
+}
+
+/** 百分量化考核 weights: the stored set, or the defaults. */
+export async function loadScoringRules(db: Db): Promise<ScoringRules> {
+  return scoringFromStored(await getSetting(db, SCORING_RULES_SETTING));
+}
+
+/**
+ * PUT /api/v1/rules with deadline rules and `scoring` weights: both merged onto the current sets
+ * and validated, then stored in one transaction (a bad field in either stores nothing).
+ */
+export async function updateRules(
+  deps: Deps,
+  input: { rules: Record<string, unknown>; scoring?: Record<string, unknown> | undefined },
+  by: string,
+): Promise<{ rules: DeadlineRules; scoring: ScoringRules }> {
+  return deps.database.db.transaction().execute(async (trx) => {
+    const [rules, scoring] = [await loadDeadlineRules(trx), await loadScoringRules(trx)];
+    const parsed = z
+      .object({ rules: deadlineRulesSchema, scoring: scoringRulesSchema })
+      .safeParse({ rules: { ...rules, ...input.rules }, scoring: { ...scoring, ...(input.scoring ?? {}) } });
+    if (!parsed.success) throw invalidFields(parsed.error);
+    const now = deps.clock.now();
+    if (Object.keys(input.rules).length > 0)
+      await putSetting(trx, DEADLINE_RULES_SETTING, parsed.data.rules, by, now);
+    if (input.scoring) await putSetting(trx, SCORING_RULES_SETTING, parsed.data.scoring, by, now);
     return parsed.data;
   });
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkCard } from '../../src/cards/schema.js';
 
 /**
  * A faithful fake of the parts of Lark's Open API that cuiban uses, served on 127.0.0.1 so the
@@ -7,7 +8,10 @@ import type { AddressInfo } from 'node:net';
  * behaviour: flat token response with `expire`, `{code,msg,data}` envelopes, Authorization
  * checks, uuid de-duplication for one hour, rate limits in sliding windows (50/s and 1,000/min
  * per app, 5/s per chat and per user) answering HTTP 429 + 99991400 + x-ogw-ratelimit-reset,
- * and injectable faults.
+ * and injectable faults. Every card sent, replied, patched or updated later must pass the Card
+ * JSON 2.0 schema (src/cards/schema.ts); one that does not is refused with Lark's own answer
+ * (230099 + sub-code, 230025 past 30 KB; 11311 on the delayed update), and kept in
+ * `refusedCards` so a test can say which card Lark would have refused and why.
  */
 
 export type FakeOperation = 'send' | 'reply' | 'patch' | 'card_update' | 'bot_info' | 'token';
@@ -90,6 +94,8 @@ export class FakeLark {
   readonly messages: FakeMessage[] = [];
   readonly patches: Array<{ messageId: string; content: string; card: any; at: number }> = [];
   readonly cardUpdates: Array<{ token: string; card: any; at: number }> = [];
+  /** Cards refused as Lark would refuse them, with the answer given. */
+  readonly refusedCards: Array<{ operation: FakeOperation; card: unknown; code: number; msg: string }> = [];
   /** Every API request received (token fetches included), in order. */
   readonly requests: Array<{ operation: FakeOperation; uuid?: string; status?: number }> = [];
   tokensIssued = 0;
@@ -131,6 +137,10 @@ export class FakeLark {
         if (!res.headersSent) this.json(res, 500, { code: 1, msg: `fake error: ${(err as Error).message}` });
       });
     });
+    // Node closes an idle keep-alive socket after 5 s, racing the client's reuse of it: on a
+    // loaded machine a send then meets ECONNRESET and waits for its retry past the test's clock.
+    // The open platform keeps idle connections far longer than any pause in a test.
+    this.server.keepAliveTimeout = 120_000;
   }
 
   static async start(options: FakeLarkOptions = {}): Promise<FakeLark> {
@@ -174,6 +184,7 @@ export class FakeLark {
     this.messages.length = 0;
     this.patches.length = 0;
     this.cardUpdates.length = 0;
+    this.refusedCards.length = 0;
     this.requests.length = 0;
     this.tokensIssued = 0;
     this.validTokens.clear();
@@ -308,6 +319,19 @@ export class FakeLark {
     return answer(result.status, result.body, result.headers);
   }
 
+  /** Lark's answer to a card that breaks the Card JSON 2.0 rules, or null when it would take it. */
+  private refuseCard(
+    operation: FakeOperation,
+    card: unknown,
+    code?: number,
+  ): { status: number; body: unknown } | null {
+    const check = checkCard(card);
+    if (check.ok) return null;
+    const answer = { code: code ?? check.code, msg: check.msg };
+    this.refusedCards.push({ operation, card, ...answer });
+    return { status: 400, body: answer };
+  }
+
   private operate(
     operation: FakeOperation,
     url: URL,
@@ -347,7 +371,11 @@ export class FakeLark {
       if (body.msg_type === 'text' && typeof parsed.text !== 'string')
         return error(230001, 'text content needs text');
       if (Buffer.byteLength(body.content) > CARD_LIMIT_BYTES)
-        return error(230025, 'message content too long');
+        return error(230025, 'The length of the message content reaches its limit.');
+      if (body.msg_type === 'interactive') {
+        const refused = this.refuseCard(operation, parsed);
+        if (refused) return refused;
+      }
       if (body.uuid !== undefined && (typeof body.uuid !== 'string' || body.uuid.length > 50)) {
         return error(99992402, 'field validation failed: uuid');
       }
@@ -420,6 +448,8 @@ export class FakeLark {
       } catch {
         return error(230001, 'content is not valid JSON');
       }
+      const refused = this.refuseCard(operation, card);
+      if (refused) return refused;
       const wait = this.overLimit(`message:${messageId}`, 5);
       if (wait !== null) {
         return {
@@ -434,7 +464,11 @@ export class FakeLark {
     if (operation === 'card_update') {
       if (typeof body.token !== 'string' || !body.card) return error(99992402, 'field validation failed');
       const used = this.cardUpdates.filter((u) => u.token === body.token).length;
-      if (used >= 2) return error(200750, 'the token has been used up');
+      // 延时更新消息卡片: a token works twice; the third use answers 300040.
+      if (used >= 2) return error(300040, 'the token has exceeded its usage limit');
+      // The delayed update answers its own code for a card it will not take (延时更新消息卡片 · 11311).
+      const refused = this.refuseCard(operation, body.card, 11311);
+      if (refused) return refused;
       this.cardUpdates.push({ token: body.token, card: body.card, at: this.now() });
       return ok({});
     }

@@ -1,3 +1,5 @@
+import { checkCard } from '../../src/cards/schema.js';
+
 /**
  * Reading Card JSON 2.0 in tests: the header, every button with its callback value, every text,
  * without snapshots, so a test says exactly what an office worker would see and click.
@@ -62,47 +64,18 @@ export function headerOf(card: Json): { title: string; template: string; tags: s
   };
 }
 
-const KNOWN_TAGS = new Set([
-  'markdown',
-  'hr',
-  'button',
-  'column_set',
-  'column',
-  'form',
-  'input',
-  'select_static',
-  'date_picker',
-  'div',
-  'table',
-  'chart',
-]);
-
 /**
- * The rules of Card JSON 2.0 that a wrong card breaks: schema 2.0, update_multi for shared cards,
- * a header, known components only, forms only at the root and never nested, named form fields,
- * each submit button named, at most three header tags, under 30 KB.
+ * What is wrong with a card: first whatever Lark would refuse (src/cards/schema.ts, Lark's own
+ * code and message), then cuiban's own rules on top: a header title, at most three header tags
+ * (Lark shows no more), every button carrying a versioned value.
  */
 export function cardProblems(card: Json): string[] {
   const problems: string[] = [];
-  if (card.schema !== '2.0') problems.push('schema is not 2.0');
-  if (card.config?.update_multi !== true) problems.push('config.update_multi is not true');
+  const lark = checkCard(card);
+  if (!lark.ok) problems.push(`Lark refuses it: ${lark.code} ${lark.msg}`);
   if (!card.header?.title?.content) problems.push('no header title');
   if ((card.header?.text_tag_list ?? []).length > 3) problems.push('more than three header tags');
-  const bytes = Buffer.byteLength(JSON.stringify(card), 'utf8');
-  if (bytes >= 30 * 1024) problems.push(`card is ${bytes} bytes`);
-  walk(card.body?.elements, (el, depth) => {
-    if (!KNOWN_TAGS.has(el.tag)) problems.push(`unknown tag ${el.tag}`);
-    if (el.tag === 'form' && depth !== 0) problems.push('form not at the root');
-    if (el.tag === 'form') {
-      const inner: Json[] = [];
-      walk(el.elements, (x) => inner.push(x));
-      if (inner.some((x) => x.tag === 'form')) problems.push('nested form');
-      for (const x of inner) {
-        if (['input', 'select_static', 'date_picker'].includes(x.tag) && !x.name)
-          problems.push(`unnamed ${x.tag}`);
-        if (x.tag === 'button' && x.form_action_type === 'submit' && !x.name) problems.push('unnamed submit');
-      }
-    }
+  walk(card.body?.elements, (el) => {
     if (el.tag === 'button') {
       const v = el.behaviors?.[0]?.value;
       if (!v || v.v !== 1) problems.push(`button ${el.text?.content} has no versioned value`);

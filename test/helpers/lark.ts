@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { expect } from 'vitest';
 import { larkRoutes } from '../../handlers/lark/routes.js';
+import { checkCard } from '../../src/cards/schema.js';
 import type { Config } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
 import { AppError } from '../../src/errors.js';
@@ -238,11 +239,17 @@ export async function postToLark(
 
 /**
  * Clicks a card button as `operator`: posts a card.action.trigger to /lark/cards and answers the
- * parsed response (`{toast?, card?}`). Expects HTTP 200.
+ * parsed response (`{toast?, card?}`). Expects HTTP 200, and a card Lark would take when the
+ * answer carries one (it replaces the clicker's copy).
  */
 export async function click(app: Hono<any>, deps: Deps, o: ClickOptions): Promise<any> {
   const res = await postToLark(app, deps, cardActionEvent(o), { path: '/lark/cards' });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
+  const answered = (res.body as any)?.card;
+  if (answered) {
+    expect(answered.type).toBe('raw');
+    expect(checkCard(answered.data), 'the card answered to the click').toEqual({ ok: true });
+  }
   return res.body;
 }
 
@@ -320,10 +327,15 @@ export function expectMessage(fake: FakeLark, matcher: MessageMatcher): FakeMess
   return found;
 }
 
-/** Fails if any message arrived that no expectMessage consumed. Call it at the end of e2e tests. */
+/**
+ * Fails if any message arrived that no expectMessage consumed, or if Lark refused any card (sent,
+ * replied, patched or updated) for breaking the Card JSON 2.0 rules. Call it at the end of e2e tests.
+ */
 export function expectNoMoreMessages(fake: FakeLark): void {
   const open = fake.messages.filter((m) => !m.consumed);
   if (open.length > 0) throw new Error(`unexpected messages sent to Lark:\n${describeMessages(open)}`);
+  const refused = fake.refusedCards.map((r) => `- ${r.operation}: ${r.code} ${r.msg}`);
+  if (refused.length > 0) throw new Error(`Lark refused cards:\n${refused.join('\n')}`);
 }
 
 /**

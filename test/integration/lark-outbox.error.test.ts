@@ -208,6 +208,82 @@ describe.each(engines)('Lark outbox failures on %s', (engine) => {
     expectNoMoreMessages(h.fake);
   });
 
+  it("a card Lark would refuse fails with Lark's own answer on send, reply, patch and delayed update", async () => {
+    const { deps, dispatch } = setup();
+    const good = {
+      schema: '2.0',
+      config: { update_multi: true },
+      header: { title: { tag: 'plain_text', content: '新公文 D-12' }, template: 'blue' },
+      body: { elements: [{ tag: 'markdown', content: '**新公文 D-12**' }] },
+    };
+    // An unknown property: 1.0 ignored it, 2.0 refuses the card.
+    const bad = { ...good, body: { elements: [{ tag: 'markdown', content: 'x', colour: 'red' }] } };
+    const db = deps.database.db;
+    const now = deps.clock.now();
+    const interactive = { msgType: 'interactive' as const, purpose: 'test', now };
+    await enqueueOutbox(db, {
+      ...interactive,
+      uuid: outboxKey('err', 'good'),
+      operation: 'send',
+      receiveIdType: 'chat_id',
+      receiveId: 'oc_office',
+      content: good,
+    });
+    await dispatch();
+    const original = expectMessage(h.fake, { chatId: 'oc_office', text: '新公文 D-12' });
+    const ids = [
+      await enqueueOutbox(db, {
+        ...interactive,
+        uuid: outboxKey('err', 'bad-send'),
+        operation: 'send',
+        receiveIdType: 'chat_id',
+        receiveId: 'oc_office',
+        content: bad,
+      }),
+      await enqueueOutbox(db, {
+        ...interactive,
+        uuid: outboxKey('err', 'bad-reply'),
+        operation: 'reply',
+        messageId: original.messageId,
+        content: bad,
+      }),
+      await enqueueOutbox(db, {
+        ...interactive,
+        uuid: outboxKey('err', 'bad-patch'),
+        operation: 'patch',
+        messageId: original.messageId,
+        content: bad,
+      }),
+      await enqueueOutbox(db, {
+        ...interactive,
+        uuid: outboxKey('err', 'bad-update'),
+        operation: 'card_update',
+        cardToken: 'c-token-1',
+        content: bad,
+      }),
+    ].map((r) => r.id);
+    expect(await dispatch()).toMatchObject({ failed: 4 });
+    const errors = await Promise.all(ids.map(async (id) => (await row(id)).last_error));
+    for (const e of errors.slice(0, 3)) {
+      expect(e).toContain('230099');
+      expect(e).toContain('ErrCode: 200621');
+      expect(e).toContain('colour');
+    }
+    expect(errors[3]).toContain('11311');
+    expect(h.fake.refusedCards.map((r) => [r.operation, r.code])).toEqual([
+      ['send', 230099],
+      ['reply', 230099],
+      ['patch', 230099],
+      ['card_update', 11311],
+    ]);
+    expect(h.fake.patches).toEqual([]);
+    expect(h.fake.cardUpdates).toEqual([]);
+    // The end-of-test check names refused cards too; these were refused on purpose.
+    expect(() => expectNoMoreMessages(h.fake)).toThrow(/Lark refused cards/);
+    h.fake.refusedCards.length = 0;
+    expectNoMoreMessages(h.fake);
+  });
+
   it('flags a row for an admin instead of retrying outside the 1-hour uuid window', async () => {
     const { deps, dispatch } = setup();
     const { id, uuid } = await enqueue(deps, 'late');

@@ -424,7 +424,7 @@ describe.each(engines)('quick replies: card buttons on %s', (engine) => {
     expectNoMoreMessages(fake);
   });
 
-  it('办结 on a reminder round card answers with the refreshed 待办 list', async () => {
+  it('办结 on a reminder round card answers with the round card redrawn: that item done, the other open', async () => {
     const { deps, app, fake } = world;
     const { remindJob } = await import('../../jobs/remind.js');
     const { runJobSlot } = await import('../../src/services/run-job.js');
@@ -445,8 +445,11 @@ describe.each(engines)('quick replies: card buttons on %s', (engine) => {
       messageId: round.messageId,
     });
     expect(answer.toast).toEqual({ type: 'success', content: '已办结' });
-    expect(headerOf(answer.card.data).title).toBe('【待办】您有1件事项需要处理');
+    const clicked = buttonValue(round, '办结').item;
+    expect(headerOf(answer.card.data).title).toBe('【催办】您有1件事项需要处理');
     expect(textOf(answer.card.data)).toMatch(/\*\*已办结：D-\d 关于/);
+    expect(textOf(answer.card.data)).toContain(`✅ **${clicked}**`);
+    expect(buttonsOf(answer.card.data).map((b) => b.value.item)).toEqual([clicked === 'D-1' ? 'D-2' : 'D-1']);
     await flushOutbox(deps);
     expectNoMoreMessages(fake);
   });

@@ -38,7 +38,7 @@ describe('the reminder round card', () => {
     expect(body).toContain('回复「办结 D-12」也可办结');
   });
 
-  it('is yellow when nothing is overdue; circulation copies get 已阅, co-units 反馈进展, meetings no button', () => {
+  it('is yellow when nothing is overdue; circulation copies get 已阅, co-units 反馈进展, meetings 参加 / 请假', () => {
     const card = reminderRoundCard({
       lines: [
         line(1, { id: 'D-1', itemKind: 'document', docType: 'circular' }),
@@ -50,8 +50,63 @@ describe('the reminder round card', () => {
     const body = texts(card);
     expect(body).toContain('{"v":1,"op":"read","item":"D-1"}');
     expect(body).toContain('{"v":1,"op":"form","form":"progress","item":"T-2"}');
-    expect(body).not.toContain('"item":"M-3"');
+    // The same values as the meeting's own card, so the answer is recorded the same way.
+    expect(body).toContain('{"v":1,"op":"attend","item":"M-3"}');
+    expect(body).toContain('{"v":1,"op":"leave","item":"M-3"}');
+    expect(body).not.toContain('{"v":1,"op":"done","item":"M-3"}');
     expect(body).toContain('会办 · ');
+  });
+
+  it('a meeting line says where, and what the person answered; both answers stay offered', () => {
+    const meeting = line(3, {
+      id: 'M-3',
+      itemKind: 'meeting',
+      kind: 'meeting-eve',
+      when: '10月8日（周四）10:00开始',
+      location: '三楼第一会议室',
+    });
+    const fresh = texts(reminderRoundCard({ lines: [meeting] }));
+    expect(fresh).toContain('**M-3**');
+    expect(fresh).toContain('10月8日（周四）10:00开始 · 地点：三楼第一会议室');
+    expect(fresh).not.toContain('您已回复');
+    const answered = reminderRoundCard({ lines: [{ ...meeting, attendance: 'leave' }] }) as any;
+    expect(texts(answered)).toContain('您已回复：**请假**');
+    expect(texts(answered)).toContain('{"v":1,"op":"attend","item":"M-3"}');
+  });
+
+  it('a closed item reads as closed, with no button, and no longer counts in the title', () => {
+    const card = reminderRoundCard({
+      lines: [
+        line(1, { kind: 'overdue', closed: '已由张三于11月23日 10:31办结' }),
+        line(2, { kind: 'yellow' }),
+        line(3, {
+          id: 'M-3',
+          itemKind: 'meeting',
+          kind: 'meeting-soon',
+          closed: '已由王处长于11月23日 10:40撤销',
+        }),
+      ],
+    }) as any;
+    expect(card.header).toMatchObject({
+      title: { content: '【催办】您有1件事项需要处理' },
+      template: 'yellow',
+    });
+    const body = texts(card);
+    expect(body).toContain('✅ **T-1**');
+    expect(body).toContain('已由张三于11月23日 10:31办结');
+    expect(body).not.toContain('"item":"T-1"');
+    expect(body).not.toContain('"item":"M-3"');
+    expect(body).toContain('{"v":1,"op":"done","item":"T-2"}');
+    expect(body).toContain('回复「办结 T-2」也可办结');
+
+    const allDone = reminderRoundCard({
+      lines: [line(1, { closed: '已由张三于11月23日 10:31办结' })],
+    }) as any;
+    expect(allDone.header).toMatchObject({
+      title: { content: '【催办】本轮提醒的事项均已处理' },
+      template: 'grey',
+    });
+    expect(texts(allDone)).not.toContain('"op":"done"');
   });
 
   it('past ten items shows the top ten and 及其他N项, and stays under 30 KB', () => {
@@ -106,5 +161,23 @@ describe('the escalation card', () => {
     }) as any;
     expect(both.header.title.content).toBe('【催办】您有1件事项需要处理');
     expect(texts(both)).toContain('督办：综合处有1件事项逾期');
+  });
+
+  it('a closed escalation line says who closed it and offers no 催办承办人', () => {
+    const card = escalationCard({
+      lines: [{ ...esc('T-4', '综合处'), closed: '已由张三于11月23日 10:31办结' }, esc('D-9', '综合处')],
+    }) as any;
+    expect(card.header).toMatchObject({ title: { content: '【督办】综合处有1件事项逾期' }, template: 'red' });
+    expect(texts(card)).toContain(
+      "综合处 · 承办 张三 · <font color='grey'>已由张三于11月23日 10:31办结</font>",
+    );
+    expect(texts(card)).not.toContain('"item":"T-4"');
+    const allDone = escalationCard({
+      lines: [{ ...esc('T-4', '综合处'), closed: '已由张三于11月23日 10:31办结' }],
+    }) as any;
+    expect(allDone.header).toMatchObject({
+      title: { content: '【督办】逾期事项均已处理' },
+      template: 'grey',
+    });
   });
 });

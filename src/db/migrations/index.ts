@@ -3,6 +3,7 @@ import * as foundation from './2026112101_foundation.js';
 import * as reminders from './2026112102_reminders.js';
 import * as lark from './2026112103_lark.js';
 import * as digest from './2026113010_digest.js';
+import * as roundCardReminders from './2026113010_round_card_reminders.js';
 
 /**
  * Every migration, by name. Names start with a timestamp so they sort in the order they were
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '2026112102_reminders': reminders,
   '2026112103_lark': lark,
   '2026113010_digest': digest,
+  '2026113010_round_card_reminders': roundCardReminders,
 };

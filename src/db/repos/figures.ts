@@ -188,3 +188,90 @@ export async function setDigestOff(db: Db, openId: string, off: boolean, at: Dat
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+export interface ItemFactRow {
+  id: string;
+  title: string;
+  dept: string | null;
+  createdAt: Date;
+  dueAt: Date | null;
+  /** Set when closed within the period. */
+  closedAt: Date | null;
+  /** Open, or closed after the period, with its deadline before the period's end. */
+  overdueAtEnd: boolean;
+  extensions: number;
+  unansweredReminders: number;
+}
+
+/** Actions that answer a 催办: anything the handler or a chief did on the item. */
+const ANSWERS = ['done', 'read', 'claim', 'progress', 'extend', 'attend', 'leave', 'reassign', 'cancel'];
+
+/**
+ * Every item something happened to in a period, for the scores: closed in it, overdue at its
+ * end, an extension asked in it, or a 催办 sent in it that nobody answered before its end.
+ */
+export async function itemFacts(db: Db, p: Period): Promise<ItemFactRow[]> {
+  const { rows } = await sql<{
+    id: string;
+    title: string;
+    dept: string | null;
+    created_at: Date;
+    due_at: Date | null;
+    closed_at: Date | null;
+    overdue_at_end: boolean;
+    extensions: string;
+    unanswered: string;
+  }>`
+    with closed as (
+      select id from items where status = 'done' and closed_at >= ${p.from} and closed_at < ${p.to}
+    ), overdue as (
+      select id from items where status = 'open' and due_at < ${p.to}
+      union select id from items where status = 'done' and closed_at >= ${p.to} and due_at < ${p.to}
+    ), ext as (
+      select item_id as id, count(*) as n from extension_requests
+       where requested_at >= ${p.from} and requested_at < ${p.to} group by item_id
+    ), rem as (
+      select r.item_id as id, count(*) as n from reminders r
+       where r.sent_at >= ${p.from} and r.sent_at < ${p.to}
+         and not exists (select 1 from item_history h where h.item_id = r.item_id and h.at > r.sent_at
+                           and h.at < ${p.to} and h.action = any(${ANSWERS}::text[]))
+       group by r.item_id
+    ), touched as (
+      select id from closed union select id from overdue union select id from ext union select id from rem
+    )
+    select i.id, i.title, i.dept, i.created_at, i.due_at,
+           case when i.id in (select id from closed) then i.closed_at end as closed_at,
+           i.id in (select id from overdue) as overdue_at_end,
+           coalesce(ext.n, 0) as extensions, coalesce(rem.n, 0) as unanswered
+      from touched t join items i on i.id = t.id
+      left join ext on ext.id = i.id left join rem on rem.id = i.id
+     where i.status <> 'cancelled'
+     order by i.id`.execute(db);
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    dept: r.dept,
+    createdAt: new Date(r.created_at),
+    dueAt: r.due_at ? new Date(r.due_at) : null,
+    closedAt: r.closed_at ? new Date(r.closed_at) : null,
+    overdueAtEnd: r.overdue_at_end,
+    extensions: n(r.extensions),
+    unansweredReminders: n(r.unanswered),
+  }));
+}
+
+/** Items opened in a period, by department and task source ('document' / 'meeting' for the others). */
+export async function countOpened(
+  db: Db,
+  p: Period,
+): Promise<Array<{ dept: string | null; source: string; opened: number }>> {
+  const rows = await db
+    .selectFrom('items')
+    .select(['dept', sql<string>`coalesce(source, kind)`.as('source'), sql<string>`count(*)`.as('opened')])
+    .where('created_at', '>=', p.from)
+    .where('created_at', '<', p.to)
+    .where('status', '<>', 'cancelled')
+    .groupBy(['dept', sql`coalesce(source, kind)`])
+    .execute();
+  return rows.map((r) => ({ dept: r.dept, source: r.source, opened: n(r.opened) }));
+}

@@ -39,6 +39,7 @@ export function toItem(r: ItemRow): Item {
     closedAt: r.closed_at,
     closedBy: r.closed_by,
     createdBy: r.created_by,
+    leader: r.leader,
     createdAt: r.created_at,
     version: r.version,
   };

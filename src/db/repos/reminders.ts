@@ -15,6 +15,7 @@ export type CandidateItem = Pick<
   | 'due_at'
   | 'created_at'
   | 'starts_at'
+  | 'location'
 >;
 
 const ITEM_COLUMNS = [
@@ -28,6 +29,7 @@ const ITEM_COLUMNS = [
   'due_at',
   'created_at',
   'starts_at',
+  'location',
 ] as const;
 
 /**
@@ -97,11 +99,11 @@ export async function loadOpenParts(db: Db, itemIds: string[]): Promise<OpenPart
 export async function loadAttending(
   db: Db,
   meetingIds: string[],
-): Promise<{ item_id: string; open_id: string }[]> {
+): Promise<{ item_id: string; open_id: string; attendance: string }[]> {
   if (meetingIds.length === 0) return [];
   return db
     .selectFrom('meeting_attendees')
-    .select(['item_id', 'open_id'])
+    .select(['item_id', 'open_id', 'attendance'])
     .where('attendance', '<>', 'leave')
     .where(sql<boolean>`item_id = any(${meetingIds}::text[])`)
     .execute();
@@ -209,5 +211,15 @@ export async function linkRemindersToOutbox(
     .where('slot', '=', link.slot)
     .where('recipient', '=', link.recipient)
     .where('outbox_id', 'is', null)
+    .execute();
+}
+
+/** The reminders one round card carried (its outbox row), in the order they were recorded. */
+export async function listRemindersOfCard(db: Db, outboxId: string): Promise<ReminderRow[]> {
+  return db
+    .selectFrom('reminders')
+    .select(['item_id', 'recipient', 'kind', 'level', 'period'])
+    .where('outbox_id', '=', outboxId)
+    .orderBy('id')
     .execute();
 }

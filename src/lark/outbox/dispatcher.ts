@@ -1,6 +1,13 @@
-import { sql, type UpdateObject } from 'kysely';
 import type { BackgroundTask } from '../../background.js';
-import type { Database, OutboxRow } from '../../db/schema.js';
+import {
+  claimDueOutbox,
+  handBackOutbox,
+  markOutboxGivenUp,
+  markOutboxSent,
+  recordOutboxAttempt,
+  rescheduleOutbox,
+} from '../../db/repos/outbox.js';
+import type { Db, OutboxRow } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { classifyError, type LarkError, type LarkGateway } from '../gateway.js';
 import { createRateLimiter, type RateLimiter } from '../rate-limiter.js';
@@ -61,32 +68,211 @@ export function rateKeys(
 
 const usesUuid = (row: OutboxRow) => row.operation === 'send' || row.operation === 'reply';
 
-async function claim(deps: Deps, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+/** One round of the dispatcher: what its steps share, and the summary they fill in. */
+interface Round {
+  deps: Deps;
+  db: Db;
+  lark: LarkGateway;
+  limiter: RateLimiter;
+  random: () => number;
+  summary: DispatchSummary;
+}
+
+/** One send of one claimed row, as its failure handling needs it. */
+interface Attempt {
+  row: OutboxRow;
+  /** The rate-limit keys the send drew from. */
+  keys: string[];
+  /** Counting this one. */
+  number: number;
+  firstAttemptAt: Date;
+  /** Past this, Lark may no longer de-duplicate the row's uuid. */
+  windowEnd: number;
+}
+
+function emptySummary(): DispatchSummary {
+  return {
+    disabled: false,
+    claimed: 0,
+    sent: 0,
+    deferred: 0,
+    retried: 0,
+    failed: 0,
+    flagged: 0,
+    waitMs: null,
+  };
+}
+
+function noteWait(summary: DispatchSummary, ms: number): void {
+  summary.waitMs = summary.waitMs === null ? ms : Math.min(summary.waitMs, ms);
+}
+
+/**
+ * Sends due outbox rows once. Rows are claimed with FOR UPDATE SKIP LOCKED and a lease, so
+ * several dispatchers (instances) never send one row at the same time; a row whose sender died
+ * mid-way is taken over when its lease runs out and resent with the same uuid, which Lark
+ * de-duplicates for an hour. Retries that would fall outside that hour are flagged for an admin
+ * instead, so nothing is ever sent twice.
+ */
+export async function dispatchOnce(deps: Deps, options: DispatchOptions = {}): Promise<DispatchSummary> {
+  const summary = emptySummary();
+  if (!deps.lark) return { ...summary, disabled: true };
+  const round: Round = {
+    deps,
+    db: deps.database.db,
+    lark: deps.lark,
+    limiter: options.limiter ?? createRateLimiter(),
+    random: options.random ?? Math.random,
+    summary,
+  };
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  // Every operation draws on the app's windows: while they are full, claiming would only hand back.
+  if (appWindowFull(round)) return summary;
+  const rows = await claimBatch(deps, options.limit ?? 50, leaseMs);
+  summary.claimed = rows.length;
+  // Slow answers (timeouts) must not let the lease run out under rows not yet sent: past half of
+  // it, the rest of the batch is handed back for the next round (or another instance). So is it
+  // while the app's window is full (50 in a second, 1,000 in a minute): no row can go, and
+  // deferring row by row would reorder a chat's messages against rows not claimed yet.
+  const handBackAfter = performance.now() + leaseMs / 2;
+  for (const [index, row] of rows.entries()) {
+    if (performance.now() > handBackAfter || appWindowFull(round)) {
+      await handBack(round, rows.slice(index));
+      break;
+    }
+    await dispatchRow(round, row);
+  }
+  return summary;
+}
+
+/** Whether the app's own windows are full now (noting how long until they reopen). */
+function appWindowFull(round: Round): boolean {
+  const wait = round.limiter.waitFor?.('app', round.deps.clock.now().getTime()) ?? 0;
+  if (wait > 0) noteWait(round.summary, wait);
+  return wait > 0;
+}
+
+async function claimBatch(deps: Deps, limit: number, leaseMs: number): Promise<OutboxRow[]> {
   const now = deps.clock.now();
-  return deps.database.db.transaction().execute(async (trx) => {
-    const ids = (
-      await trx
-        .selectFrom('outbox')
-        .select('id')
-        .where('status', 'in', ['pending', 'sending'])
-        .where('next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
-        .orderBy('next_attempt_at')
-        .orderBy('id')
-        .limit(limit)
-        .forUpdate()
-        .skipLocked()
-        .execute()
-    ).map((r) => r.id);
-    if (ids.length === 0) return [];
-    const rows = await trx
-      .updateTable('outbox')
-      .set({ status: 'sending', locked_until: new Date(now.getTime() + leaseMs) })
-      .where('id', 'in', ids)
-      .returningAll()
-      .execute();
-    return rows.sort((a, b) => Number(a.id) - Number(b.id));
+  return deps.database.db.transaction().execute((trx) => claimDueOutbox(trx, { now, limit, leaseMs }));
+}
+
+/** Puts the rest of the batch back as it was (same next_attempt_at, so the order is kept). */
+async function handBack(round: Round, rows: OutboxRow[]): Promise<void> {
+  await handBackOutbox(
+    round.db,
+    rows.map((r) => r.id),
+  );
+  round.summary.deferred += rows.length;
+}
+
+/** One claimed row: flagged when too late for its uuid window, held back by the limiter, or sent. */
+async function dispatchRow(round: Round, row: OutboxRow): Promise<void> {
+  const now = round.deps.clock.now();
+  const firstAttemptAt = row.first_attempt_at ?? now;
+  const windowEnd = firstAttemptAt.getTime() + UUID_WINDOW_MS - WINDOW_MARGIN_MS;
+  if (usesUuid(row) && row.first_attempt_at && now.getTime() > windowEnd) return flagUnconfirmed(round, row);
+
+  const keys = rateKeys(row);
+  const wait = round.limiter.take(keys, now.getTime());
+  if (wait > 0) return holdBack(round, row, now, wait);
+
+  // Record the first attempt before sending, so a crash after Lark accepted still knows the window.
+  await recordOutboxAttempt(round.db, row.id, firstAttemptAt);
+  const attempt: Attempt = { row, keys, number: row.attempts + 1, firstAttemptAt, windowEnd };
+  try {
+    const messageId = await performCounted(round, attempt);
+    await markOutboxSent(round.db, row.id, { at: round.deps.clock.now(), messageId });
+    round.summary.sent++;
+  } catch (err) {
+    await settleFailure(round, attempt, err);
+  }
+}
+
+/** Taken over after a crash, too late for Lark's uuid de-duplication: an admin decides. */
+async function flagUnconfirmed(round: Round, row: OutboxRow): Promise<void> {
+  await markOutboxGivenUp(round.db, row.id, {
+    status: 'flagged',
+    error: `not confirmed within the 1-hour uuid window (last error: ${row.last_error ?? 'none'}); check Lark before resending`,
   });
+  round.summary.flagged++;
+}
+
+/** Our own limiter says wait: back in the queue until then (not a failure). */
+async function holdBack(round: Round, row: OutboxRow, now: Date, wait: number): Promise<void> {
+  noteWait(round.summary, wait);
+  await rescheduleOutbox(round.db, row.id, { nextAttemptAt: new Date(now.getTime() + wait) });
+  round.summary.deferred++;
+}
+
+/** Sends the row, counting the request in the limiter from its answer (Lark counted it before). */
+async function performCounted(round: Round, attempt: Attempt): Promise<string | null> {
+  try {
+    return await perform(round.lark, attempt.row);
+  } finally {
+    round.limiter.settle?.(attempt.keys, round.deps.clock.now().getTime());
+  }
+}
+
+/** A failed send: failed for good, given up (too late to retry safely), or retried later. */
+async function settleFailure(round: Round, attempt: Attempt, err: unknown): Promise<void> {
+  const error = classifyError(err);
+  const { row } = attempt;
+  // A content that is not JSON is our bug, not Lark's: retrying will not help.
+  if (error.kind === 'permanent' || err instanceof SyntaxError) return failForGood(round, row, error);
+  const at = round.deps.clock.now().getTime();
+  const delay = retryDelay(round, attempt, error, at);
+  const next = at + delay;
+  if (tooLateToRetry(attempt, next)) return giveUp(round, row, error);
+  await rescheduleOutbox(round.db, row.id, {
+    nextAttemptAt: new Date(next),
+    error: error.message.slice(0, 1000),
+  });
+  if (error.kind === 'rate_limited') round.summary.deferred++;
+  else round.summary.retried++;
+  round.deps.logger.info('outbox message will be retried', { id: row.id, kind: error.kind, inMs: delay });
+}
+
+/** A 429 waits as long as Lark says, its key blocked meanwhile; other failures back off. */
+function retryDelay(round: Round, attempt: Attempt, error: LarkError, at: number): number {
+  if (error.kind !== 'rate_limited') return retryDelayMs(attempt.number, round.random);
+  const delay = Math.max(1, error.details.resetSeconds ?? 1) * 1000;
+  round.limiter.block(attempt.keys[attempt.keys.length - 1]!, at + delay);
+  return delay;
+}
+
+/**
+ * A send with a uuid must be retried inside Lark's de-duplication window; a card update while
+ * its token lives; anything else a limited number of times.
+ */
+function tooLateToRetry(attempt: Attempt, next: number): boolean {
+  const { row } = attempt;
+  if (usesUuid(row)) return next > attempt.windowEnd;
+  if (row.operation === 'card_update') return next > attempt.firstAttemptAt.getTime() + CARD_TOKEN_LIFE_MS;
+  return attempt.number >= MAX_ATTEMPTS_WITHOUT_UUID;
+}
+
+async function failForGood(round: Round, row: OutboxRow, error: LarkError): Promise<void> {
+  await markOutboxGivenUp(round.db, row.id, { status: 'failed', error: error.message.slice(0, 1000) });
+  round.deps.logger.warn('outbox message failed', { id: row.id, purpose: row.purpose, error: error.message });
+  round.summary.failed++;
+}
+
+/** Too late to retry: a uuid send is flagged for an admin (it may have arrived), the rest fail. */
+async function giveUp(round: Round, row: OutboxRow, error: LarkError): Promise<void> {
+  const status = usesUuid(row) ? 'flagged' : 'failed';
+  const reason = usesUuid(row) ? 'a retry would fall outside the 1-hour uuid window' : 'too many attempts';
+  await markOutboxGivenUp(round.db, row.id, {
+    status,
+    error: `${error.message} (gave up: ${reason})`.slice(0, 1000),
+  });
+  round.deps.logger.warn(`outbox message ${status}`, {
+    id: row.id,
+    purpose: row.purpose,
+    error: error.message,
+  });
+  if (status === 'flagged') round.summary.flagged++;
+  else round.summary.failed++;
 }
 
 async function perform(lark: LarkGateway, row: OutboxRow): Promise<string | null> {
@@ -117,177 +303,6 @@ async function perform(lark: LarkGateway, row: OutboxRow): Promise<string | null
       await lark.cardUpdate({ token: row.card_token ?? '', card: JSON.parse(row.content) });
       return null;
   }
-}
-
-/**
- * Sends due outbox rows once. Rows are claimed with FOR UPDATE SKIP LOCKED and a lease, so
- * several dispatchers (instances) never send one row at the same time; a row whose sender died
- * mid-way is taken over when its lease runs out and resent with the same uuid, which Lark
- * de-duplicates for an hour. Retries that would fall outside that hour are flagged for an admin
- * instead, so nothing is ever sent twice.
- */
-export async function dispatchOnce(deps: Deps, options: DispatchOptions = {}): Promise<DispatchSummary> {
-  const summary: DispatchSummary = {
-    disabled: false,
-    claimed: 0,
-    sent: 0,
-    deferred: 0,
-    retried: 0,
-    failed: 0,
-    flagged: 0,
-    waitMs: null,
-  };
-  const noteWait = (ms: number) => {
-    summary.waitMs = summary.waitMs === null ? ms : Math.min(summary.waitMs, ms);
-  };
-  const lark = deps.lark;
-  if (!lark) return { ...summary, disabled: true };
-  const { db } = deps.database;
-  const limiter = options.limiter ?? createRateLimiter();
-  const random = options.random ?? Math.random;
-  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-  // Every operation draws on the app's windows: while they are full, claiming would only hand back.
-  const appWait = limiter.waitFor?.('app', deps.clock.now().getTime()) ?? 0;
-  if (appWait > 0) {
-    noteWait(appWait);
-    return summary;
-  }
-  const rows = await claim(deps, options.limit ?? 50, leaseMs);
-  summary.claimed = rows.length;
-  // Slow answers (timeouts) must not let the lease run out under rows not yet sent: past half of
-  // it, the rest of the batch is handed back for the next round (or another instance).
-  const handBackAfter = performance.now() + leaseMs / 2;
-
-  const update = (row: OutboxRow, set: UpdateObject<Database, 'outbox'>) =>
-    db.updateTable('outbox').set(set).where('id', '=', row.id).execute();
-
-  // Puts the rest of the batch back as it was (same next_attempt_at, so the order is kept).
-  const handBack = async (index: number) => {
-    const rest = rows.slice(index).map((r) => r.id);
-    await db
-      .updateTable('outbox')
-      .set({ status: 'pending', locked_until: null })
-      .where('id', 'in', rest)
-      .where('status', '=', 'sending')
-      .execute();
-    summary.deferred += rest.length;
-  };
-
-  for (const [index, row] of rows.entries()) {
-    if (performance.now() > handBackAfter) {
-      await handBack(index);
-      break;
-    }
-    const now = deps.clock.now();
-    // The app's window is full (50 in a second, 1,000 in a minute): no row can go, so the batch
-    // goes back untouched instead of being deferred row by row (which would reorder a chat's
-    // messages against rows not claimed yet).
-    const appWaitNow = limiter.waitFor?.('app', now.getTime()) ?? 0;
-    if (appWaitNow > 0) {
-      noteWait(appWaitNow);
-      await handBack(index);
-      break;
-    }
-    const firstAttemptAt = row.first_attempt_at ?? now;
-    const windowEnd = firstAttemptAt.getTime() + UUID_WINDOW_MS - WINDOW_MARGIN_MS;
-    if (usesUuid(row) && row.first_attempt_at && now.getTime() > windowEnd) {
-      // Taken over after a crash, too late for Lark's uuid de-duplication: an admin decides.
-      await update(row, {
-        status: 'flagged',
-        locked_until: null,
-        last_error: `not confirmed within the 1-hour uuid window (last error: ${row.last_error ?? 'none'}); check Lark before resending`,
-      });
-      summary.flagged++;
-      continue;
-    }
-
-    const keys = rateKeys(row);
-    const wait = limiter.take(keys, now.getTime());
-    if (wait > 0) {
-      noteWait(wait);
-      await update(row, {
-        status: 'pending',
-        locked_until: null,
-        next_attempt_at: new Date(now.getTime() + wait),
-      });
-      summary.deferred++;
-      continue;
-    }
-
-    // Record the first attempt before sending, so a crash after Lark accepted still knows the window.
-    await update(row, { first_attempt_at: firstAttemptAt, attempts: sql`attempts + 1` });
-    const attempts = row.attempts + 1;
-    try {
-      let messageId: string | null;
-      try {
-        messageId = await perform(lark, row);
-      } finally {
-        // Count the request from its answer: Lark counted it somewhere before that.
-        limiter.settle?.(keys, deps.clock.now().getTime());
-      }
-      await update(row, {
-        status: 'sent',
-        sent_at: deps.clock.now(),
-        sent_message_id: messageId,
-        locked_until: null,
-        last_error: null,
-      });
-      summary.sent++;
-    } catch (err) {
-      const error: LarkError = classifyError(err);
-      const at = deps.clock.now().getTime();
-      // A content that is not JSON is our bug, not Lark's: retrying will not help.
-      if (error.kind === 'permanent' || err instanceof SyntaxError) {
-        await update(row, { status: 'failed', locked_until: null, last_error: error.message.slice(0, 1000) });
-        deps.logger.warn('outbox message failed', { id: row.id, purpose: row.purpose, error: error.message });
-        summary.failed++;
-        continue;
-      }
-      let delay: number;
-      if (error.kind === 'rate_limited') {
-        delay = Math.max(1, error.details.resetSeconds ?? 1) * 1000;
-        limiter.block(keys[keys.length - 1]!, at + delay);
-      } else {
-        delay = retryDelayMs(attempts, random);
-      }
-      const next = at + delay;
-      const tooLate = usesUuid(row)
-        ? next > windowEnd
-        : row.operation === 'card_update'
-          ? next > firstAttemptAt.getTime() + CARD_TOKEN_LIFE_MS
-          : attempts >= MAX_ATTEMPTS_WITHOUT_UUID;
-      if (tooLate) {
-        const status = usesUuid(row) ? 'flagged' : 'failed';
-        await update(row, {
-          status,
-          locked_until: null,
-          last_error:
-            `${error.message} (gave up: ${usesUuid(row) ? 'a retry would fall outside the 1-hour uuid window' : 'too many attempts'})`.slice(
-              0,
-              1000,
-            ),
-        });
-        deps.logger.warn(`outbox message ${status}`, {
-          id: row.id,
-          purpose: row.purpose,
-          error: error.message,
-        });
-        if (status === 'flagged') summary.flagged++;
-        else summary.failed++;
-        continue;
-      }
-      await update(row, {
-        status: 'pending',
-        locked_until: null,
-        next_attempt_at: new Date(next),
-        last_error: error.message.slice(0, 1000),
-      });
-      if (error.kind === 'rate_limited') summary.deferred++;
-      else summary.retried++;
-      deps.logger.info('outbox message will be retried', { id: row.id, kind: error.kind, inMs: delay });
-    }
-  }
-  return summary;
 }
 
 /**

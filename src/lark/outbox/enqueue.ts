@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { insertOutboxMessage } from '../../db/repos/outbox.js';
+import type { Db } from '../../db/schema.js';
 
 export type OutboxOperation = 'send' | 'reply' | 'patch' | 'card_update';
 export type ReceiveIdType = 'open_id' | 'user_id' | 'union_id' | 'email' | 'chat_id';
@@ -58,36 +58,20 @@ function validate(m: OutboxMessage): void {
  * change that caused it. Idempotent by `uuid`: a second call with the same key inserts nothing
  * and answers the existing row's id with `inserted: false`.
  */
-export async function enqueueOutbox(
-  trx: Transaction<Database> | Kysely<Database>,
-  m: OutboxMessage,
-): Promise<{ id: string; inserted: boolean }> {
+export async function enqueueOutbox(trx: Db, m: OutboxMessage): Promise<{ id: string; inserted: boolean }> {
   validate(m);
-  const content = typeof m.content === 'string' ? m.content : JSON.stringify(m.content);
-  const row = await trx
-    .insertInto('outbox')
-    .values({
-      uuid: m.uuid,
-      operation: m.operation,
-      receive_id_type: m.receiveIdType ?? null,
-      receive_id: m.receiveId ?? null,
-      message_id: m.messageId ?? null,
-      card_token: m.cardToken ?? null,
-      msg_type: m.msgType,
-      content,
-      purpose: m.purpose,
-      item_ids: m.itemIds ?? [],
-      created_at: m.now,
-      next_attempt_at: m.now,
-    })
-    .onConflict((oc) => oc.column('uuid').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (row) return { id: String(row.id), inserted: true };
-  const existing = await trx
-    .selectFrom('outbox')
-    .select('id')
-    .where('uuid', '=', m.uuid)
-    .executeTakeFirstOrThrow();
-  return { id: String(existing.id), inserted: false };
+  return insertOutboxMessage(trx, {
+    uuid: m.uuid,
+    operation: m.operation,
+    receive_id_type: m.receiveIdType ?? null,
+    receive_id: m.receiveId ?? null,
+    message_id: m.messageId ?? null,
+    card_token: m.cardToken ?? null,
+    msg_type: m.msgType,
+    content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content),
+    purpose: m.purpose,
+    item_ids: m.itemIds ?? [],
+    created_at: m.now,
+    next_attempt_at: m.now,
+  });
 }

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { countUnsentOutbox } from '../../db/repos/outbox.js';
 import type { HealthSection } from '../../health.js';
 
 /**
@@ -8,9 +8,7 @@ import type { HealthSection } from '../../health.js';
 export const outboxHealthSection: HealthSection = {
   name: 'outbox',
   async check(deps) {
-    const { rows } = await sql<{ status: string; n: string | number; oldest: Date | null }>`
-      select status, count(*) as n, min(created_at) as oldest from outbox
-      where status in ('pending', 'sending', 'failed', 'flagged') group by status`.execute(deps.database.db);
+    const rows = await countUnsentOutbox(deps.database.db);
     const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
     const pending = count('pending') + count('sending');
     const failed = count('failed');

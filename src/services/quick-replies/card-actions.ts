@@ -1,11 +1,12 @@
-import type { CardJson } from '../../cards/common.js';
+import { createHash } from 'node:crypto';
+import { type CardJson, canStillUpdate } from '../../cards/common.js';
 import { extensionCard } from '../../cards/extension-card.js';
 import { type Audience, itemCard, type OpenForm } from '../../cards/item-card.js';
 import { extendForm, type FormOp, parseButtonValue, progressForm, reassignForm } from '../../cards/values.js';
 import { getDepartment, listDepartments } from '../../db/repos/departments.js';
 import { listExtensionRequests } from '../../db/repos/extension-requests.js';
 import { getItemRow } from '../../db/repos/items.js';
-import { findSentMessage } from '../../db/repos/outbox.js';
+import { findSentMessage, type SentMessage } from '../../db/repos/outbox.js';
 import { getPerson, listPeople } from '../../db/repos/people.js';
 import type { Deps } from '../../deps.js';
 import { endOfWorkday } from '../../domain/deadlines.js';
@@ -14,10 +15,13 @@ import { authorize } from '../../domain/permissions.js';
 import { isValidDate } from '../../domain/time.js';
 import type { ActionName, Item, Person } from '../../domain/types.js';
 import type { CardAction } from '../../lark/events.js';
+import { outboxKey } from '../../lark/outbox/enqueue.js';
 import { type ActionOutcome, type ItemActionInput, performItemAction } from '../item-actions.js';
 import { type CardActionAnswer, warn } from './card-answer.js';
-import { buildItemCardView, loadViewContext, namesOf, type ViewContext } from './item-view.js';
+import { buildItemCardView, closedText, loadViewContext, namesOf, type ViewContext } from './item-view.js';
+import { ITEM_CARD_PURPOSE, sendCard } from './messages.js';
 import { nudgeHandler } from './nudge.js';
+import { ROUND_CARD_PURPOSES, redrawRoundCard } from './round-cards.js';
 import { todoCardFor } from './todo.js';
 
 /**
@@ -25,8 +29,21 @@ import { todoCardFor } from './todo.js';
  * toast and the card as the clicker should now see it; the other copies of the card (the group's)
  * are patched through the outbox by the item services' notification. A refused click changes
  * nothing and says why; a click on a stale card says who closed the item and when, and refreshes it.
+ * A card older than Lark's 14-day update window cannot be replaced: the clicker gets the fresh
+ * card as a new message instead.
  */
 export async function answerCardAction(deps: Deps, action: CardAction): Promise<CardActionAnswer> {
+  const sent = action.messageId ? await findSentMessage(deps.database.db, action.messageId) : null;
+  const answer = await answerClick(deps, action, sent);
+  if (!sent?.sentAt || !answer.card || canStillUpdate(sent.sentAt, deps.clock.now())) return answer;
+  return resendFresh(deps, action, sent, answer);
+}
+
+async function answerClick(
+  deps: Deps,
+  action: CardAction,
+  sent: SentMessage | null,
+): Promise<CardActionAnswer> {
   const value = parseButtonValue(action.value);
   if (!value) {
     deps.logger.warn('card action with an unknown value', { operator: action.operatorOpenId });
@@ -65,10 +82,10 @@ export async function answerCardAction(deps: Deps, action: CardAction): Promise<
     if (problem) return warn(problem);
   }
   const outcome = await performItemAction(deps, input);
-  // A button on a list (待办, a reminder round) answers with the clicker's refreshed 待办 list,
-  // not with one item's card in place of the whole list.
-  const fromList = await clickedOnList(deps, action.messageId);
-  const list = async (notice: string) => todoCardFor(db, ctx, by, notice);
+  // A button on a list (待办, a reminder round) answers with the list redrawn as of now, not
+  // with one item's card in place of the whole list.
+  const fromList = !!sent && LIST_PURPOSES.includes(sent.purpose);
+  const list = (notice: string) => listCardFor(deps, ctx, by, sent!, notice);
   if (outcome.ok) {
     const toast = {
       type: outcome.changed ? ('success' as const) : ('info' as const),
@@ -89,21 +106,60 @@ export async function answerCardAction(deps: Deps, action: CardAction): Promise<
 }
 
 /** Purposes of cards that list several items (see quick-replies/chat-commands.ts, reminder-round.ts). */
-const LIST_PURPOSES = ['todo', 'reminder', 'escalation'];
+const LIST_PURPOSES = ['todo', ...ROUND_CARD_PURPOSES];
 
-async function clickedOnList(deps: Deps, messageId: string | undefined): Promise<boolean> {
-  if (!messageId) return false;
-  const sent = await findSentMessage(deps.database.db, messageId);
-  return !!sent && LIST_PURPOSES.includes(sent.purpose);
+/** A reminder round card redrawn from its items as they are now; a 待办 list, refreshed. */
+async function listCardFor(
+  deps: Deps,
+  ctx: ViewContext,
+  by: string,
+  sent: SentMessage,
+  notice: string,
+): Promise<CardJson> {
+  const { db } = deps.database;
+  const round = ROUND_CARD_PURPOSES.includes(sent.purpose)
+    ? await redrawRoundCard(db, ctx, sent.id, notice)
+    : null;
+  return round ?? todoCardFor(db, ctx, by, notice);
+}
+
+/**
+ * The clicked card is past Lark's update window: the click is answered with a toast, and the card
+ * the clicker should now see goes out as a new message (a list as their 待办 list, which stays
+ * clickable; an item's card as that item's card, kept up to date like any other).
+ */
+async function resendFresh(
+  deps: Deps,
+  action: CardAction,
+  sent: SentMessage,
+  answer: CardActionAnswer,
+): Promise<CardActionAnswer> {
+  const { db } = deps.database;
+  const by = action.operatorOpenId;
+  const isList = LIST_PURPOSES.includes(sent.purpose);
+  const card = isList
+    ? await todoCardFor(db, await loadViewContext(db, deps), by, answer.toast?.content)
+    : answer.card!;
+  const content = JSON.stringify(card);
+  const digest = createHash('sha256').update(content).digest('base64url').slice(0, 16);
+  await sendCard(db, deps, {
+    key: outboxKey('fresh-card', action.messageId ?? '', by, digest),
+    to: { openId: by },
+    card,
+    purpose: isList ? 'todo' : sent.purpose === ITEM_CARD_PURPOSE ? ITEM_CARD_PURPOSE : 'card-resent',
+    itemIds: isList ? [] : sent.itemIds,
+  });
+  const note = '原卡片已超过14天无法更新，最新卡片已重新发送给您';
+  return {
+    toast: answer.toast
+      ? { type: answer.toast.type, content: `${answer.toast.content}。${note}` }
+      : { type: 'info', content: note },
+  };
 }
 
 /** '该事项已由李四于11月22日 09:05办结' */
 async function closedBy(deps: Deps, item: Item): Promise<string> {
-  const names = await namesOf(deps.database.db, [item.closedBy]);
-  const who = item.closedBy ? (names[item.closedBy] ?? '他人') : '他人';
-  const verb = item.status === 'cancelled' ? '撤销' : item.docType === 'circular' ? '阅毕' : '办结';
-  const when = item.closedAt ? `于${formatWhenZh(item.closedAt, deps.config.timezone)}` : '';
-  return `该事项已由${who}${when}${verb}`;
+  return `该事项${await closedText(deps.database.db, item, deps.config.timezone)}`;
 }
 
 const FORM_ACTION: Record<FormOp, ActionName> = {

@@ -8,6 +8,7 @@ import { inboundTextProblem } from '../../domain/text.js';
 import type { ActionName } from '../../domain/types.js';
 import type { InboundEvent } from '../../lark/events.js';
 import { handleAdminSettingCommand } from '../admin-settings.js';
+import { bulletinForPerson } from '../bulletin-round.js';
 import { digestForPerson, setDigestSubscription } from '../digest-round.js';
 import { type ActionOutcome, performItemAction } from '../item-actions.js';
 import { bindGroup } from './bind-group.js';
@@ -100,6 +101,8 @@ async function answerCommand(
       return { content: helpCard(), purpose: 'help' };
     case 'digest':
       return { content: await digestForPerson(deps, by), purpose: 'digest-on-demand' };
+    case 'bulletin':
+      return { content: await bulletinForPerson(deps, by), purpose: 'bulletin-on-demand' };
     case 'digest-subscription':
       return {
         content: { text: await setDigestSubscription(deps, by, command.on) },
@@ -138,6 +141,7 @@ const COMMAND_WORDS = {
   help: '帮助',
   bind: '绑定',
   digest: '简报',
+  bulletin: '通报',
 } as const;
 
 /** A command used wrongly gets the help card with what was wrong; an unknown one, a suggestion. */

@@ -15,6 +15,7 @@ import { outboxKey } from '../../lark/outbox/enqueue.js';
 import { extensionApprovers } from '../extension-approvers.js';
 import { buildItemCardView, deptNamesOf, loadViewContext, namesOf, type ViewContext } from './item-view.js';
 import { ITEM_CARD_PURPOSE, refreshCardRow, refreshItemCards, sendCard } from './messages.js';
+import { refreshRoundCards } from './round-cards.js';
 
 /** Approval cards sent to chiefs; patched to their decided state for every chief who got one. */
 export const EXTENSION_CARD_PURPOSE = 'extension-card';
@@ -29,7 +30,8 @@ export const EXTENSION_CARD_PURPOSE = 'extension-card';
  *   department's other chiefs, else the top department's chiefs, else the admins; never the requester);
  * - extension decided: the requester hears the decision, the chiefs' approval cards turn grey;
  * - reassigned: the new handler gets the card;
- * - every change: the item's cards already in chats are patched to the new state.
+ * - every change: the item's cards already in chats are patched to the new state, and so is each
+ *   person's latest reminder round card that lists it.
  */
 export async function notifyItemChangeInTrx(trx: Trx, deps: Deps, change: ItemChange): Promise<void> {
   const ctx = await loadViewContext(trx, deps);
@@ -55,6 +57,7 @@ export async function notifyItemChangeInTrx(trx: Trx, deps: Deps, change: ItemCh
   }
   if (change.previous === null || stateChanged(change.previous, item) || change.action === 'extend') {
     await refreshItemCards(trx, deps, ctx, item);
+    if (change.previous !== null) await refreshRoundCards(trx, deps, ctx, item);
   }
 }
 

@@ -6,6 +6,7 @@ import { getPeople } from '../../db/repos/people.js';
 import type { Db } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { WorkCalendar } from '../../domain/calendar.js';
+import { formatWhenZh } from '../../domain/items.js';
 import { deadlineTextZh, lightOf } from '../../domain/lights.js';
 import type { DeadlineRules } from '../../domain/rules.js';
 import type { Item, Light } from '../../domain/types.js';
@@ -46,6 +47,15 @@ export async function namesOf(
   const ids = [...new Set(openIds.filter((x): x is string => !!x))];
   const people = await getPeople(db, ids);
   return Object.fromEntries(people.map((p) => [p.openId, p.name]));
+}
+
+/** '已由李四于11月22日 09:05办结' (阅毕 for a circulation copy, 撤销 for a cancelled item). */
+export async function closedText(db: Db, item: Item, timeZone: string): Promise<string> {
+  const names = await namesOf(db, [item.closedBy]);
+  const who = item.closedBy ? (names[item.closedBy] ?? '他人') : '他人';
+  const verb = item.status === 'cancelled' ? '撤销' : item.docType === 'circular' ? '阅毕' : '办结';
+  const when = item.closedAt ? `于${formatWhenZh(item.closedAt, timeZone)}` : '';
+  return `已由${who}${when}${verb}`;
 }
 
 export async function deptNamesOf(db: Db): Promise<Record<string, string>> {

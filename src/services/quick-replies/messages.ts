@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CardJson } from '../../cards/common.js';
+import { type CardJson, canStillUpdate } from '../../cards/common.js';
 import { type Audience, itemCard } from '../../cards/item-card.js';
 import { listCardsNamingItem, rewritePendingContent } from '../../db/repos/outbox.js';
 import { getPeople } from '../../db/repos/people.js';
@@ -138,19 +138,23 @@ export async function refreshItemCards(
 }
 
 /**
- * Brings one earlier card up to date: a sent card is PATCHed through the outbox (keyed by the
+ * Brings one earlier card up to date (unless Lark would no longer take the update): a sent card
+ * is PATCHed through the outbox (keyed by the
  * message and the new content, so the same refresh is enqueued once); a card not yet sent has its
  * content rewritten, so it goes out current.
  */
 export async function refreshCardRow(
   trx: Db,
   deps: Deps,
-  row: { id: string; status: string; sent_message_id: string | null },
+  row: { id: string; status: string; sent_message_id: string | null; sent_at: Date | null },
   content: string,
-  itemId: string,
+  /** The item that changed, or every item the card names (so its patches are found by any). */
+  itemId: string | string[],
   version?: number,
 ): Promise<'patched' | 'rewritten' | 'none'> {
   if (row.sent_message_id) {
+    // Lark updates a card for 14 days only; an older one is answered afresh when clicked.
+    if (row.sent_at && !canStillUpdate(row.sent_at, deps.clock.now())) return 'none';
     const digest = createHash('sha256').update(content).digest('base64url').slice(0, 16);
     const { inserted } = await enqueueOutbox(trx, {
       uuid: outboxKey('patch', row.sent_message_id, ...(version === undefined ? [] : [version]), digest),
@@ -159,7 +163,7 @@ export async function refreshCardRow(
       msgType: 'interactive',
       content,
       purpose: 'card-refresh',
-      itemIds: [itemId],
+      itemIds: Array.isArray(itemId) ? itemId : [itemId],
       now: deps.clock.now(),
     });
     return inserted ? 'patched' : 'none';

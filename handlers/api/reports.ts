@@ -1,0 +1,24 @@
+import { Hono } from 'hono';
+import type { Deps } from '../../src/deps.js';
+import { AppError } from '../../src/errors.js';
+import { reportCsv, summaryReport } from '../../src/services/report.js';
+import { requireDate } from './body.js';
+
+/** GET /reports/summary?from=&to=[&dept=][&format=csv] — figures per department and for the office. */
+export function reportsRoutes(deps: Deps) {
+  const app = new Hono();
+  app.get('/reports/summary', async (c) => {
+    const from = requireDate(c.req.query('from'), 'from');
+    const to = requireDate(c.req.query('to'), 'to');
+    const format = c.req.query('format') ?? 'json';
+    if (format !== 'json' && format !== 'csv')
+      throw new AppError(422, 'invalid_field', 'format: expected "json" or "csv"', [{ field: 'format' }]);
+    const report = await summaryReport(deps, { from, to, dept: c.req.query('dept') || undefined });
+    if (format === 'json') return c.json(report);
+    return c.body(reportCsv(report), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="summary-${from}-${to}.csv"`,
+    });
+  });
+  return app;
+}
