@@ -13,6 +13,8 @@ export interface Config {
   adminToken: string | undefined;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
+  /** OA_WEBHOOK_SECRET: signs POST /intake/oa; unset → that route refuses every request. */
+  oaWebhookSecret?: string | undefined;
 }
 
 export interface LarkConfig {
@@ -131,6 +133,13 @@ const envSchema = z.object({
       .optional()
       .refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters long' }),
   ),
+  OA_WEBHOOK_SECRET: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters long' }),
+  ),
   BODY_LIMIT_BYTES: z.preprocess(
     blankToUndefined,
     z
@@ -156,6 +165,7 @@ const SECRET_VARIABLES = new Set([
   'LARK_VERIFICATION_TOKEN',
   'LARK_ENCRYPT_KEY',
   'ADMIN_TOKEN',
+  'OA_WEBHOOK_SECRET',
   'DATABASE_URL',
 ]);
 
@@ -188,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     timezone: e.APP_TIMEZONE,
     adminToken: e.ADMIN_TOKEN,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    oaWebhookSecret: e.OA_WEBHOOK_SECRET,
     lark: {
       appId: e.LARK_APP_ID,
       appSecret: e.LARK_APP_SECRET,

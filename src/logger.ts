@@ -15,7 +15,7 @@ export interface Logger {
 const SECRET_KEY = /secret|token|password|encrypt_?key|authorization|cookie/i;
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-function redact(value: unknown, depth = 0): unknown {
+export function redact(value: unknown, depth = 0): unknown {
   if (depth > 4 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) return { name: value.name, message: value.message };
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
@@ -25,13 +25,23 @@ function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
-export function createLogger(options: {
+export interface LoggerOptions {
+  /** Each line handed over synchronously (default: stdout). */
   write?: (line: string) => void;
   level?: LogLevel;
   base?: Record<string, unknown>;
   now?: () => Date;
-}): Logger {
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+}
+
+/**
+ * A logger writing each line synchronously: tests, Workers (console.log) and scripts. The Node
+ * service logs through pino instead (src/pino-logger.ts), with the same fields.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  return lineLogger(options, options.write ?? ((line: string) => process.stdout.write(`${line}\n`)));
+}
+
+function lineLogger(options: LoggerOptions, write: (line: string) => void): Logger {
   const min = LEVELS[options.level ?? 'info'];
   const now = options.now ?? (() => new Date());
   const base = options.base ?? {};
@@ -51,7 +61,7 @@ export function createLogger(options: {
     info: (m, f) => log('info', m, f),
     warn: (m, f) => log('warn', m, f),
     error: (m, f) => log('error', m, f),
-    child: (fields) => createLogger({ ...options, base: { ...base, ...fields } }),
+    child: (fields) => lineLogger({ ...options, base: { ...base, ...fields } }, write),
   };
 }
 

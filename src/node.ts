@@ -1,14 +1,15 @@
 import { serve } from '@hono/node-server';
+import { jobRegistry } from '../jobs/registry.js';
 import { createApp } from './app.js';
 import type { BackgroundTask } from './background.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildDeps } from './deps.js';
-import { createLogger } from './logger.js';
+import { createPinoLogger } from './pino-logger.js';
 import { startBackgroundTasks } from './tasks.js';
 
 /** `npm start`: HTTP, the background tasks, and a clean stop on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  const logger = createLogger({});
+  const logger = createPinoLogger({});
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
 
   let deps: Awaited<ReturnType<typeof buildDeps>>;
   try {
-    deps = await buildDeps(config, logger);
+    deps = await buildDeps(config, logger, jobRegistry);
   } catch (err) {
     process.stderr.write(`cuiban cannot start: ${(err as Error).message}\n`);
     process.exit(1);
@@ -30,6 +31,13 @@ async function main(): Promise<void> {
 
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port });
+  // Keep idle keep-alive connections longer than the clients and proxies in front do (Node's 5 s
+  // default races a client reusing the socket: under load a request then meets ECONNRESET and
+  // never arrives).
+  if ('keepAliveTimeout' in server) {
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -7,6 +7,7 @@ import { departmentsRoutes } from './departments.js';
 import { dutyRoutes } from './duty.js';
 import { inboundRoutes } from './inbound.js';
 import { itemsRoutes } from './items.js';
+import { itemsImportRoutes } from './items-import.js';
 import { jobsRoutes } from './jobs.js';
 import { outboxRoutes } from './outbox.js';
 import { peopleRoutes } from './people.js';
@@ -24,6 +25,7 @@ export function apiRoutes(deps: Deps) {
   // Resources are mounted below, one line each: api.route('/', departmentsRoutes(deps));
   api.route('/', departmentsRoutes(deps));
   api.route('/', peopleRoutes(deps));
+  api.route('/', itemsImportRoutes(deps));
   api.route('/', itemsRoutes(deps));
   api.route('/', calendarRoutes(deps));
   api.route('/', rulesRoutes(deps));

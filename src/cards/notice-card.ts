@@ -29,12 +29,15 @@ export function dutyCard(view: {
   officer: string | null;
   leader: string | null;
   note?: string | null;
+  /** 明日值班, shown below today's when given ('李四（带班：王处长）' or '未安排'). */
+  tomorrow?: string;
 }): CardJson {
   const lines =
     view.officer || view.leader
       ? [`值班：${view.officer ?? '未安排'}`, `带班领导：${view.leader ?? '未安排'}`]
       : ['今日尚未安排值班，请联系办公室。'];
   if (view.note) lines.push(`备注：${view.note}`);
+  if (view.tomorrow) lines.push(`明日值班：${view.tomorrow}`);
   return noticeCard({
     title: `【今日值班】${view.dateZh}`,
     lines,

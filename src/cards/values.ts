@@ -14,6 +14,17 @@ export const DIRECT_OPS = ['done', 'read', 'claim', 'attend', 'leave'] as const;
 export const FORM_OPS = ['progress', 'extend', 'reassign'] as const;
 export const DECISION_OPS = ['approve-extension', 'reject-extension'] as const;
 
+const dutyDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+export const DUTY_DATE_OPS = [
+  'duty-handover',
+  'duty-quiet',
+  'duty-log-form',
+  'duty-log',
+  'duty-swap-form',
+  'duty-swap-ask',
+] as const;
+export const DUTY_SWAP_OPS = ['duty-swap-accept', 'duty-swap-decline'] as const;
+
 const v1 = z.discriminatedUnion('op', [
   z.object({ v: z.literal(1), op: z.enum(DIRECT_OPS), item: itemId }),
   z.object({ v: z.literal(1), op: z.enum(FORM_OPS), item: itemId }),
@@ -26,6 +37,9 @@ const v1 = z.discriminatedUnion('op', [
   z.object({ v: z.literal(1), op: z.literal('nudge'), item: itemId }),
   /** Refreshes the 待办 card. */
   z.object({ v: z.literal(1), op: z.literal('todo') }),
+  /** 值班: 接班确认, 平安无事, the duty-log form and its submission, a swap asked, opened or decided. */
+  z.object({ v: z.literal(1), op: z.enum(DUTY_DATE_OPS), date: dutyDate }),
+  z.object({ v: z.literal(1), op: z.enum(DUTY_SWAP_OPS), swap: z.number().int().positive() }),
 ]);
 
 export type ButtonValue = z.infer<typeof v1>;
@@ -58,3 +72,19 @@ export const extendForm = z.object({
   reason: z.string().trim().max(500).optional().nullable(),
 });
 export const reassignForm = z.object({ to: z.string().min(1).max(100) });
+
+/** The duty-log form (time, caller, what happened, what was done) and the swap form. */
+export const dutyLogForm = z.object({
+  time: z.string().trim().max(20).optional().nullable(),
+  caller: z.string().trim().max(100).optional().nullable(),
+  what: z.string().trim().min(1).max(1000),
+  done: z.string().trim().max(1000).optional().nullable(),
+});
+export const dutySwapForm = z.object({ to: z.string().min(1).max(100) });
+
+export type DutyButtonValue = Extract<ButtonValue, { date: string } | { swap: number }>;
+export type ItemButtonValue = Exclude<ButtonValue, DutyButtonValue>;
+
+export function isDutyValue(v: ButtonValue): v is DutyButtonValue {
+  return 'date' in v || 'swap' in v;
+}

@@ -205,6 +205,11 @@ export interface DutyRosterTable {
   handover_by: string | null;
   handover_at: Timestamp | null;
   updated_at: CreatedAt;
+  /** Officers beside `officer` on the same shift. */
+  co_officers: ColumnType<string[], string[] | undefined, string[]>;
+  /** 'HH:mm'; null = the office's default (duty settings). */
+  start_time: string | null;
+  end_time: string | null;
 }
 
 export interface DutyLogTable {
@@ -213,6 +218,47 @@ export interface DutyLogTable {
   at: Timestamp;
   by: string;
   entry: string;
+  /** 平安无事: nothing happened on the shift. */
+  quiet: Generated<boolean>;
+  /** One event: time, caller, what happened, what was done. */
+  event: ColumnType<DutyLogEvent | null, string | null | undefined, string | null>;
+}
+
+export interface DutyLogEvent {
+  time: string;
+  caller: string;
+  what: string;
+  done: string;
+}
+
+/** Each notice of a shift, once per (date, kind, recipient). */
+export interface DutyNoticesTable {
+  date: DateOnly;
+  kind: string;
+  recipient: string;
+  sent_at: Timestamp;
+  outbox_uuid: string;
+}
+
+export interface DutySwapsTable {
+  id: Generated<number>;
+  date: DateOnly;
+  from_officer: string;
+  to_officer: string;
+  status: Generated<'pending' | 'accepted' | 'declined' | 'void'>;
+  requested_at: Timestamp;
+  decided_at: Timestamp | null;
+  note: string | null;
+}
+
+/** 留痕 for duty: append-only, like item_history. */
+export interface DutyHistoryTable {
+  id: BigId;
+  date: DateOnly;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  details: Json<Record<string, unknown>>;
 }
 
 export interface RecurringDutiesTable {
@@ -226,6 +272,17 @@ export interface RecurringDutiesTable {
   created_by: string | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
+}
+
+/** A creation's Idempotency-Key, per entry point (2026113014_intake). */
+export interface IdempotencyKeysTable {
+  /** `api` (POST /api/v1/items) or `oa` (POST /intake/oa). */
+  scope: string;
+  key: string;
+  /** sha256 of the request body as sent, so the same key with another body is told apart. */
+  body_hash: string;
+  item_id: string | null;
+  created_at: Timestamp;
 }
 
 export interface Database {
@@ -246,7 +303,11 @@ export interface Database {
   calendar_overrides: CalendarOverridesTable;
   duty_roster: DutyRosterTable;
   duty_log: DutyLogTable;
+  duty_notices: DutyNoticesTable;
+  duty_swaps: DutySwapsTable;
+  duty_history: DutyHistoryTable;
   recurring_duties: RecurringDutiesTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type ItemRow = Selectable<ItemsTable>;

@@ -17,6 +17,14 @@ export type Command =
   | { type: 'extend'; itemId: string; days: number; reason: string | null }
   | { type: 'todo' }
   | { type: 'duty' }
+  /** 值班表: this week's roster. */
+  | { type: 'duty-week' }
+  /** 换班 <日期> @同事: the colleague is the message's mention; the year may be left out. */
+  | { type: 'duty-swap'; date: DutyDateText }
+  /** 接班: confirm the handover of the shift now running. */
+  | { type: 'duty-handover' }
+  /** 值班日志 <text>: an entry in the duty log of the sender's current or last shift. */
+  | { type: 'duty-log'; text: string }
   | { type: 'help' }
   | { type: 'bind'; deptCode: string }
   /** 简报: the asker's daily digest now; 简报 关闭 / 简报 开启: stop or resume the daily one. */
@@ -31,7 +39,21 @@ export type Command =
   /** Not a command. `suggestion` is the closest command, e.g. '办结 D-12', when one is close. */
   | { type: 'unknown'; text: string; suggestion?: string };
 
-export type CommandName = ItemCommandName | 'todo' | 'duty' | 'help' | 'bind' | 'digest' | 'bulletin';
+export type CommandName =
+  | ItemCommandName
+  | 'todo'
+  | 'duty'
+  | 'duty-week'
+  | 'duty-swap'
+  | 'duty-handover'
+  | 'duty-log'
+  | 'help'
+  | 'bind'
+  | 'digest'
+  | 'bulletin';
+
+/** A date as typed in 换班: a full date, a month and day, or 今天 / 明天 / 后天 (days from today). */
+export type DutyDateText = { year?: number; month: number; day: number } | { daysFromToday: number };
 
 interface CommandWord {
   name: CommandName;
@@ -49,6 +71,10 @@ export const COMMAND_WORDS: readonly CommandWord[] = [
   { name: 'extend', zh: '延期', words: ['延期', 'extend'], example: '延期 T-3 3天 等待批复' },
   { name: 'todo', zh: '待办', words: ['待办', '我的待办', 'todo'], example: '待办' },
   { name: 'duty', zh: '值班', words: ['值班', '今日值班', 'duty'], example: '值班' },
+  { name: 'duty-week', zh: '值班表', words: ['值班表', '本周值班', 'roster'], example: '值班表' },
+  { name: 'duty-swap', zh: '换班', words: ['换班', '调班', 'swap'], example: '换班 10-03 @李四' },
+  { name: 'duty-handover', zh: '接班', words: ['接班', '接班确认', 'handover'], example: '接班' },
+  { name: 'duty-log', zh: '值班日志', words: ['值班日志', '日志', 'dutylog'], example: '值班日志 平安无事' },
   { name: 'help', zh: '帮助', words: ['帮助', '命令', '菜单', 'help'], example: '帮助' },
   { name: 'bind', zh: '绑定', words: ['绑定', 'bind'], example: '绑定 ZHB' },
   { name: 'digest', zh: '简报', words: ['简报', '督办简报', 'digest'], example: '简报' },
@@ -122,13 +148,20 @@ function findWord(norm: string): CommandWord | undefined {
 
 /** A command word glued to what follows ('办结D12', '延期T-3'): only Chinese words glue. */
 function splitGlued(norm: string): { word: CommandWord; rest: string } | undefined {
+  let best: { word: CommandWord; rest: string } | undefined;
   for (const c of COMMAND_WORDS) {
     for (const w of c.words) {
       if (!/^[\u4e00-\u9fff]+$/u.test(w)) continue;
-      if (norm.length > w.length && norm.startsWith(w)) return { word: c, rest: norm.slice(w.length) };
+      // The longest word wins: '值班日志平安无事' is 值班日志, not 值班.
+      if (
+        norm.length > w.length &&
+        norm.startsWith(w) &&
+        (!best || best.rest.length > norm.length - w.length)
+      )
+        best = { word: c, rest: norm.slice(w.length) };
     }
   }
-  return undefined;
+  return best;
 }
 
 export function parseCommand(input: string): Command {
@@ -183,8 +216,20 @@ export function parseCommand(input: string): Command {
   switch (word.name) {
     case 'todo':
     case 'duty':
+    case 'duty-week':
+    case 'duty-handover':
     case 'help':
       return { type: word.name };
+    case 'duty-log': {
+      const text = args.length ? cleaned.slice(args[0]!.end - args[0]!.raw.length).trim() : '';
+      if (!text) return usage(word, '请写上日志内容，无事可写「平安无事」');
+      return { type: 'duty-log', text };
+    }
+    case 'duty-swap': {
+      const date = args[0] ? parseDutyDate(args[0].norm) : null;
+      if (!date) return usage(word, args[0] ? `「${args[0].raw}」不是日期` : '请写上日期并@同事');
+      return { type: 'duty-swap', date };
+    }
     case 'digest':
       return parseDigest(args[0]?.norm);
     case 'bulletin':
@@ -290,7 +335,7 @@ function suggest(tokens: Token[]): string | undefined {
   }
   if (!best) return undefined;
   const args = mergeSplitId(best.rest).map((t, i) => (i === 0 ? (parseItemIdToken(t.norm) ?? t.raw) : t.raw));
-  if (['todo', 'duty', 'help'].includes(best.word.name)) return best.word.zh;
+  if (['todo', 'duty', 'duty-week', 'duty-handover', 'help'].includes(best.word.name)) return best.word.zh;
   if (args.length === 0) return best.word.example;
   return [best.word.zh, ...args].join(' ');
 }
@@ -312,4 +357,19 @@ export function editDistance(a: string, b: string): number {
     }
   }
   return d[x.length]![y.length]!;
+}
+
+/** '2026-10-03', '10-03', '10/3', '10.3', '10月3日', '3日' is not enough; 今天 / 明天 / 后天. */
+export function parseDutyDate(token: string): DutyDateText | null {
+  const t = token.normalize('NFKC').trim();
+  const relative = ['今天', '明天', '后天'].indexOf(t);
+  if (relative >= 0) return { daysFromToday: relative };
+  const full = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/u.exec(t);
+  const short = /^(\d{1,2})[-/.月](\d{1,2})日?$/u.exec(t);
+  const m = full ? full.slice(1) : short ? [undefined, ...short.slice(1)] : null;
+  if (!m) return null;
+  const month = Number(m[1]);
+  const day = Number(m[2]);
+  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+  return m[0] ? { year: Number(m[0]), month, day } : { month, day };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
+import { createPinoLogger } from '../../src/pino-logger.js';
 
 describe('structured logger', () => {
   it('writes one JSON object per line with time, level and message', () => {
@@ -38,6 +39,39 @@ describe('structured logger', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({
       component: 'outbox',
       error: { name: 'Error', message: 'boom' },
+    });
+  });
+
+  it('through pino (the service on Node): the same fields, secrets masked, levels and child fields kept', () => {
+    const chunks: string[] = [];
+    const logger = createPinoLogger({
+      stream: { write: (chunk: string) => chunks.push(chunk) },
+      level: 'info',
+      now: () => new Date('2026-11-23T01:00:00Z'),
+    });
+    logger.debug('quiet');
+    logger.info('request', { requestId: 'r1', status: 200 });
+    logger
+      .child({ component: 'lark', appSecret: 's3cr3t' })
+      .error('failed', { error: new Error('boom'), auth: { authorization: 'Bearer x' } });
+    const lines = chunks.join('').trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(JSON.parse(lines[0]!)).toEqual({
+      time: '2026-11-23T01:00:00.000Z',
+      level: 'info',
+      msg: 'request',
+      requestId: 'r1',
+      status: 200,
+    });
+    expect(lines[1]).not.toMatch(/s3cr3t|Bearer x/);
+    expect(JSON.parse(lines[1]!)).toEqual({
+      time: '2026-11-23T01:00:00.000Z',
+      level: 'error',
+      msg: 'failed',
+      component: 'lark',
+      appSecret: '[redacted]',
+      error: { name: 'Error', message: 'boom' },
+      auth: { authorization: '[redacted]' },
     });
   });
 });

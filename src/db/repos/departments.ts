@@ -43,6 +43,12 @@ export async function upsertDepartment(db: Db, d: Department, at: Date): Promise
   return r.inserted;
 }
 
+/** The office's top department (办公厅), if one is marked. */
+export async function getTopDepartment(db: Db): Promise<Department | null> {
+  const r = await db.selectFrom('departments').selectAll().where('is_top', '=', true).executeTakeFirst();
+  return r ? toDepartment(r) : null;
+}
+
 /** Binds a department to a group chat (null unbinds it). */
 export async function setDepartmentChat(
   db: Db,
@@ -55,4 +61,9 @@ export async function setDepartmentChat(
     .set({ chat_id: chatId, updated_at: at })
     .where('code', '=', code)
     .execute();
+}
+
+/** Takes the top-department flag from every department but `code` (there is one top department). */
+export async function clearTopExcept(db: Db, code: string): Promise<void> {
+  await db.updateTable('departments').set({ is_top: false }).where('code', '!=', code).execute();
 }

@@ -68,3 +68,27 @@ export async function upsertPerson(db: Db, p: Person, at: Date): Promise<void> {
     )
     .execute();
 }
+
+/** Active admins (办公室综合科), by open_id. */
+export async function listAdmins(db: Db): Promise<Person[]> {
+  const rows = await db
+    .selectFrom('people')
+    .selectAll()
+    .where('active', '=', true)
+    .where((eb) => eb(eb.val('admin'), '=', eb.fn.any('roles')))
+    .orderBy('open_id')
+    .execute();
+  return rows.map(toPerson);
+}
+
+/** Active people with this display name (a roster file may name people instead of open_ids). */
+export async function findPeopleByName(db: Db, names: string[]): Promise<Person[]> {
+  if (names.length === 0) return [];
+  const rows = await db
+    .selectFrom('people')
+    .selectAll()
+    .where('active', '=', true)
+    .where('name', 'in', [...new Set(names)])
+    .execute();
+  return rows.map(toPerson);
+}

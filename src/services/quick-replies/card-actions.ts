@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { type CardJson, canStillUpdate } from '../../cards/common.js';
 import { extensionCard } from '../../cards/extension-card.js';
 import { type Audience, itemCard, type OpenForm } from '../../cards/item-card.js';
-import { extendForm, type FormOp, parseButtonValue, progressForm, reassignForm } from '../../cards/values.js';
+import {
+  extendForm,
+  type FormOp,
+  isDutyValue,
+  parseButtonValue,
+  progressForm,
+  reassignForm,
+} from '../../cards/values.js';
 import { getDepartment, listDepartments } from '../../db/repos/departments.js';
 import { listExtensionRequests } from '../../db/repos/extension-requests.js';
 import { getItemRow } from '../../db/repos/items.js';
@@ -18,6 +25,7 @@ import type { CardAction } from '../../lark/events.js';
 import { outboxKey } from '../../lark/outbox/enqueue.js';
 import { type ActionOutcome, type ItemActionInput, performItemAction } from '../item-actions.js';
 import { type CardActionAnswer, warn } from './card-answer.js';
+import { answerDutyAction } from './duty-actions.js';
 import { buildItemCardView, closedText, loadViewContext, namesOf, type ViewContext } from './item-view.js';
 import { ITEM_CARD_PURPOSE, sendCard } from './messages.js';
 import { nudgeHandler } from './nudge.js';
@@ -49,6 +57,7 @@ async function answerClick(
     deps.logger.warn('card action with an unknown value', { operator: action.operatorOpenId });
     return warn('该卡片已失效，请回复「待办」查看最新事项');
   }
+  if (isDutyValue(value)) return answerDutyAction(deps, action, value);
   const { db } = deps.database;
   const by = action.operatorOpenId;
   const ctx = await loadViewContext(db, deps);
@@ -73,7 +82,10 @@ async function answerClick(
       by,
       extensionId: value.req,
     });
-    return answerDecision(deps, ctx, item, value.req, outcome);
+    const answer = await answerDecision(deps, ctx, item, value.req, outcome);
+    // On a digest the decision is a toast: the digest stays as it was sent.
+    if (answer.toast && sent && DIGEST_PURPOSES.includes(sent.purpose)) return { toast: answer.toast };
+    return answer;
   }
 
   const input: ItemActionInput = { itemId: item.id, action: value.op, by };
@@ -107,6 +119,9 @@ async function answerClick(
 
 /** Purposes of cards that list several items (see quick-replies/chat-commands.ts, reminder-round.ts). */
 const LIST_PURPOSES = ['todo', ...ROUND_CARD_PURPOSES];
+
+/** Purposes of the daily digest (src/services/digest-round.ts, and 简报 in chat). */
+const DIGEST_PURPOSES = ['digest', 'digest-on-demand'];
 
 /** A reminder round card redrawn from its items as they are now; a 待办 list, refreshed. */
 async function listCardFor(

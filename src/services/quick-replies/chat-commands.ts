@@ -3,7 +3,7 @@ import { helpCard } from '../../cards/help-card.js';
 import { itemCard } from '../../cards/item-card.js';
 import { getPerson } from '../../db/repos/people.js';
 import type { Deps } from '../../deps.js';
-import { type Command, parseCommand } from '../../domain/commands.js';
+import { COMMAND_WORDS, type Command, parseCommand } from '../../domain/commands.js';
 import { inboundTextProblem } from '../../domain/text.js';
 import type { ActionName } from '../../domain/types.js';
 import type { InboundEvent } from '../../lark/events.js';
@@ -12,7 +12,7 @@ import { bulletinForPerson } from '../bulletin-round.js';
 import { digestForPerson, setDigestSubscription } from '../digest-round.js';
 import { type ActionOutcome, performItemAction } from '../item-actions.js';
 import { bindGroup } from './bind-group.js';
-import { dutyCardToday } from './duty.js';
+import { answerDutyCommand } from './duty.js';
 import { buildItemCardView, loadViewContext } from './item-view.js';
 import { type ChatPlace, ITEM_CARD_PURPOSE, replyInThread } from './messages.js';
 import { todoCardFor } from './todo.js';
@@ -93,10 +93,12 @@ async function answerCommand(
       const ctx = await loadViewContext(db, deps);
       return { content: await todoCardFor(db, ctx, by), purpose: 'todo' };
     }
-    case 'duty': {
-      const ctx = await loadViewContext(db, deps);
-      return { content: await dutyCardToday(db, ctx), purpose: 'duty' };
-    }
+    case 'duty':
+    case 'duty-week':
+    case 'duty-swap':
+    case 'duty-handover':
+    case 'duty-log':
+      return answerDutyCommand(deps, event, command);
     case 'help':
       return { content: helpCard(), purpose: 'help' };
     case 'digest':
@@ -130,24 +132,10 @@ async function answerCommand(
   }
 }
 
-const COMMAND_WORDS = {
-  done: '办结',
-  read: '已阅',
-  claim: '认领',
-  progress: '进展',
-  extend: '延期',
-  todo: '待办',
-  duty: '值班',
-  help: '帮助',
-  bind: '绑定',
-  digest: '简报',
-  bulletin: '通报',
-} as const;
-
 /** A command used wrongly gets the help card with what was wrong; an unknown one, a suggestion. */
 function helpReply(command: Extract<Command, { type: 'usage' | 'unknown' }>): Reply {
   if (command.type === 'usage') {
-    const word = COMMAND_WORDS[command.command];
+    const word = COMMAND_WORDS.find((w) => w.name === command.command)?.zh ?? command.command;
     return {
       content: helpCard({ problem: { text: `${word}：${command.problem}`, example: command.example } }),
       purpose: 'help',

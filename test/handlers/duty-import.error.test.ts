@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { engines } from '../helpers/db.js';
+import { dutyApiWorld } from '../helpers/duty-api.js';
+import { api } from '../helpers/http.js';
+
+describe.each(engines)('duty rosters in bulk refused on %s', (engine) => {
+  const w = dutyApiWorld(engine);
+
+  it('a CSV with bad rows is refused whole, every problem listed by row number', async () => {
+    const csv = [
+      'date,officer,leader',
+      '2026-10-01,张三,刘主任',
+      '2026-10-32,李四,刘主任',
+      '2026-10-03,钱七,刘主任',
+      '2026-10-04,赵六,',
+      '2026-10-01,王五,陈主任,25:00,08:30',
+      '2026-10-06,王五',
+    ].join('\r\n');
+    const res = await api(w.app, 'POST', '/api/v1/duty/import', { csv });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('invalid_csv');
+    expect(res.body.error.details).toEqual([
+      { row: 3, field: 'date', message: '「2026-10-32」不是日期（YYYY-MM-DD）' },
+      { row: 4, field: 'officer', message: '「钱七」未登记' },
+      { row: 5, field: 'officer', message: '「赵六」重名，请改用 open_id' },
+      { row: 5, field: 'leader', message: '缺少带班领导' },
+      { row: 6, field: 'date', message: '2026-10-01 与第2行重复' },
+      { row: 6, field: 'start', message: '「25:00」不是时间（HH:mm）' },
+      { row: 7, field: 'row', message: '应为 date,officer,leader[,start,end] 共3或5列，实为2列' },
+    ]);
+    expect(res.body.error.message).toContain('7处问题，未导入任何记录：第3行 date');
+    // Nothing was imported, not even the good row.
+    expect(await w.database.db.selectFrom('duty_roster').selectAll().execute()).toEqual([]);
+    expect(await w.database.db.selectFrom('duty_history').selectAll().execute()).toEqual([]);
+  });
+
+  it('an empty file, and a rotation naming unknown people or a bad range, are refused', async () => {
+    const empty = await api(w.app, 'POST', '/api/v1/duty/import', { csv: 'date,officer,leader\n' });
+    expect(empty.status).toBe(422);
+    expect(empty.body.error.message).toContain('文件中没有值班记录');
+    const unknown = await api(w.app, 'POST', '/api/v1/duty/rotation', {
+      from: '2026-10-01',
+      to: '2026-10-07',
+      people: ['张三', '钱七'],
+      leaders: ['刘主任'],
+      days: 'all',
+      apply: true,
+    });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.message).toContain('people[1]: 「钱七」未登记');
+    const range = await api(w.app, 'POST', '/api/v1/duty/rotation', {
+      from: '2026-10-07',
+      to: '2026-10-01',
+      people: ['张三'],
+      leaders: ['刘主任'],
+      days: 'all',
+    });
+    expect(range.status).toBe(400);
+    const noLeader = await api(w.app, 'POST', '/api/v1/duty/rotation', {
+      from: '2026-10-01',
+      to: '2026-10-07',
+      people: ['张三'],
+      leaders: [],
+      days: 'all',
+    });
+    expect(noLeader.status).toBe(422);
+    expect(noLeader.body.error.message).toContain('leaders');
+    const settings = await api(w.app, 'PUT', '/api/v1/duty/settings', { start: '8:30' });
+    expect(settings.status).toBe(422);
+    expect(settings.body.error.message).toContain('start');
+    expect(await w.database.db.selectFrom('duty_roster').selectAll().execute()).toEqual([]);
+  });
+});
