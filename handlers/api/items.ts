@@ -78,6 +78,9 @@ const taskSchema = z
     parent: optional(itemRef),
     chatId: optional(chatId),
     leader: optional(openId),
+    ticketNo: optional(z.string().trim().min(1).max(64)),
+    caller: optional(z.string().trim().max(100)),
+    category: optional(z.string().trim().min(1).max(50)),
     createdBy: optional(openId),
   })
   .strict();
