@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
-import { localParts } from '../../src/domain/time.js';
+import { FIRST_YEAR, LAST_YEAR, localParts } from '../../src/domain/time.js';
 import { calendarCoverage, calendarDays, setCalendarDay } from '../../src/services/calendar.js';
 import { readBody, requireDate, validate } from './body.js';
+import * as F from './fields.js';
 import { apiApp, pathParam, route } from './openapi.js';
 
 const dateParams = z.object({
@@ -13,12 +14,20 @@ const putBody = z
     workday: z
       .boolean({ error: 'required: true for a working day, false for a day off' })
       .meta({ description: 'true: a working day (调休 Saturday); false: a day off (holiday).' }),
-    note: z.string().trim().max(200).nullable().optional().meta({ description: 'Why, e.g. 国庆节.' }),
-    by: z.string().trim().min(1).max(100).optional().meta({ description: 'Who made the change (history).' }),
+    note: F.optional(F.text({ max: 200, required: false })).meta({ description: 'Why, e.g. 国庆节.' }),
+    by: F.id({ what: 'who made the change' })
+      .optional()
+      .meta({ description: 'Who made the change (history).' }),
   })
   .strict();
 const listQuery = z.object({
-  year: z.coerce.number().int().min(2000).max(2100).optional().meta({ description: 'Default: this year.' }),
+  year: z.coerce
+    .number()
+    .int()
+    .min(FIRST_YEAR)
+    .max(LAST_YEAR)
+    .optional()
+    .meta({ description: 'Default: this year.' }),
 });
 
 /** 工作日历: PUT /calendar/:date {workday, note?} (holiday / adjusted-day override), GET /calendar?year=. */
@@ -39,7 +48,7 @@ export function calendarRoutes(deps: Deps) {
       ok: { description: 'The day as the calendar now has it.' },
     },
     async (c) => {
-      const date = requireDate(pathParam(c, 'date'), 'date');
+      const date = requireDate(c.req.param('date'), 'date');
       const body = await readBody(c, putBody);
       const day = await setCalendarDay(
         deps,

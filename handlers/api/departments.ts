@@ -3,16 +3,16 @@ import { getDepartment, listDepartments } from '../../src/db/repos/departments.j
 import type { Deps } from '../../src/deps.js';
 import { AppError } from '../../src/errors.js';
 import { putDepartment } from '../../src/services/organisation.js';
-import { readBody, validate } from './body.js';
-import { apiApp, pathParam, route } from './openapi.js';
+import { param, readBody } from './body.js';
+import * as F from './fields.js';
+import { apiApp, route } from './openapi.js';
 
-const code = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'use 1–32 letters, digits, "-" or "_" (e.g. mishu1)')
-  .meta({ description: 'The department code people type (绑定 ZHB): 1–32 letters, digits, "-" or "_".' });
+const code = F.deptCode().meta({
+  description: 'The department code people type (绑定 ZHB): 1–32 letters, digits, "-" or "_".',
+});
 const fields = {
-  name: z.string().trim().min(1, 'required').max(100).meta({ description: 'Its name, e.g. 综合处.' }),
-  chatId: z.string().trim().min(1).max(100).nullable().optional().meta({
+  name: F.text({ max: 100 }).meta({ description: 'Its name, e.g. 综合处.' }),
+  chatId: F.optional(F.chatId()).meta({
     description:
       "The Lark chat_id (oc_…) of the department's group: unassigned items and reminders go there.",
   }),
@@ -42,7 +42,7 @@ export function departmentsRoutes(deps: Deps) {
       ok: { description: 'The department (201 when it was created).' },
     },
     async (c) => {
-      const dept = validate(codeParams, { code: pathParam(c, 'code') }).code;
+      const dept = param(c, 'code', code);
       const body = await readBody(c, putBody);
       const { department, created } = await putDepartment(deps, { code: dept, ...body });
       return c.json(department, created ? 201 : 200);

@@ -9,9 +9,10 @@ import { generateRotation, importDutyCsv } from '../../src/services/duty-import.
 import { missingDutyLogs } from '../../src/services/duty-logs.js';
 import { loadDutySettings, patchDutySettings } from '../../src/services/duty-settings.js';
 import { readBody, requireDate, validate } from './body.js';
+import * as F from './fields.js';
 import { apiApp, pathParam, route } from './openapi.js';
 
-const openId = z.string().trim().min(1, 'expected a Lark open_id').max(100);
+const openId = F.openId();
 const hhmm = z.string().regex(HHMM, 'expected a local time HH:mm, e.g. 08:30');
 
 const settingsSchema = z
@@ -36,27 +37,30 @@ const rotationSchema = z.object({
 });
 
 const dateParams = z.object({ date: z.string().meta({ description: 'The duty day, YYYY-MM-DD.' }) });
-const putBody = z.object({
-  officer: z
-    .union([openId, z.array(openId).min(1).max(5)])
-    .meta({ description: 'open_id of the duty officer (值班员), or up to five of them.' }),
-  leader: openId.meta({ description: 'open_id of the leader on duty (带班领导).' }),
-  note: z.string().max(500).optional(),
-  start: hhmm.nullable().optional(),
-  end: hhmm.nullable().optional(),
-});
+const putBody = z
+  .object({
+    officer: z
+      .union([openId, z.array(openId).min(1).max(5)])
+      .meta({ description: 'open_id of the duty officer (值班员), or up to five of them.' }),
+    leader: openId.meta({ description: 'open_id of the leader on duty (带班领导).' }),
+    note: F.text({ max: 500, required: false }).optional(),
+    start: hhmm.nullable().optional(),
+    end: hhmm.nullable().optional(),
+  })
+  .strict();
 const rangeQuery = z.object({
-  from: z.string().optional().meta({ description: 'First day, YYYY-MM-DD (default today).' }),
-  to: z
-    .string()
+  from: F.queryValue().optional().meta({ description: 'First day, YYYY-MM-DD (default today).' }),
+  to: F.queryValue()
     .optional()
     .meta({ description: 'Last day, YYYY-MM-DD (default from + 6 days); at most 366 days.' }),
 });
-const logBody = z.object({
-  by: openId.meta({ description: 'Who writes the entry.' }),
-  entry: z.string().trim().min(1, 'write what happened, or 平安无事').max(2000),
-});
-const handoverBody = z.object({ by: openId.meta({ description: 'Who confirms the handover.' }) });
+const logBody = z
+  .object({
+    by: openId.meta({ description: 'Who writes the entry.' }),
+    entry: F.text({ max: 2000 }).meta({ description: 'What happened, or 平安无事.' }),
+  })
+  .strict();
+const handoverBody = z.object({ by: openId.meta({ description: 'Who confirms the handover.' }) }).strict();
 const importBody = z.object({ csv: z.string().min(1, 'expected the CSV text') });
 const missingQuery = z.object({
   date: z.string().optional().meta({ description: 'The shift day, YYYY-MM-DD.' }),
@@ -126,6 +130,7 @@ export function dutyRoutes(deps: Deps) {
       summary: 'Generate a rotation over a range of days (apply: true to save it)',
       body: rotationSchema,
       ok: { description: 'The rotation.' },
+      errors: [400],
     },
     async (c) => {
       const body = await readBody(c, rotationSchema);
@@ -169,7 +174,7 @@ export function dutyRoutes(deps: Deps) {
       ok: { description: 'The duty day.' },
     },
     async (c) => {
-      const date = requireDate(pathParam(c, 'date'), 'date');
+      const date = requireDate(c.req.param('date'), 'date');
       const body = await readBody(c, putBody);
       return c.json(show(await setDutyDay(deps, { date, ...body })));
     },
@@ -233,7 +238,7 @@ export function dutyRoutes(deps: Deps) {
       ok: { status: 201, description: '`{ok: true}`' },
     },
     async (c) => {
-      const date = requireDate(pathParam(c, 'date'), 'date');
+      const date = requireDate(c.req.param('date'), 'date');
       const body = await readBody(c, logBody);
       await addDutyLogEntry(deps, { date, ...body });
       return c.json({ ok: true }, 201);
@@ -252,7 +257,7 @@ export function dutyRoutes(deps: Deps) {
       ok: { description: 'The duty day.' },
     },
     async (c) => {
-      const date = requireDate(pathParam(c, 'date'), 'date');
+      const date = requireDate(c.req.param('date'), 'date');
       const body = await readBody(c, handoverBody);
       return c.json(show(await handOver(deps, { date, by: body.by })));
     },

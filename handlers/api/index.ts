@@ -1,8 +1,10 @@
 import type { Deps } from '../../src/deps.js';
 import { requireAdminToken } from './auth.js';
+import { guardRequestText } from './body.js';
 import { calendarRoutes } from './calendar.js';
 import { departmentsRoutes } from './departments.js';
 import { dutyRoutes } from './duty.js';
+import { inboundRoutes } from './inbound.js';
 import { itemsRoutes } from './items.js';
 import { itemsImportRoutes } from './items-import.js';
 import { jobsRoutes } from './jobs.js';
@@ -23,6 +25,7 @@ export function apiRoutes(deps: Deps) {
   const api = apiApp();
   declareAdminToken(api);
   api.use('*', requireAdminToken(deps.config.adminToken));
+  api.use('*', guardRequestText());
   // Resources are mounted below, one line each: api.route('/', departmentsRoutes(deps));
   api.route('/', departmentsRoutes(deps));
   api.route('/', peopleRoutes(deps));
@@ -36,6 +39,7 @@ export function apiRoutes(deps: Deps) {
   api.route('/', recurringRoutes(deps));
   api.route('/', reminderRulesRoutes(deps));
   api.route('/', outboxRoutes(deps));
+  api.route('/', inboundRoutes(deps));
   api.route('/', reportsRoutes(deps));
   return api;
 }

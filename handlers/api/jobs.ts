@@ -3,14 +3,10 @@ import type { Deps } from '../../src/deps.js';
 import { notFound } from '../../src/errors.js';
 import { findJob, jobNames, runJobSlot } from '../../src/services/run-job.js';
 import { readBody } from './body.js';
+import * as F from './fields.js';
 import { apiApp, pathParam, route } from './openapi.js';
 
-const runSchema = z.object({
-  at: z.iso
-    .datetime({ offset: true, message: 'expected ISO 8601 with an offset, e.g. 2026-09-28T09:00:00+08:00' })
-    .optional()
-    .meta({ description: 'Run as if the clock read this instant (default: now).' }),
-});
+const runSchema = z.object({ at: F.instant().optional() }).strict();
 const jobParams = z.object({ job: z.string().meta({ description: 'A job name from GET /jobs.' }) });
 
 /**
@@ -51,7 +47,7 @@ export function jobsRoutes(deps: Deps) {
       const job = findJob(deps, name);
       if (!job) throw notFound(`No job "${name}". Known jobs: ${jobNames(deps)}.`);
       const body = await readBody(c, runSchema);
-      const at = body.at ? new Date(body.at) : deps.clock.now();
+      const at = body.at ?? deps.clock.now();
       return c.json(await runJobSlot(deps, job, { at }));
     },
   );

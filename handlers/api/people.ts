@@ -3,20 +3,16 @@ import { getPerson, listPeople } from '../../src/db/repos/people.js';
 import type { Deps } from '../../src/deps.js';
 import { notFound } from '../../src/errors.js';
 import { putPerson } from '../../src/services/organisation.js';
-import { readBody, validate } from './body.js';
-import { apiApp, pathParam, route } from './openapi.js';
+import { param, readBody, validate } from './body.js';
+import * as F from './fields.js';
+import { apiApp, route } from './openapi.js';
 
-const openId = z
-  .string()
-  .trim()
-  .min(1, 'expected a Lark open_id')
-  .max(100)
-  .meta({ description: "The person's Lark open_id (ou_…): their key everywhere." });
+const openId = F.openId().meta({ description: "The person's Lark open_id (ou_…): their key everywhere." });
 const openIdParams = z.object({ openId });
 const putBody = z
   .object({
-    name: z.string().trim().min(1, 'required').max(100).meta({ description: 'Display name, e.g. 张三.' }),
-    dept: z.string().trim().min(1).max(32).nullable().optional().meta({
+    name: F.text({ max: 100 }).meta({ description: 'Display name, e.g. 张三.' }),
+    dept: F.optional(F.deptCode()).meta({
       description: 'Department code. A chief without one (or of the top department) sees every department.',
     }),
     roles: z
@@ -29,7 +25,9 @@ const putBody = z
       }),
   })
   .strict();
-const listQuery = z.object({ dept: z.string().optional().meta({ description: 'Only this department.' }) });
+const listQuery = z.object({
+  dept: F.queryValue().optional().meta({ description: 'Only this department.' }),
+});
 
 /** 人员: PUT /people/:openId {name, dept, roles}, GET /people?dept=, GET /people/:openId. */
 export function peopleRoutes(deps: Deps) {
@@ -48,7 +46,7 @@ export function peopleRoutes(deps: Deps) {
       ok: { description: 'The person.' },
     },
     async (c) => {
-      const id = validate(openIdParams, { openId: pathParam(c, 'openId') }).openId;
+      const id = param(c, 'openId', openId);
       const body = await readBody(c, putBody);
       return c.json(
         await putPerson(deps, { openId: id, name: body.name, dept: body.dept ?? null, roles: body.roles }),
@@ -84,8 +82,9 @@ export function peopleRoutes(deps: Deps) {
       errors: [404],
     },
     async (c) => {
-      const p = await getPerson(deps.database.db, pathParam(c, 'openId'));
-      if (!p) throw notFound(`No registered person with open_id "${pathParam(c, 'openId')}".`);
+      const id = param(c, 'openId', openId);
+      const p = await getPerson(deps.database.db, id);
+      if (!p) throw notFound(`No registered person with open_id "${id}".`);
       return c.json(p);
     },
   );

@@ -4,6 +4,7 @@ import { DEFAULT_DEADLINE_RULES } from '../../src/domain/rules.js';
 import { DEFAULT_SCORING_RULES } from '../../src/domain/scores.js';
 import { loadDeadlineRules, loadScoringRules, updateRules } from '../../src/services/rules.js';
 import { readBody } from './body.js';
+import * as F from './fields.js';
 import { apiApp, route } from './openapi.js';
 
 const ruleKeys = Object.keys(DEFAULT_DEADLINE_RULES);
@@ -15,7 +16,9 @@ const putBody = z
       .record(z.string(), z.unknown())
       .optional()
       .meta({ description: 'Any subset of the scoring rules (keys of `scoringDefaults`).' }),
-    by: z.string().trim().min(1).max(100).optional().meta({ description: 'Who made the change (history).' }),
+    by: F.id({ what: 'who made the change' })
+      .optional()
+      .meta({ description: 'Who made the change (history).' }),
   })
   .strict();
 

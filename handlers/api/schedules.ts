@@ -10,11 +10,16 @@ const jobParams = z.object({
   job: z.string().meta({ description: 'remind, chase, digest, bulletin, duty, recurring or calendar.' }),
 });
 
-const putSchema = z.object({
-  cron: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  timezone: z.string().min(1).nullable().optional(),
-  enabled: z.boolean().default(true),
-});
+import * as F from './fields.js';
+
+const cronText = F.text({ max: 200 });
+const putSchema = z
+  .object({
+    cron: z.union([cronText, z.array(cronText).min(1).max(20)]),
+    timezone: F.optional(F.id({ max: 64, what: 'an IANA time zone such as Asia/Shanghai' })),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
 
 function jobOr404(deps: Deps, name: string) {
   const job = findJob(deps, name);
