@@ -5,6 +5,7 @@ import { ZodError } from 'zod';
 import { apiRoutes } from '../handlers/api/index.js';
 import { healthRoutes } from '../handlers/health.js';
 import { larkRoutes } from '../handlers/lark/routes.js';
+import { playgroundRoutes } from '../handlers/playground/routes.js';
 import type { Deps } from './deps.js';
 import { AppError } from './errors.js';
 import { healthSections } from './health-sections.js';
@@ -55,6 +56,11 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/api/v1', apiRoutes(deps));
   // The Lark channel hands verified events and card clicks to the router.
   app.route('/lark', larkRoutes(deps, inboundHandlers));
+  if (deps.playground)
+    app.route(
+      '/playground',
+      playgroundRoutes(deps, deps.playground, (req) => app.fetch(req)),
+    );
 
   app.notFound((c) =>
     c.json(

@@ -4,6 +4,7 @@ import { connectDatabase, type DatabaseHandle, pingDatabase } from './db/connect
 import { migrateToLatest } from './db/migrate.js';
 import { createLarkGateway, type LarkGateway } from './lark/gateway.js';
 import type { Logger } from './logger.js';
+import type { StandIn } from './playground/stand-in.js';
 
 /**
  * Everything the app and the jobs need, built once at start-up and passed in. Nothing in the
@@ -20,6 +21,8 @@ export interface Deps {
   larkEnabled: boolean;
   /** The Lark Open API (src/lark/gateway.ts); null when the app credentials are not configured. */
   lark: LarkGateway | null;
+  /** The playground's Lark stand-in, when the playground runs (src/node.ts decides). */
+  playground?: StandIn;
 }
 
 export async function buildDeps(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Deps> {
