@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import type { BackgroundTask } from './background.js';
-import { type Config, ConfigError, loadConfig, playgroundEnabled } from './config.js';
+import { ConfigError, loadConfig, playgroundEnabled } from './config.js';
 import { buildDeps } from './deps.js';
 import { createPinoLogger } from './pino-logger.js';
-import { createStandIn, type StandIn } from './playground/stand-in.js';
+import { createStandIn } from './playground/stand-in.js';
 import { seedDemoOffice } from './services/demo-office.js';
 import { startBackgroundTasks } from './tasks.js';
 
@@ -28,7 +27,7 @@ async function main(): Promise<void> {
     logger.info(
       `playground: open http://localhost:${config.port}/playground (a stand-in for Lark; nothing reaches a real tenant)`,
     );
-    config = playgroundConfig(config, standIn);
+    config = { ...config, lark: standIn.larkConfig(`http://127.0.0.1:${config.port}`) };
   }
 
   let deps: Awaited<ReturnType<typeof buildDeps>>;
@@ -86,20 +85,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-}
-
-/** The playground's Lark: generated credentials, the gateway pointed at the app's own stand-in. */
-function playgroundConfig(config: Config, standIn: StandIn): Config {
-  return {
-    ...config,
-    lark: {
-      appId: standIn.appId,
-      appSecret: standIn.appSecret,
-      verificationToken: randomBytes(16).toString('hex'),
-      encryptKey: randomBytes(16).toString('hex'),
-      baseUrl: `http://127.0.0.1:${config.port}/playground/lark`,
-    },
-  };
 }
 
 void main();

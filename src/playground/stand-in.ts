@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { checkCard } from '../cards/schema.js';
+import type { LarkConfig } from '../config.js';
 
 /**
  * The playground's stand-in for the parts of Lark's Open API cuiban calls (token, bot info,
@@ -27,6 +28,8 @@ export interface StandIn {
   appId: string;
   appSecret: string;
   botOpenId: string;
+  /** The Lark settings cuiban runs with in the playground: generated keys, this stand-in's URL. */
+  larkConfig(origin: string): LarkConfig;
   messages: PlaygroundMessage[];
   /** The chat a direct message between the bot and `openId` lives in. */
   dmChat(openId: string): string;
@@ -166,10 +169,19 @@ export function createStandIn(): StandIn {
     return r;
   }
 
+  const verificationToken = randomBytes(16).toString('hex');
+  const encryptKey = randomBytes(16).toString('hex');
   return {
     appId,
     appSecret,
     botOpenId,
+    larkConfig: (origin) => ({
+      appId,
+      appSecret,
+      verificationToken,
+      encryptKey,
+      baseUrl: `${origin.replace(/\/+$/, '')}/playground/lark`,
+    }),
     messages,
     dmChat,
     addUserMessage: ({ chatId, sender, text }) =>
