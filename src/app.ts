@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
 import { apiRoutes } from '../handlers/api/index.js';
 import { healthRoutes } from '../handlers/health.js';
+import { oaIntakeRoutes } from '../handlers/intake/oa.js';
 import { larkRoutes } from '../handlers/lark/routes.js';
 import { playgroundRoutes } from '../handlers/playground/routes.js';
 import type { Deps } from './deps.js';
@@ -54,6 +55,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   app.route('/', healthRoutes(deps, healthSections));
   app.route('/api/v1', apiRoutes(deps));
+  app.route('/intake', oaIntakeRoutes(deps));
   // The Lark channel hands verified events and card clicks to the router.
   app.route('/lark', larkRoutes(deps, inboundHandlers));
   if (deps.playground)

@@ -17,6 +17,8 @@ export interface Config {
   playground: 'on' | 'off' | undefined;
   /** DEMO: seed the demo office on first start of an empty embedded database (default on). */
   demo: boolean;
+  /** OA_WEBHOOK_SECRET: signs POST /intake/oa; unset → that route refuses every request. */
+  oaWebhookSecret?: string | undefined;
 }
 
 export interface LarkConfig {
@@ -143,6 +145,13 @@ const envSchema = z.object({
     blankToUndefined,
     z.enum(['on', 'off'], { message: 'expected "on" or "off"' }).default('on'),
   ),
+  OA_WEBHOOK_SECRET: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters long' }),
+  ),
   BODY_LIMIT_BYTES: z.preprocess(
     blankToUndefined,
     z
@@ -168,6 +177,7 @@ const SECRET_VARIABLES = new Set([
   'LARK_VERIFICATION_TOKEN',
   'LARK_ENCRYPT_KEY',
   'ADMIN_TOKEN',
+  'OA_WEBHOOK_SECRET',
   'DATABASE_URL',
 ]);
 
@@ -202,6 +212,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     playground: e.PLAYGROUND,
     demo: e.DEMO === 'on',
+    oaWebhookSecret: e.OA_WEBHOOK_SECRET,
     lark: {
       appId: e.LARK_APP_ID,
       appSecret: e.LARK_APP_SECRET,

@@ -5,6 +5,7 @@ import { calendarRoutes } from './calendar.js';
 import { departmentsRoutes } from './departments.js';
 import { dutyRoutes } from './duty.js';
 import { itemsRoutes } from './items.js';
+import { itemsImportRoutes } from './items-import.js';
 import { jobsRoutes } from './jobs.js';
 import { outboxRoutes } from './outbox.js';
 import { peopleRoutes } from './people.js';
@@ -21,6 +22,7 @@ export function apiRoutes(deps: Deps) {
   // Resources are mounted below, one line each: api.route('/', departmentsRoutes(deps));
   api.route('/', departmentsRoutes(deps));
   api.route('/', peopleRoutes(deps));
+  api.route('/', itemsImportRoutes(deps));
   api.route('/', itemsRoutes(deps));
   api.route('/', calendarRoutes(deps));
   api.route('/', rulesRoutes(deps));

@@ -5,6 +5,7 @@ import { ACTION_NAMES, normalizeItemId } from '../../src/domain/items.js';
 import { toZonedIso } from '../../src/domain/time.js';
 import type { ActionName, HistoryEntry, Item, Light } from '../../src/domain/types.js';
 import { AppError, notFound } from '../../src/errors.js';
+import { createItemOnce } from '../../src/services/intake.js';
 import { type ItemActionInput, performItemAction } from '../../src/services/item-actions.js';
 import {
   createItem,
@@ -14,6 +15,7 @@ import {
   listItemsWithLights,
 } from '../../src/services/items.js';
 import { readBody, validate } from './body.js';
+import { idempotencyKeyOf } from './idempotency.js';
 
 const openId = z.string().trim().min(1, 'expected a Lark open_id').max(100);
 const instant = z.iso
@@ -78,7 +80,8 @@ const taskSchema = z
     createdBy: optional(openId),
   })
   .strict();
-const createSchema = z.discriminatedUnion('kind', [documentSchema, meetingSchema, taskSchema], {
+/** The body of POST /items, also read by the OA webhook and each row of an import. */
+export const createSchema = z.discriminatedUnion('kind', [documentSchema, meetingSchema, taskSchema], {
   error: 'expected one of "document", "meeting", "task"',
 });
 
@@ -170,7 +173,14 @@ export function itemsRoutes(deps: Deps) {
   app.post('/items', async (c) => {
     const body = await readBody(c, createSchema);
     const { createdBy, ...input } = body;
-    const created = await createItem(deps, input, createdBy ?? 'admin-api');
+    const actor = createdBy ?? 'admin-api';
+    const key = await idempotencyKeyOf(c, 'api');
+    if (key) {
+      // The same key and body answer the item the first call created, with 200.
+      const { item, replayed } = await createItemOnce(deps, input, actor, key);
+      return c.json(show(item, await lightNow(deps, item)), replayed ? 200 : 201);
+    }
+    const created = await createItem(deps, input, actor);
     return c.json(show(created, await lightNow(deps, created)), 201);
   });
 

@@ -274,6 +274,17 @@ export interface RecurringDutiesTable {
   updated_at: CreatedAt;
 }
 
+/** A creation's Idempotency-Key, per entry point (2026113014_intake). */
+export interface IdempotencyKeysTable {
+  /** `api` (POST /api/v1/items) or `oa` (POST /intake/oa). */
+  scope: string;
+  key: string;
+  /** sha256 of the request body as sent, so the same key with another body is told apart. */
+  body_hash: string;
+  item_id: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   departments: DepartmentsTable;
   people: PeopleTable;
@@ -296,6 +307,7 @@ export interface Database {
   duty_swaps: DutySwapsTable;
   duty_history: DutyHistoryTable;
   recurring_duties: RecurringDutiesTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type ItemRow = Selectable<ItemsTable>;

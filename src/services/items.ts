@@ -2,6 +2,7 @@ import { getDepartment } from '../db/repos/departments.js';
 import { listExtensionRequests } from '../db/repos/extension-requests.js';
 import { appendHistory, listHistory } from '../db/repos/history.js';
 import {
+  findOpenDocument,
   getAttendees,
   getItemRow,
   getParts,
@@ -128,14 +129,97 @@ export async function createItem(
   actor: string,
   options: CreateItemOptions = {},
 ): Promise<CreatedItem> {
-  const tz = deps.config.timezone;
   const now = deps.clock.now();
-  return deps.database.db.transaction().execute(async (trx) => {
-    const calendar = await loadWorkCalendar(trx);
-    const rules = await loadDeadlineRules(trx);
-    const created = await createInTrx(trx, deps, input, actor, now, calendar, rules, tz, options);
-    return created;
-  });
+  return withDuplicateDocumentCheck(deps.database.db, input, () =>
+    deps.database.db.transaction().execute((trx) => createItemInTrx(trx, deps, input, actor, now, options)),
+  );
+}
+
+/** Creates an item inside a transaction the caller holds (intake keeps its key in the same one). */
+export async function createItemInTrx(
+  trx: Trx,
+  deps: Deps,
+  input: CreateItemInput,
+  actor: string,
+  now: Date,
+  options: CreateItemOptions = {},
+): Promise<CreatedItem> {
+  const calendar = await loadWorkCalendar(trx);
+  const rules = await loadDeadlineRules(trx);
+  return createInTrx(trx, deps, input, actor, now, calendar, rules, deps.config.timezone, options);
+}
+
+/**
+ * What an item would be, every reference and deadline checked, without writing anything or
+ * drawing an id (a dry run of an import). Throws the same 4xx errors a creation would.
+ */
+export async function previewItemInTrx(
+  trx: Trx,
+  deps: Deps,
+  input: CreateItemInput,
+  actor: string,
+  now: Date,
+): Promise<ItemPreview> {
+  const calendar = await loadWorkCalendar(trx);
+  const rules = await loadDeadlineRules(trx);
+  const parentId = await requireParent(trx, input.parent);
+  const c: Creation = { trx, deps, actor, now, calendar, rules, timeZone: deps.config.timezone, parentId };
+  const draft = await draftItem(c, input);
+  const r = draft.row;
+  return {
+    kind: r.kind,
+    title: r.title,
+    dept: r.dept ?? null,
+    assignee: r.assignee ?? null,
+    dueAt: r.due_at ? new Date(r.due_at) : null,
+    parts: draft.parts.map((p) => ({ dept: p.dept, assignee: p.assignee, dueAt: p.dueAt })),
+  };
+}
+
+export interface ItemPreview {
+  kind: Item['kind'];
+  title: string;
+  dept: string | null;
+  assignee: string | null;
+  dueAt: Date | null;
+  parts: { dept: string; assignee: string | null; dueAt: Date | null }[];
+}
+
+/** The 409 of a second open document under one 文号 and direction, naming the one already open. */
+function duplicateDocument(existing: string, docNo: string, direction: string | null): AppError {
+  return new AppError(
+    409,
+    'duplicate_document',
+    `docNo: "${docNo}"${direction ? ` (${direction})` : ''} is already open as ${existing}`,
+    { field: 'docNo', id: existing, docNo, direction },
+  );
+}
+
+/** Whether an error is the unique violation of two open documents under one 文号 and direction. */
+function isDuplicateOpenDocument(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string; message?: string } | null;
+  return (
+    e?.code === '23505' &&
+    (e.constraint === 'items_open_doc_no_uq' || /items_open_doc_no_uq/.test(e.message ?? ''))
+  );
+}
+
+/**
+ * Runs a creation; when a document registered at the same moment by another caller wins the
+ * unique index, the loser's error becomes the 409 naming the winner (found after the rollback).
+ */
+export async function withDuplicateDocumentCheck<T>(
+  db: Db,
+  input: CreateItemInput,
+  create: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await create();
+  } catch (error) {
+    if (input.kind !== 'document' || !input.docNo || !isDuplicateOpenDocument(error)) throw error;
+    const existing = await findOpenDocument(db, input.docNo, input.direction ?? null);
+    throw existing ? duplicateDocument(existing, input.docNo, input.direction ?? null) : error;
+  }
 }
 
 export interface CreateItemOptions {
@@ -170,7 +254,8 @@ interface Creation {
 
 /** The item's row with what comes with it; every reference checked, every deadline computed. */
 interface Draft {
-  row: NewItemRow;
+  /** The row but its id: the id is drawn only when the item is written. */
+  row: Omit<NewItemRow, 'id'>;
   parts: ItemPart[];
   attendees: string[];
   minutes: MinutesPlan | null;
@@ -200,7 +285,7 @@ async function createInTrx(
     const { recurringId, key } = options.occurrence;
     draft.row = { ...draft.row, recurring_id: recurringId, occurrence_key: key };
   }
-  const item = await insertItem(trx, draft.row);
+  const item = await insertItem(trx, { ...draft.row, id: await nextItemId(trx, input.kind) });
   await insertParts(trx, item.id, draft.parts);
   await insertAttendees(trx, item.id, draft.attendees);
   const details = creationDetails(item, draft, parentId);
@@ -247,13 +332,16 @@ async function draftDocument(c: Creation, input: Input<'document'>): Promise<Dra
   const receivedAt = input.receivedAt ?? now;
   if (input.dueAt && input.dueAt.getTime() <= receivedAt.getTime())
     throw invalid('dueAt', 'must be later than receivedAt');
+  if (input.docNo) {
+    const existing = await findOpenDocument(trx, input.docNo, input.direction ?? null);
+    if (existing) throw duplicateDocument(existing, input.docNo, input.direction ?? null);
+  }
   const dept = input.dept ?? (await deptOf(trx, input.assignee));
   const dueAt =
     input.dueAt ??
     defaultDueAt({ kind: 'document', docType: input.docType, receivedAt }, c.rules, c.calendar, c.timeZone);
-  const row: NewItemRow = {
+  const row: Draft['row'] = {
     ...baseRow(c, input),
-    id: await nextItemId(trx, 'document'),
     kind: 'document',
     doc_type: input.docType,
     doc_no: input.docNo ?? null,
@@ -276,9 +364,8 @@ async function draftMeeting(c: Creation, input: Input<'meeting'>): Promise<Draft
   await requirePeople(trx, 'minutesTaker', [input.minutesTaker]);
   await requireDept(trx, 'dept', input.dept);
   const dept = input.dept ?? (input.organizer ? await deptOf(trx, input.organizer) : null);
-  const row: NewItemRow = {
+  const row: Draft['row'] = {
     ...baseRow(c, input),
-    id: await nextItemId(trx, 'meeting'),
     kind: 'meeting',
     starts_at: input.startsAt,
     ends_at: input.endsAt,
@@ -315,9 +402,8 @@ async function draftTask(c: Creation, input: Input<'task'>): Promise<Draft> {
     defaultDueAt({ kind: 'task', source: input.source, assignedAt: now }, c.rules, c.calendar, c.timeZone);
   // Every reference is checked before the id is drawn: a sequence number is never given back.
   const parts = await coDeptParts(c, input, dueAt);
-  const row: NewItemRow = {
+  const row: Draft['row'] = {
     ...baseRow(c, input),
-    id: await nextItemId(trx, 'task'),
     kind: 'task',
     source: input.source,
     lead_dept: input.leadDept,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { ManualClock } from '../../src/clock.js';
@@ -59,14 +60,20 @@ export function quickRepliesWorld(engine: Engine): World {
   return world;
 }
 
-/** 关于年度工作总结的通知 (D-1), an ordinary document for 张三, due Tuesday 18:00. */
+/**
+ * 关于年度工作总结的通知 (D-1), an ordinary document for 张三, due Tuesday 18:00. Each further
+ * document of a test gets the next 文号 (12号, 13号, …): an open 文号 is registered once.
+ */
 export async function createDocument(world: World, over: Record<string, unknown> = {}): Promise<Item> {
+  const { rows } = await sql<{
+    n: number;
+  }>`select count(*)::int as n from items where kind = 'document'`.execute(world.database.db);
   return createItem(
     world.deps,
     {
       kind: 'document',
       docType: 'normal',
-      docNo: '穗府办〔2026〕12号',
+      docNo: `穗府办〔2026〕${12 + (rows[0]?.n ?? 0)}号`,
       title: '关于年度工作总结的通知',
       assignee: 'ou_zhang',
       dept: 'ZHB',

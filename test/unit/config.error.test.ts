@@ -77,6 +77,7 @@ describe('configuration from the environment', () => {
       'DATABASE_URL: expected a postgres:// or postgresql:// URL (the scheme given is "mysql")',
     ],
     ['ADMIN_TOKEN', 'short', 'ADMIN_TOKEN: must be at least 16 characters long'],
+    ['OA_WEBHOOK_SECRET', 'short-oa', 'OA_WEBHOOK_SECRET: must be at least 32 characters long'],
   ])('refuses a bad %s (%s) naming the variable', (variable, value, message) => {
     expect(problemsOf({ [variable]: value })).toEqual([message]);
   });
@@ -97,7 +98,13 @@ describe('configuration from the environment', () => {
 
   it('never echoes a secret value in an error', () => {
     const secret = 'mysql://admin:hunter2-very-secret@db/x';
-    const problems = problemsOf({ DATABASE_URL: secret, ADMIN_TOKEN: 'tiny-secret' });
+    const problems = problemsOf({
+      DATABASE_URL: secret,
+      ADMIN_TOKEN: 'tiny-secret',
+      OA_WEBHOOK_SECRET: 'oa-tiny-secret',
+    });
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).not.toContain('oa-tiny-secret');
     expect(problems.join('\n')).not.toContain('hunter2');
     expect(problems.join('\n')).not.toContain('tiny-secret');
   });

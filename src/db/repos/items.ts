@@ -213,3 +213,21 @@ export async function setAttendance(
     .where('open_id', '=', openId)
     .execute();
 }
+
+// --- documents ---------------------------------------------------------------------------------
+
+/** The open document registered under this 文号 and direction (no direction is its own value). */
+export async function findOpenDocument(
+  db: Db,
+  docNo: string,
+  direction: 'in' | 'out' | null,
+): Promise<string | null> {
+  let q = db
+    .selectFrom('items')
+    .select('id')
+    .where('kind', '=', 'document')
+    .where('status', '=', 'open')
+    .where('doc_no', '=', docNo);
+  q = direction ? q.where('direction', '=', direction) : q.where('direction', 'is', null);
+  return (await q.executeTakeFirst())?.id ?? null;
+}

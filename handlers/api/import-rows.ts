@@ -1,0 +1,112 @@
+import { atLocal, toZonedIso } from '../../src/domain/time.js';
+import type { RowProblem } from '../../src/services/import-items.js';
+import type { CreateItemInput } from '../../src/services/items.js';
+import type { Sheet } from './import-file.js';
+import { createSchema } from './items.js';
+
+/** The columns an import reads: the API's field names, or the office's own headings. */
+const COLUMN_FIELDS: Record<string, string> = {
+  kind: 'kind',
+  类型: 'kind',
+  docType: 'docType',
+  文种: 'docType',
+  docNo: 'docNo',
+  文号: 'docNo',
+  title: 'title',
+  标题: 'title',
+  assignee: 'assignee',
+  承办人: 'assignee',
+  dept: 'dept',
+  处室: 'dept',
+  direction: 'direction',
+  收发: 'direction',
+  receivedAt: 'receivedAt',
+  收文时间: 'receivedAt',
+  dueAt: 'dueAt',
+  办结时限: 'dueAt',
+  source: 'source',
+  来源: 'source',
+  leadDept: 'leadDept',
+  牵头处室: 'leadDept',
+  coDepts: 'coDepts',
+  协办处室: 'coDepts',
+  parent: 'parent',
+};
+
+const VALUE_WORDS: Record<string, Record<string, string>> = {
+  kind: { 公文: 'document', 任务: 'task' },
+  direction: { 收文: 'in', 发文: 'out' },
+};
+
+/** A row ready to create: the API body it stands for, and where each field came from. */
+export interface ImportRow {
+  row: number;
+  input: CreateItemInput;
+  /** field → the column heading in the file, so problems name what the office sees. */
+  columns: Record<string, string>;
+}
+
+/** Every row read as an API body; the problems of every row, by row and column. */
+export function rowsOf(sheet: Sheet, timeZone: string): { rows: ImportRow[]; problems: RowProblem[] } {
+  const problems: RowProblem[] = [];
+  const columns: Record<string, string> = {};
+  for (const heading of sheet.columns) {
+    if (heading === '') continue;
+    const field = COLUMN_FIELDS[heading];
+    if (!field)
+      problems.push({
+        row: 1,
+        column: heading,
+        message: `unknown column; expected one of ${knownColumns()}`,
+      });
+    else columns[field] = heading;
+  }
+  const rows: ImportRow[] = [];
+  for (const { row, cells } of sheet.rows) {
+    const body: Record<string, unknown> = {};
+    for (const [heading, value] of Object.entries(cells)) {
+      const field = COLUMN_FIELDS[heading];
+      if (field) body[field] = fieldValue(field, value, timeZone);
+    }
+    if (body.kind === 'meeting') {
+      problems.push({ row, column: columns.kind ?? 'kind', message: 'an import takes documents and tasks' });
+      continue;
+    }
+    const parsed = createSchema.safeParse(body);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const field = String(issue.path[0] ?? 'kind');
+        problems.push({ row, column: columns[field] ?? field, message: issue.message });
+      }
+      continue;
+    }
+    const { createdBy: _ignored, ...input } = parsed.data;
+    rows.push({ row, input, columns });
+  }
+  return { rows, problems };
+}
+
+function knownColumns(): string {
+  return Object.keys(COLUMN_FIELDS)
+    .filter((k) => /^[a-z]/.test(k))
+    .join(', ');
+}
+
+function fieldValue(field: string, value: string | Date, timeZone: string): unknown {
+  if (value instanceof Date) {
+    // exceljs gives the time written in the cell as if it were UTC: read it as office time.
+    const iso = value.toISOString();
+    return toZonedIso(atLocal(iso.slice(0, 10), iso.slice(11, 16), timeZone), timeZone);
+  }
+  if (field === 'coDepts') return value.split(/[,，、;；\s]+/).filter(Boolean);
+  if (field === 'dueAt' || field === 'receivedAt')
+    return instantText(value, field === 'dueAt' ? '18:00' : '09:00', timeZone);
+  return VALUE_WORDS[field]?.[value] ?? value;
+}
+
+/** `YYYY-MM-DD` (at `dayTime`) or `YYYY-MM-DD HH:mm` in office time, else the text as given. */
+function instantText(value: string, dayTime: string, timeZone: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}))?$/.exec(value.replace(/\//g, '-'));
+  if (!m?.[1]) return value;
+  return toZonedIso(atLocal(m[1], m[2] ?? dayTime, timeZone), timeZone);
+}
