@@ -1,6 +1,6 @@
+import { fixedClock } from '../clock.js';
 import { listDepartments } from '../db/repos/departments.js';
 import { listPeople } from '../db/repos/people.js';
-import { fixedClock } from '../clock.js';
 import type { Deps } from '../deps.js';
 import type { Department, Person, Role } from '../domain/types.js';
 import { createItem } from './items.js';

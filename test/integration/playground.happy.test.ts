@@ -25,7 +25,8 @@ describe('playground: the page’s endpoints over the real gateway, stand-in and
     seen = pg.standIn.messages.length;
     return list;
   };
-  const titleOf = (m: { body: unknown }) => headerOf(m.body)?.title;
+  const titleOf = (m: { body: unknown }) => headerOf(m.body as Card)?.title;
+  type Card = Parameters<typeof headerOf>[0];
 
   beforeAll(async () => {
     pg = await startPlayground('pglite');
@@ -38,7 +39,7 @@ describe('playground: the page’s endpoints over the real gateway, stand-in and
     const zhangDm = sent.filter((m) => m.chatId === pg.standIn.dmChat(ZHANG)).map(titleOf);
     expect(zhangDm).toContain('【待办】关于报送年度工作总结的通知');
     expect(sent.filter((m) => m.chatId === DEMO_CHATS.mishu).length).toBeGreaterThan(0);
-    for (const m of sent) expect(cardProblems(m.body)).toEqual([]);
+    for (const m of sent) expect(cardProblems(m.body as Card)).toEqual([]);
     const state = await api('state');
     expect(state.body.chats.map((c: any) => c.name)).toEqual(
       expect.arrayContaining(['办公室群', '秘书一处群', '张三', '李处长']),
@@ -63,7 +64,7 @@ describe('playground: the page’s endpoints over the real gateway, stand-in and
     expect((await getItem(pg.deps.database.db, 'D-1'))!.status).toBe('done');
     const copies = pg.standIn.messages.filter((m) => titleOf(m) === '【已办结】关于报送年度工作总结的通知');
     expect(copies.map((m) => m.chatId).sort()).toEqual([DEMO_CHATS.mishu, pg.standIn.dmChat(ZHANG)].sort());
-    expect(headerOf(dm.body)?.template).toBe('grey');
+    expect(headerOf(dm.body as Card)?.template).toBe('grey');
     expect(fresh()).toEqual([]);
   });
 
@@ -88,7 +89,9 @@ describe('playground: the page’s endpoints over the real gateway, stand-in and
     const reminders = fresh();
     const toZhang = reminders.find((m) => m.chatId === pg.standIn.dmChat(ZHANG));
     expect(titleOf(toZhang!)).toMatch(/^【催办】/);
-    expect(reminders.every((m) => m.sender === 'bot' && cardProblems(m.body).length === 0)).toBe(true);
+    expect(reminders.every((m) => m.sender === 'bot' && cardProblems(m.body as Card).length === 0)).toBe(
+      true,
+    );
   });
 
   it('a bad request names its field', async () => {
