@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { jobRegistry } from '../jobs/registry.js';
 import { createApp } from '../src/app.js';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
@@ -57,6 +58,7 @@ try {
     clock: systemClock,
     logger: silentLogger,
     instanceId: 'bench',
+    jobs: jobRegistry,
     larkEnabled: false,
     lark: null,
   });

@@ -10,6 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { jobRegistry } from '../jobs/registry.js';
 import { loadConfig } from '../src/config.js';
 import { connectPostgres } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
@@ -114,6 +115,7 @@ export async function digestBench(baseUrl: string): Promise<void> {
     instanceId: 'bench',
     larkEnabled: false,
     lark: null,
+    jobs: jobRegistry,
   } as Deps;
   try {
     const { db } = database;

@@ -29,6 +29,12 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 }
 
+/** Why requests failed: `HTTP 500`, or the error's cause code (e.g. `UND_ERR_SOCKET`). */
+const failures: Record<string, number> = {};
+const failed = (why: string) => {
+  failures[why] = (failures[why] ?? 0) + 1;
+};
+
 async function run<T>(items: T[], concurrency: number, one: (item: T) => Promise<boolean>) {
   const latencies: number[] = [];
   let errors = 0;
@@ -43,7 +49,9 @@ async function run<T>(items: T[], concurrency: number, one: (item: T) => Promise
         let ok = false;
         try {
           ok = await one(items[i]!);
-        } catch {
+        } catch (error) {
+          const e = error as { cause?: { code?: string; message?: string }; code?: string; message?: string };
+          failed(e.cause?.code ?? e.code ?? e.cause?.message ?? e.message ?? 'error');
           ok = false;
         }
         latencies.push(performance.now() - t);
@@ -61,6 +69,7 @@ async function run<T>(items: T[], concurrency: number, one: (item: T) => Promise
     p50: pct(latencies, 50),
     p99: pct(latencies, 99),
     max: latencies[latencies.length - 1] ?? 0,
+    failures,
   };
 }
 
@@ -68,6 +77,7 @@ async function http(j: HttpJob) {
   return run(j.requests, j.concurrency, async (r) => {
     const res = await fetch(j.url + r.path, { method: 'POST', headers: r.headers, body: r.body });
     await res.arrayBuffer();
+    if (res.status !== j.expect) failed(`HTTP ${res.status}`);
     return res.status === j.expect;
   });
 }

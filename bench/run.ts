@@ -14,6 +14,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { jobRegistry } from '../jobs/registry.js';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { connectPostgres } from '../src/db/connect.js';
@@ -134,6 +135,7 @@ async function main() {
     clock: systemClock,
     logger,
     instanceId: 'bench',
+    jobs: jobRegistry,
     larkEnabled: true,
     lark: createLarkGateway(config.lark, logger),
   };

@@ -5,6 +5,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { createLarkGateway, type LarkGateway } from './lark/gateway.js';
 import type { Logger } from './logger.js';
 import type { StandIn } from './playground/stand-in.js';
+import type { ScheduledJob } from './services/job-types.js';
 
 /**
  * Everything the app and the jobs need, built once at start-up and passed in. Nothing in the
@@ -23,9 +24,16 @@ export interface Deps {
   lark: LarkGateway | null;
   /** The playground's Lark stand-in, when the playground runs (src/node.ts decides). */
   playground?: StandIn;
+  /** The scheduled jobs (jobs/registry.ts), passed in by the entry that builds these Deps. */
+  jobs: readonly ScheduledJob<Deps>[];
 }
 
-export async function buildDeps(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Deps> {
+export async function buildDeps(
+  config: Config,
+  logger: Logger,
+  jobs: readonly ScheduledJob<Deps>[],
+  clock: Clock = systemClock,
+): Promise<Deps> {
   const database = await connectDatabase(config, (error) =>
     logger.warn('an idle database connection was closed by the server', { error }),
   );
@@ -44,5 +52,6 @@ export async function buildDeps(config: Config, logger: Logger, clock: Clock = s
     instanceId: `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     larkEnabled: larkConfigured(config),
     lark: larkConfigured(config) ? createLarkGateway(config.lark, logger) : null,
+    jobs,
   };
 }

@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import { jobRegistry } from '../jobs/registry.js';
 import { createApp } from './app.js';
 import type { BackgroundTask } from './background.js';
 import { ConfigError, loadConfig, playgroundEnabled } from './config.js';
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
 
   let deps: Awaited<ReturnType<typeof buildDeps>>;
   try {
-    deps = await buildDeps(config, logger);
+    deps = await buildDeps(config, logger, jobRegistry);
     if (standIn) {
       deps.playground = standIn;
       if (config.demo && deps.database.engine === 'pglite') await seedDemoOffice(deps);
@@ -44,6 +45,13 @@ async function main(): Promise<void> {
 
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port });
+  // Keep idle keep-alive connections longer than the clients and proxies in front do (Node's 5 s
+  // default races a client reusing the socket: under load a request then meets ECONNRESET and
+  // never arrives).
+  if ('keepAliveTimeout' in server) {
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -1,4 +1,3 @@
-import { jobRegistry } from '../jobs/registry.js';
 import type { BackgroundTask } from './background.js';
 import type { Deps } from './deps.js';
 import { inboundProcessorTask } from './lark/inbound/processor.js';
@@ -6,11 +5,11 @@ import { outboxDispatcherTask } from './lark/outbox/dispatcher.js';
 import { inboundHandlers } from './services/inbound-router.js';
 import { createScheduler } from './services/scheduler.js';
 
-/** Starts the long-running work of a Node process. Each issue's runtime piece is listed here. */
+/** Starts the long-running work of a Node process: the scheduler and the Lark channel's loops. */
 export function startBackgroundTasks(deps: Deps): BackgroundTask[] {
   const tasks: BackgroundTask[] = [];
   // The scheduler: node-cron timers from the schedules table, re-read every 30 s; (job, slot) claims.
-  tasks.push(createScheduler(deps, jobRegistry));
+  tasks.push(createScheduler(deps, deps.jobs));
   // The Lark channel: stored inbound events are processed (and retried); the outbox is sent.
   tasks.push(inboundProcessorTask(deps, inboundHandlers.event));
   tasks.push(outboxDispatcherTask(deps));

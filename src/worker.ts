@@ -54,6 +54,7 @@ async function workerDeps(env: Env, clock: Clock): Promise<Deps> {
     instanceId: `worker-${crypto.randomUUID().slice(0, 8)}`,
     larkEnabled: larkConfigured(config),
     lark: larkConfigured(config) ? createLarkGateway(config.lark, logger) : null,
+    jobs: jobRegistry,
   };
 }
 
@@ -83,7 +84,7 @@ export default {
   async scheduled(controller: { scheduledTime: number }, env: Env, ctx: ExecutionContext): Promise<void> {
     const deps = await workerDeps(env, fixedClock(new Date(controller.scheduledTime)));
     ctx.waitUntil(
-      catchUpMissedSlots(deps, jobRegistry, { window: 10 })
+      catchUpMissedSlots(deps, deps.jobs, { window: 10 })
         .then(() => drain(deps))
         .catch((error) => deps.logger.error('scheduled tick failed', { error }))
         .finally(() => deps.database.close()),

@@ -77,6 +77,9 @@ const taskSchema = z
     parent: optional(z.string().max(20)),
     chatId: optional(z.string().max(100)),
     leader: optional(openId),
+    ticketNo: optional(z.string().trim().min(1).max(64)),
+    caller: optional(z.string().trim().max(100)),
+    category: optional(z.string().trim().min(1).max(50)),
     createdBy: optional(openId),
   })
   .strict();

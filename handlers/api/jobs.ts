@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { findJob, jobRegistry } from '../../jobs/registry.js';
 import type { Deps } from '../../src/deps.js';
 import { notFound } from '../../src/errors.js';
-import { runJobSlot } from '../../src/services/run-job.js';
+import { findJob, jobNames, runJobSlot } from '../../src/services/run-job.js';
 import { readBody } from './body.js';
 
 const runSchema = z.object({
@@ -20,7 +19,7 @@ export function jobsRoutes(deps: Deps) {
   const r = new Hono();
   r.get('/jobs', (c) =>
     c.json({
-      jobs: jobRegistry.map((j) => ({
+      jobs: deps.jobs.map((j) => ({
         name: j.name,
         description: j.description,
         defaultCron: j.defaultCron,
@@ -29,8 +28,8 @@ export function jobsRoutes(deps: Deps) {
   );
   r.post('/jobs/:job/run', async (c) => {
     const name = c.req.param('job');
-    const job = findJob(name);
-    if (!job) throw notFound(`No job "${name}". Known jobs: ${jobRegistry.map((j) => j.name).join(', ')}.`);
+    const job = findJob(deps, name);
+    if (!job) throw notFound(`No job "${name}". Known jobs: ${jobNames(deps)}.`);
     const body = await readBody(c, runSchema);
     const at = body.at ? new Date(body.at) : deps.clock.now();
     return c.json(await runJobSlot(deps, job, { at }));

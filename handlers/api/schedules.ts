@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { findJob, jobRegistry } from '../../jobs/registry.js';
 import type { Deps } from '../../src/deps.js';
 import { notFound } from '../../src/errors.js';
+import { findJob, jobNames } from '../../src/services/run-job.js';
 import { scheduleView, updateSchedule } from '../../src/services/schedule-admin.js';
 import { readBody } from './body.js';
 
@@ -12,9 +12,9 @@ const putSchema = z.object({
   enabled: z.boolean().default(true),
 });
 
-function jobOr404(name: string) {
-  const job = findJob(name);
-  if (!job) throw notFound(`No job "${name}". Known jobs: ${jobRegistry.map((j) => j.name).join(', ')}.`);
+function jobOr404(deps: Deps, name: string) {
+  const job = findJob(deps, name);
+  if (!job) throw notFound(`No job "${name}". Known jobs: ${jobNames(deps)}.`);
   return job;
 }
 
@@ -22,12 +22,12 @@ function jobOr404(name: string) {
 export function schedulesRoutes(deps: Deps) {
   const r = new Hono();
   r.get('/schedules', async (c) => {
-    const all = await Promise.all(jobRegistry.map((j) => scheduleView(deps, j)));
+    const all = await Promise.all(deps.jobs.map((j) => scheduleView(deps, j)));
     return c.json({ schedules: all });
   });
-  r.get('/schedules/:job', async (c) => c.json(await scheduleView(deps, jobOr404(c.req.param('job')))));
+  r.get('/schedules/:job', async (c) => c.json(await scheduleView(deps, jobOr404(deps, c.req.param('job')))));
   r.put('/schedules/:job', async (c) => {
-    const job = jobOr404(c.req.param('job'));
+    const job = jobOr404(deps, c.req.param('job'));
     const body = await readBody(c, putSchema);
     const cron = Array.isArray(body.cron) ? body.cron.join(';') : body.cron;
     const view = await updateSchedule(

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { findJob, jobRegistry } from '../../jobs/registry.js';
 import type { Deps } from '../../src/deps.js';
 import { AppError, notFound } from '../../src/errors.js';
 import { cardActionEvent, messageEvent, signedRequest } from '../../src/playground/lark-requests.js';
 import type { StandIn } from '../../src/playground/stand-in.js';
 import { playgroundDirectory } from '../../src/services/demo-office.js';
-import { runJobSlot } from '../../src/services/run-job.js';
+import { findJob, jobNames, runJobSlot } from '../../src/services/run-job.js';
 import { readBody } from '../api/body.js';
 import { PLAYGROUND_PAGE } from './page.js';
 
@@ -68,7 +67,7 @@ export function playgroundRoutes(deps: Deps, standIn: StandIn, appFetch: Fetch) 
       ],
       people: directory.people,
       messages: standIn.messages,
-      jobs: jobRegistry.map((j) => ({ name: j.name, description: j.description })),
+      jobs: deps.jobs.map((j) => ({ name: j.name, description: j.description })),
     });
   });
 
@@ -116,8 +115,8 @@ export function playgroundRoutes(deps: Deps, standIn: StandIn, appFetch: Fetch) 
 
   r.post('/api/jobs/:job/run', async (c) => {
     const name = c.req.param('job');
-    const job = findJob(name);
-    if (!job) throw notFound(`No job "${name}". Known jobs: ${jobRegistry.map((j) => j.name).join(', ')}.`);
+    const job = findJob(deps, name);
+    if (!job) throw notFound(`No job "${name}". Known jobs: ${jobNames(deps)}.`);
     const body = await readBody(c, runBody);
     return c.json(await runJobSlot(deps, job, { at: new Date(body.at) }));
   });

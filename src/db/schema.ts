@@ -60,6 +60,10 @@ export interface ItemsTable {
   created_by: string | null;
   /** Tasks: the leader who gave the instruction or chaired the meeting (2026113010_digest). */
   leader: string | null;
+  /** Hotline tasks: ticket number (unique), caller (never on a card), category (2026113014_intake_hotline). */
+  ticket_no: string | null;
+  caller: string | null;
+  category: string | null;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: CreatedAt;

@@ -103,6 +103,12 @@ export interface Item {
   createdBy: string | null;
   /** Tasks: the leader who gave the instruction or chaired the meeting; gets the 办结反馈. */
   leader?: string | null;
+  /** Hotline tasks (source hotline): 工单号, unique. */
+  ticketNo?: string | null;
+  /** Hotline tasks: who called. Kept on the item and in the API; never put on a card. */
+  caller?: string | null;
+  /** Hotline tasks: the category the recurring-problem figures count by. */
+  category?: string | null;
   createdAt: Date;
   version: number;
 }

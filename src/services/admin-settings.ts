@@ -1,5 +1,3 @@
-import { jobRegistry } from '../../jobs/registry.js';
-import type { JobDefinition } from '../../jobs/types.js';
 import { getPerson } from '../db/repos/people.js';
 import type { Deps } from '../deps.js';
 import { type BulletinCadence, cadenceZh, parseCadenceWord } from '../domain/cadence.js';
@@ -10,6 +8,7 @@ import { setDutyHoursByChat } from './duty-settings.js';
 import { listRecurring } from './recurring.js';
 import { loadReminderRules, saveReminderRules } from './reminder-rules.js';
 import { loadDeadlineRules } from './rules.js';
+import { findJob, type JobDefinition } from './run-job.js';
 import { scheduleView, updateSchedule } from './schedule-admin.js';
 import { getSchedule } from './schedules.js';
 
@@ -57,8 +56,8 @@ function usage(problem: string): AdminSettingReply {
   return { replyText: `${problem}\n可用的设置命令：\n${USAGE.map((u) => `· ${u}`).join('\n')}` };
 }
 
-function job(name: string): JobDefinition {
-  const j = jobRegistry.find((x) => x.name === name);
+function job(deps: Deps, name: string): JobDefinition {
+  const j = findJob(deps, name);
   if (!j) throw new Error(`no job ${name}`);
   return j;
 }
@@ -82,96 +81,103 @@ export async function handleAdminSettingCommand(
 
   if (/^查看设置$/u.test(text) || /^设置$/u.test(text)) return { replyText: await settingsText(deps) };
   if (/^周期( ?列表)?$/u.test(text)) return { replyText: await recurringText(deps) };
-
-  let m = /^设置 ?(提醒|催办) ?(.*)$/u.exec(text);
-  if (m) {
-    const times = parseTimes(m[2] ?? '');
-    if (!times) return usage(`提醒时间格式不对：「${m[2] ?? ''}」。示例：设置 提醒 09:00,14:30`);
-    // The remind schedule carries the rounds; updateSchedule mirrors them into the reminder rules.
-    const current = await getSchedule(deps.database.db, 'remind', job('remind').defaultCron);
-    await updateSchedule(
-      deps,
-      job('remind'),
-      { cron: roundsToCron(times), timezone: current.timezone, enabled: current.enabled },
-      input.by,
-    );
-    const rules = await loadReminderRules(deps.database.db);
-    const quiet = times.filter((t) => inQuietHours(t, rules.quietHours));
-    const note =
-      quiet.length > 0
-        ? `注意：${quiet.join('、')} 在免打扰时段（${rules.quietHours.start}–${rules.quietHours.end}）内，该轮只发送紧急件。`
-        : '';
-    return { replyText: `已设置：工作日 ${times.join('、')} 催办提醒（节假日与免打扰时段不发送）。${note}` };
+  for (const command of SETTING_COMMANDS) {
+    const m = command.pattern.exec(text);
+    if (m) return command.run(deps, m, input.by);
   }
-
-  // 值班 runs every five minutes; its setting is the shift's hours (docs/duty.md).
-  m = /^设置 ?值班 ?(.*)$/u.exec(text);
-  if (m) return { replyText: await setDutyHoursByChat(deps, m[1] ?? '', input.by) };
-
-  m = /^设置 ?通报 ?(.*)$/u.exec(text);
-  if (m) return setBulletinCadence(deps, m[1] ?? '', input.by);
-
-  m = /^设置 ?(日报|简报) ?(.*)$/u.exec(text);
-  if (m) {
-    const jobName = JOB_WORDS[m[1]!]!;
-    const times = parseTimes(m[2] ?? '');
-    if (!times) return usage(`时间格式不对：「${m[2] ?? ''}」。示例：设置 ${m[1]} 08:30`);
-    const current = await getSchedule(deps.database.db, jobName, job(jobName).defaultCron);
-    await updateSchedule(
-      deps,
-      job(jobName),
-      { cron: roundsToCron(times), timezone: current.timezone, enabled: current.enabled },
-      input.by,
-    );
-    const when =
-      jobName === 'digest'
-        ? `每个工作日 ${times.join('、')} 发送（节假日不发送）`
-        : `每天 ${times.join('、')} 发送`;
-    return { replyText: `已设置：${JOB_ZH[jobName]}${when}。` };
-  }
-
-  m = /^设置 ?免打扰 ?(.*)$/u.exec(text);
-  if (m) {
-    const range = /^(\S+?) ?[-–—~～至到] ?(\S+)$/u.exec((m[1] ?? '').trim());
-    const start = range ? parseTimeOfDay(range[1]!) : null;
-    const end = range ? parseTimeOfDay(range[2]!) : null;
-    if (!start || !end || start === end)
-      return usage(`免打扰时段格式不对：「${m[1] ?? ''}」。示例：设置 免打扰 22:00-07:30`);
-    const rules = await loadReminderRules(deps.database.db);
-    await saveReminderRules(
-      deps.database.db,
-      { ...rules, quietHours: { start, end } },
-      input.by,
-      deps.clock.now(),
-    );
-    return { replyText: `已设置：免打扰时段 ${start}–${end}（紧急件除外），期间的提醒顺延到下一轮。` };
-  }
-
-  m = /^(暂停|恢复) ?(\S*)$/u.exec(text);
-  if (m) {
-    const pause = m[1] === '暂停';
-    const jobName = JOB_WORDS[m[2] ?? ''];
-    if (!jobName) return usage(`不认识「${m[2] ?? ''}」。示例：${m[1]} 提醒`);
-    if (jobName === 'remind') {
-      const rules = await loadReminderRules(deps.database.db);
-      await saveReminderRules(deps.database.db, { ...rules, paused: pause }, input.by, deps.clock.now());
-      return {
-        replyText: pause
-          ? '已暂停催办提醒（包括紧急件与会议提醒）。回复「恢复 提醒」即可恢复。'
-          : '已恢复催办提醒，下一轮按时发送。',
-      };
-    }
-    const current = await getSchedule(deps.database.db, jobName, job(jobName).defaultCron);
-    await updateSchedule(
-      deps,
-      job(jobName),
-      { cron: current.cron, timezone: current.timezone, enabled: !pause },
-      input.by,
-    );
-    return { replyText: `已${m[1]}：${JOB_ZH[jobName]}。` };
-  }
-
   return usage(`没有看懂这条设置命令：「${text}」。`);
+}
+
+type SettingCommand = {
+  pattern: RegExp;
+  run(deps: Deps, m: RegExpExecArray, by: string): Promise<AdminSettingReply>;
+};
+
+const SETTING_COMMANDS: SettingCommand[] = [
+  { pattern: /^设置 ?(提醒|催办) ?(.*)$/u, run: setReminderRounds },
+  // 值班 runs every five minutes; its setting is the shift's hours (docs/duty.md).
+  {
+    pattern: /^设置 ?值班 ?(.*)$/u,
+    run: async (deps, m, by) => ({ replyText: await setDutyHoursByChat(deps, m[1] ?? '', by) }),
+  },
+  { pattern: /^设置 ?通报 ?(.*)$/u, run: (deps, m, by) => setBulletinCadence(deps, m[1] ?? '', by) },
+  { pattern: /^设置 ?(日报|简报) ?(.*)$/u, run: setJobTimes },
+  { pattern: /^设置 ?免打扰 ?(.*)$/u, run: setQuietHours },
+  { pattern: /^(暂停|恢复) ?(\S*)$/u, run: pauseOrResume },
+];
+
+/** 设置 提醒 09:00,14:30 — the remind schedule carries the rounds; updateSchedule mirrors them into the rules. */
+async function setReminderRounds(deps: Deps, m: RegExpExecArray, by: string): Promise<AdminSettingReply> {
+  const times = parseTimes(m[2] ?? '');
+  if (!times) return usage(`提醒时间格式不对：「${m[2] ?? ''}」。示例：设置 提醒 09:00,14:30`);
+  await rescheduleDaily(deps, 'remind', times, by);
+  const rules = await loadReminderRules(deps.database.db);
+  const quiet = times.filter((t) => inQuietHours(t, rules.quietHours));
+  const note =
+    quiet.length > 0
+      ? `注意：${quiet.join('、')} 在免打扰时段（${rules.quietHours.start}–${rules.quietHours.end}）内，该轮只发送紧急件。`
+      : '';
+  return { replyText: `已设置：工作日 ${times.join('、')} 催办提醒（节假日与免打扰时段不发送）。${note}` };
+}
+
+/** 设置 日报 08:30: the job's daily times. */
+async function setJobTimes(deps: Deps, m: RegExpExecArray, by: string): Promise<AdminSettingReply> {
+  const jobName = JOB_WORDS[m[1]!]!;
+  const times = parseTimes(m[2] ?? '');
+  if (!times) return usage(`时间格式不对：「${m[2] ?? ''}」。示例：设置 ${m[1]} 08:30`);
+  await rescheduleDaily(deps, jobName, times, by);
+  const when =
+    jobName === 'digest'
+      ? `每个工作日 ${times.join('、')} 发送（节假日不发送）`
+      : `每天 ${times.join('、')} 发送`;
+  return { replyText: `已设置：${JOB_ZH[jobName]}${when}。` };
+}
+
+/** Sets a job to run at these local times every day, keeping its time zone and whether it is enabled. */
+async function rescheduleDaily(deps: Deps, jobName: string, times: string[], by: string): Promise<void> {
+  const current = await getSchedule(deps.database.db, jobName, job(deps, jobName).defaultCron);
+  await updateSchedule(
+    deps,
+    job(deps, jobName),
+    { cron: roundsToCron(times), timezone: current.timezone, enabled: current.enabled },
+    by,
+  );
+}
+
+/** 设置 免打扰 22:00-07:30 */
+async function setQuietHours(deps: Deps, m: RegExpExecArray, by: string): Promise<AdminSettingReply> {
+  const range = /^(\S+?) ?[-–—~～至到] ?(\S+)$/u.exec((m[1] ?? '').trim());
+  const start = range ? parseTimeOfDay(range[1]!) : null;
+  const end = range ? parseTimeOfDay(range[2]!) : null;
+  if (!start || !end || start === end)
+    return usage(`免打扰时段格式不对：「${m[1] ?? ''}」。示例：设置 免打扰 22:00-07:30`);
+  const rules = await loadReminderRules(deps.database.db);
+  await saveReminderRules(deps.database.db, { ...rules, quietHours: { start, end } }, by, deps.clock.now());
+  return { replyText: `已设置：免打扰时段 ${start}–${end}（紧急件除外），期间的提醒顺延到下一轮。` };
+}
+
+/** 暂停 / 恢复 提醒 (also 日报 / 通报 / 值班 / 周期): reminders pause in the rules, other jobs in their schedule. */
+async function pauseOrResume(deps: Deps, m: RegExpExecArray, by: string): Promise<AdminSettingReply> {
+  const pause = m[1] === '暂停';
+  const jobName = JOB_WORDS[m[2] ?? ''];
+  if (!jobName) return usage(`不认识「${m[2] ?? ''}」。示例：${m[1]} 提醒`);
+  if (jobName === 'remind') {
+    const rules = await loadReminderRules(deps.database.db);
+    await saveReminderRules(deps.database.db, { ...rules, paused: pause }, by, deps.clock.now());
+    return {
+      replyText: pause
+        ? '已暂停催办提醒（包括紧急件与会议提醒）。回复「恢复 提醒」即可恢复。'
+        : '已恢复催办提醒，下一轮按时发送。',
+    };
+  }
+  const current = await getSchedule(deps.database.db, jobName, job(deps, jobName).defaultCron);
+  await updateSchedule(
+    deps,
+    job(deps, jobName),
+    { cron: current.cron, timezone: current.timezone, enabled: !pause },
+    by,
+  );
+  return { replyText: `已${m[1]}：${JOB_ZH[jobName]}。` };
 }
 
 async function settingsText(deps: Deps): Promise<string> {
@@ -185,7 +191,7 @@ async function settingsText(deps: Deps): Promise<string> {
     `督办升级：逾期 ${rules.escalateToChiefAfter} 个工作日报处室负责人，${rules.escalateToLeadersAfter} 个工作日报办公厅领导`,
     `会议提醒：前一工作日 ${rules.meetingEveAt}，会前 ${rules.meetingSoonMinutes} 分钟`,
   ];
-  for (const j of jobRegistry) {
+  for (const j of deps.jobs) {
     if (j.name === 'remind') continue;
     const v = await scheduleView(deps, j);
     lines.push(`${JOB_ZH[j.name] ?? j.name}：${v.enabled ? v.cron : `${v.cron}（已暂停）`}`);
@@ -222,7 +228,7 @@ export interface ReminderRulesView extends ReminderRules {
 
 export async function getReminderRulesView(deps: Deps): Promise<ReminderRulesView> {
   const rules = await loadReminderRules(deps.database.db);
-  const s = await getSchedule(deps.database.db, 'remind', job('remind').defaultCron);
+  const s = await getSchedule(deps.database.db, 'remind', job(deps, 'remind').defaultCron);
   return { ...rules, remindSchedule: { cron: s.cron, enabled: s.enabled } };
 }
 
@@ -248,10 +254,10 @@ export async function patchReminderRules(
   }
   await saveReminderRules(deps.database.db, next, by, deps.clock.now());
   if (patch.rounds) {
-    const s = await getSchedule(deps.database.db, 'remind', job('remind').defaultCron);
+    const s = await getSchedule(deps.database.db, 'remind', job(deps, 'remind').defaultCron);
     await updateSchedule(
       deps,
-      job('remind'),
+      job(deps, 'remind'),
       { cron: roundsToCron(next.rounds), timezone: s.timezone, enabled: s.enabled },
       by,
     );
@@ -273,10 +279,10 @@ async function setBulletinCadence(deps: Deps, args: string, by: string): Promise
   const cadence: BulletinCadence = {
     ...(await saveBulletinCadence(db, days[0] ?? {}, by, deps.clock.now())),
   };
-  const current = await getSchedule(db, 'bulletin', job('bulletin').defaultCron);
+  const current = await getSchedule(db, 'bulletin', job(deps, 'bulletin').defaultCron);
   await updateSchedule(
     deps,
-    job('bulletin'),
+    job(deps, 'bulletin'),
     { cron: roundsToCron([time]), timezone: current.timezone, enabled: current.enabled },
     by,
   );

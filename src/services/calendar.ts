@@ -1,6 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import { listOverrides, loadOverrides, upsertOverride } from '../db/repos/calendar.js';
-import type { Database } from '../db/schema.js';
+import { countOverrides, listOverrides, loadOverrides, upsertOverride } from '../db/repos/calendar.js';
+import type { Db } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import {
   createWorkCalendar,
@@ -11,8 +10,6 @@ import {
 import { addDays, isValidDate, localParts } from '../domain/time.js';
 import { AppError } from '../errors.js';
 import type { HealthSection } from '../health.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** The office's working-day calendar as of now: official data plus every admin override. */
 export async function loadWorkCalendar(db: Db): Promise<WorkCalendar> {
@@ -91,10 +88,6 @@ export function calendarCoverage(now: Date, timeZone: string, overrides: number)
 export const calendarHealthSection: HealthSection = {
   name: 'calendar',
   async check(deps) {
-    const row = await deps.database.db
-      .selectFrom('calendar_overrides')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .executeTakeFirst();
-    return calendarCoverage(deps.clock.now(), deps.config.timezone, Number(row?.n ?? 0));
+    return calendarCoverage(deps.clock.now(), deps.config.timezone, await countOverrides(deps.database.db));
   },
 };

@@ -3,6 +3,7 @@ import { listExtensionRequests } from '../db/repos/extension-requests.js';
 import { appendHistory, listHistory } from '../db/repos/history.js';
 import {
   findOpenDocument,
+  findTicket,
   getAttendees,
   getItemRow,
   getParts,
@@ -81,6 +82,10 @@ export type CreateItemInput =
       chatId?: string | null;
       /** The leader who gave the instruction or chaired the meeting (gets the 办结反馈). */
       leader?: string | null;
+      /** Hotline tasks only: 工单号 (unique), caller, category. */
+      ticketNo?: string | null;
+      caller?: string | null;
+      category?: string | null;
     };
 
 export type ItemDetail = Item & {
@@ -396,6 +401,7 @@ async function draftTask(c: Creation, input: Input<'task'>): Promise<Draft> {
   await requireDept(trx, 'leadDept', input.leadDept);
   await requirePeople(trx, 'assignee', [input.assignee]);
   await requirePeople(trx, 'leader', [input.leader]);
+  await requireHotlineFields(trx, input);
   if (input.dueAt && input.dueAt.getTime() <= now.getTime()) throw invalid('dueAt', 'must be in the future');
   const dueAt =
     input.dueAt ??
@@ -410,10 +416,31 @@ async function draftTask(c: Creation, input: Input<'task'>): Promise<Draft> {
     dept: input.leadDept,
     assignee: input.assignee ?? null,
     leader: input.leader ?? null,
+    ticket_no: input.ticketNo ?? null,
+    caller: input.caller ?? null,
+    category: input.category ?? null,
     due_at: dueAt,
     original_due_at: dueAt,
   };
   return { row, parts, attendees: [], minutes: null };
+}
+
+/** 工单号, caller and category belong to hotline tasks; a 工单号 is registered once. */
+async function requireHotlineFields(trx: Trx, input: Input<'task'>): Promise<void> {
+  if (input.source !== 'hotline') {
+    for (const field of ['ticketNo', 'caller', 'category'] as const)
+      if (input[field]) throw invalid(field, 'only hotline tasks (source "hotline") take this field');
+    return;
+  }
+  if (!input.ticketNo) return;
+  const existing = await findTicket(trx, input.ticketNo);
+  if (existing) {
+    throw new AppError(409, 'duplicate_ticket', `ticketNo: "${input.ticketNo}" is already ${existing}`, {
+      field: 'ticketNo',
+      id: existing,
+      ticketNo: input.ticketNo,
+    });
+  }
 }
 
 /** 会办: each co-handling unit checked, with its own deadline (before the item's). */

@@ -1,5 +1,11 @@
-import { findDepartmentByChat, getDepartment, upsertDepartment } from '../db/repos/departments.js';
+import {
+  clearTopExcept,
+  findDepartmentByChat,
+  getDepartment,
+  upsertDepartment,
+} from '../db/repos/departments.js';
 import { upsertPerson } from '../db/repos/people.js';
+import { inTransaction } from '../db/transaction.js';
 import type { Deps } from '../deps.js';
 import type { Department, Person, Role } from '../domain/types.js';
 import { AppError } from '../errors.js';
@@ -12,7 +18,7 @@ export async function putDepartment(
   deps: Deps,
   input: { code: string; name: string; chatId?: string | null; isTop?: boolean },
 ): Promise<{ department: Department; created: boolean }> {
-  return deps.database.db.transaction().execute(async (trx) => {
+  return inTransaction(deps.database.db, async (trx) => {
     const chatId = input.chatId ?? null;
     if (chatId) {
       const other = await findDepartmentByChat(trx, chatId);
@@ -33,7 +39,7 @@ export async function putDepartment(
     };
     if (department.isTop) {
       // One top department: its chiefs see everything; moving the flag is explicit.
-      await trx.updateTable('departments').set({ is_top: false }).where('code', '!=', input.code).execute();
+      await clearTopExcept(trx, input.code);
     }
     const created = await upsertDepartment(trx, department, deps.clock.now());
     return { department, created };
@@ -45,7 +51,7 @@ export async function putPerson(
   deps: Deps,
   input: { openId: string; name: string; dept: string | null; roles: Role[] },
 ): Promise<Person> {
-  return deps.database.db.transaction().execute(async (trx) => {
+  return inTransaction(deps.database.db, async (trx) => {
     if (input.dept && !(await getDepartment(trx, input.dept)))
       throw field('dept', 422, 'unknown_department', `no department with code "${input.dept}"`);
     const person: Person = {

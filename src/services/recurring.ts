@@ -2,7 +2,17 @@ import { z } from 'zod';
 import { getDepartment } from '../db/repos/departments.js';
 import { getDutyDay } from '../db/repos/duty.js';
 import { getPerson } from '../db/repos/people.js';
+import {
+  getRecurringRow,
+  insertRecurring,
+  listRecurringRows,
+  occurrenceItemId,
+  type RecurringDutyRow,
+  type RecurringDutyValues,
+  updateRecurringRow,
+} from '../db/repos/recurring.js';
 import { appendSettingHistory } from '../db/repos/settings.js';
+import { inTransaction } from '../db/transaction.js';
 import type { Deps } from '../deps.js';
 import {
   type Occurrence,
@@ -65,17 +75,7 @@ interface StoredRule {
   source: TaskSource;
 }
 
-function toDuty(r: {
-  id: number;
-  title: string;
-  assignee: string | null;
-  dept: string | null;
-  rule: unknown;
-  enabled: boolean;
-  created_by: string | null;
-  created_at: Date;
-  updated_at: Date;
-}): RecurringDuty {
+function toDuty(r: RecurringDutyRow): RecurringDuty {
   const stored = (typeof r.rule === 'string' ? JSON.parse(r.rule) : r.rule) as StoredRule;
   return {
     id: r.id,
@@ -105,47 +105,34 @@ async function validateRefs(deps: Deps, input: RecurringInput): Promise<void> {
 }
 
 export async function listRecurring(deps: Deps): Promise<RecurringDuty[]> {
-  const rows = await deps.database.db.selectFrom('recurring_duties').selectAll().orderBy('id').execute();
-  return rows.map(toDuty);
+  return (await listRecurringRows(deps.database.db)).map(toDuty);
 }
 
 export async function getRecurring(deps: Deps, id: number): Promise<RecurringDuty> {
-  const row = await deps.database.db
-    .selectFrom('recurring_duties')
-    .selectAll()
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await getRecurringRow(deps.database.db, id);
   if (!row) throw notFound(`No recurring duty ${id}.`);
   return toDuty(row);
 }
 
-function storedRule(input: RecurringInput): string {
-  return JSON.stringify({
-    rule: input.rule,
-    rotation: input.rotation,
-    source: input.source,
-  } satisfies StoredRule);
+function storedValues(input: RecurringInput): RecurringDutyValues {
+  return {
+    title: input.title,
+    assignee: input.assignee ?? null,
+    dept: input.dept ?? null,
+    rule: JSON.stringify({
+      rule: input.rule,
+      rotation: input.rotation,
+      source: input.source,
+    } satisfies StoredRule),
+    enabled: input.enabled,
+  };
 }
 
 export async function createRecurring(deps: Deps, input: RecurringInput, by: string): Promise<RecurringDuty> {
   await validateRefs(deps, input);
   const now = deps.clock.now();
-  const row = await deps.database.db.transaction().execute(async (trx) => {
-    const r = await trx
-      .insertInto('recurring_duties')
-      .values({
-        title: input.title,
-        kind: 'task',
-        assignee: input.assignee ?? null,
-        dept: input.dept ?? null,
-        rule: storedRule(input),
-        enabled: input.enabled,
-        created_by: by,
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+  const row = await inTransaction(deps.database.db, async (trx) => {
+    const r = await insertRecurring(trx, { ...storedValues(input), by, at: now });
     await appendSettingHistory(trx, `recurring:${r.id}`, { ...input, action: 'create' }, by, now);
     return r;
   });
@@ -161,20 +148,8 @@ export async function updateRecurring(
   await getRecurring(deps, id);
   await validateRefs(deps, input);
   const now = deps.clock.now();
-  const row = await deps.database.db.transaction().execute(async (trx) => {
-    const r = await trx
-      .updateTable('recurring_duties')
-      .set({
-        title: input.title,
-        assignee: input.assignee ?? null,
-        dept: input.dept ?? null,
-        rule: storedRule(input),
-        enabled: input.enabled,
-        updated_at: now,
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+  const row = await inTransaction(deps.database.db, async (trx) => {
+    const r = await updateRecurringRow(trx, id, storedValues(input), now);
     await appendSettingHistory(trx, `recurring:${id}`, { ...input, action: 'update' }, by, now);
     return r;
   });
@@ -185,13 +160,8 @@ export async function updateRecurring(
 export async function disableRecurring(deps: Deps, id: number, by: string): Promise<RecurringDuty> {
   await getRecurring(deps, id);
   const now = deps.clock.now();
-  const row = await deps.database.db.transaction().execute(async (trx) => {
-    const r = await trx
-      .updateTable('recurring_duties')
-      .set({ enabled: false, updated_at: now })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+  const row = await inTransaction(deps.database.db, async (trx) => {
+    const r = await updateRecurringRow(trx, id, { enabled: false }, now);
     await appendSettingHistory(trx, `recurring:${id}`, { action: 'disable' }, by, now);
     return r;
   });
@@ -220,62 +190,66 @@ export async function runRecurringDuties(
   deps: Deps,
   ctx: { at: Date },
 ): Promise<{ sent: number; skipped: number; created: string[] }> {
-  const tz = deps.config.timezone;
-  const { db } = deps.database;
-  const today = localDate(ctx.at, tz);
-  const calendar = await loadWorkCalendar(db);
+  const today = localDate(ctx.at, deps.config.timezone);
+  const calendar = await loadWorkCalendar(deps.database.db);
   const duties = (await listRecurring(deps)).filter((d) => d.enabled);
   const created: string[] = [];
   let skipped = 0;
   for (const duty of duties) {
     const occ = occurrenceOn(duty.rule, today, calendar);
     if (!occ) continue;
-    const existing = await db
-      .selectFrom('items')
-      .select('id')
-      .where('recurring_id', '=', duty.id)
-      .where('occurrence_key', '=', occ.key)
-      .executeTakeFirst();
-    if (existing) {
-      skipped++;
-      continue;
-    }
-    const dueAt = atLocal(occ.dueDate, occ.dueTime, tz);
-    if (dueAt <= deps.clock.now()) {
-      deps.logger.warn('recurring occurrence skipped: its deadline has passed', {
-        duty: duty.id,
-        occurrence: occ.key,
-      });
-      skipped++;
-      continue;
-    }
-    // Once per occurrence across instances: the item is inserted with its (duty, occurrence) key
-    // under the unique index items_occurrence_uq, in the transaction that creates it.
-    try {
-      let assignee = duty.assignee;
-      if (!assignee && duty.rotation === 'duty') assignee = (await getDutyDay(db, today))?.officer ?? null;
-      const leadDept = duty.dept ?? (assignee ? ((await getPerson(db, assignee))?.dept ?? null) : null);
-      if (!leadDept) throw new Error(`recurring duty ${duty.id} has no department to lead it`);
-      const item = await createItem(
-        deps,
-        {
-          kind: 'task',
-          source: duty.source,
-          title: `${duty.title}（${occurrenceLabel(duty.rule, occ)}）`,
-          leadDept,
-          assignee,
-          dueAt,
-        },
-        'system',
-        { occurrence: { recurringId: duty.id, key: occ.key } },
-      );
-      created.push(item.id);
-    } catch (error) {
-      if (!isDuplicateOccurrence(error)) {
-        deps.logger.error('recurring occurrence failed', { duty: duty.id, occurrence: occ.key, error });
-      }
-      skipped++;
-    }
+    const id = await createOccurrence(deps, duty, occ, today);
+    if (id) created.push(id);
+    else skipped++;
   }
   return { sent: created.length, skipped, created };
+}
+
+/**
+ * Creates one occurrence as a task, or answers null when it exists already, when its deadline
+ * has passed, or when it fails (logged). Once per occurrence across instances: the item is
+ * inserted with its (duty, occurrence) key under the unique index items_occurrence_uq, in the
+ * transaction that creates it.
+ */
+async function createOccurrence(
+  deps: Deps,
+  duty: RecurringDuty,
+  occ: Occurrence,
+  today: string,
+): Promise<string | null> {
+  const { db } = deps.database;
+  if (await occurrenceItemId(db, duty.id, occ.key)) return null;
+  const dueAt = atLocal(occ.dueDate, occ.dueTime, deps.config.timezone);
+  if (dueAt <= deps.clock.now()) {
+    deps.logger.warn('recurring occurrence skipped: its deadline has passed', {
+      duty: duty.id,
+      occurrence: occ.key,
+    });
+    return null;
+  }
+  try {
+    let assignee = duty.assignee;
+    if (!assignee && duty.rotation === 'duty') assignee = (await getDutyDay(db, today))?.officer ?? null;
+    const leadDept = duty.dept ?? (assignee ? ((await getPerson(db, assignee))?.dept ?? null) : null);
+    if (!leadDept) throw new Error(`recurring duty ${duty.id} has no department to lead it`);
+    const item = await createItem(
+      deps,
+      {
+        kind: 'task',
+        source: duty.source,
+        title: `${duty.title}（${occurrenceLabel(duty.rule, occ)}）`,
+        leadDept,
+        assignee,
+        dueAt,
+      },
+      'system',
+      { occurrence: { recurringId: duty.id, key: occ.key } },
+    );
+    return item.id;
+  } catch (error) {
+    if (!isDuplicateOccurrence(error)) {
+      deps.logger.error('recurring occurrence failed', { duty: duty.id, occurrence: occ.key, error });
+    }
+    return null;
+  }
 }

@@ -1,4 +1,3 @@
-import type { Transaction } from 'kysely';
 import type { EscalationLineView } from '../cards/escalation.js';
 import { type ReminderLineView, reminderRoundCard } from '../cards/reminder-round.js';
 import { appendHistory } from '../db/repos/history.js';
@@ -14,7 +13,8 @@ import {
   loadSentKeys,
   type Organisation,
 } from '../db/repos/reminders.js';
-import type { Database } from '../db/schema.js';
+import type { Trx } from '../db/schema.js';
+import { inTransaction } from '../db/transaction.js';
 import type { Deps } from '../deps.js';
 import type { WorkCalendar } from '../domain/calendar.js';
 import { lightOf, workdaysOverdue } from '../domain/lights.js';
@@ -71,10 +71,54 @@ export async function planRound(
   deps: Deps,
   opts: { at: Date; round: boolean; rules?: ReminderRules; calendar?: WorkCalendar },
 ): Promise<PlannedRound> {
-  const { db } = deps.database;
   const tz = deps.config.timezone;
   const now = opts.at;
   const started = performance.now();
+  const input = await loadRoundInput(deps, opts);
+  const loaded = performance.now();
+  const lightAt = lightsAsOf(now, input.calendar, input.yellowWithinWorkdays, tz);
+  const { planItems, partsByItem, rowById } = toPlanItems(input, lightAt);
+  const notifications = planReminders({
+    now,
+    timeZone: tz,
+    rules: input.rules,
+    isWorkday: input.calendar.isWorkday,
+    round: opts.round,
+    items: planItems,
+    chiefsByDept: input.org.chiefsByDept,
+    leaders: input.org.leaders,
+    alreadySent: new Set(
+      input.sent.map((s) => onceKey({ ...s, itemId: s.item_id, kind: s.kind as ReminderKind })),
+    ),
+  });
+  return {
+    bundles: bundleByPerson(
+      notifications,
+      planItems.map((i) => i.id),
+    ),
+    items: rowById,
+    parts: partsByItem,
+    attendance: new Map(
+      input.attending.map((a) => [`${a.item_id}|${a.open_id}`, a.attendance as Attendance]),
+    ),
+    org: input.org,
+    calendar: input.calendar,
+    rules: input.rules,
+    candidates: input.rows.length,
+    timings: { loadMs: loaded - started, computeMs: performance.now() - loaded },
+  };
+}
+
+type RoundInput = Awaited<ReturnType<typeof loadRoundInput>>;
+
+/** Rules, calendar and organisation, then the candidate items with their parts, attendees and sent reminders. */
+async function loadRoundInput(
+  deps: Deps,
+  opts: { at: Date; rules?: ReminderRules; calendar?: WorkCalendar },
+) {
+  const { db } = deps.database;
+  const tz = deps.config.timezone;
+  const now = opts.at;
   const [rules, calendar, org, deadlineRules] = await Promise.all([
     opts.rules ?? loadReminderRules(db),
     opts.calendar ?? loadWorkCalendar(db),
@@ -94,37 +138,51 @@ export async function planRound(
     loadAttending(db, meetingIds),
     loadSentKeys(db, ids, { today, hour }),
   ]);
-  const loaded = performance.now();
-  const lightRules = { yellowWithinWorkdays: deadlineRules.yellowWithinWorkdays };
-  // Items sharing a deadline share its light: computed once per distinct deadline in this run.
+  return {
+    rules,
+    calendar,
+    org,
+    yellowWithinWorkdays: deadlineRules.yellowWithinWorkdays,
+    rows,
+    parts,
+    attending,
+    sent,
+  };
+}
+
+type LightAt = (dueAt: Date | null) => { light: PlanItem['light']; overdue: number };
+
+/** The light and working days overdue of a deadline as of `now`: computed once per distinct deadline. */
+function lightsAsOf(now: Date, calendar: WorkCalendar, yellowWithinWorkdays: number, tz: string): LightAt {
   const lights = new Map<number, { light: PlanItem['light']; overdue: number }>();
-  const lightAt = (dueAt: Date | null) => {
+  return (dueAt) => {
     const key = dueAt ? dueAt.getTime() : Number.NaN;
     let l = lights.get(key);
     if (!l) {
       l = {
-        light: lightOf({ status: 'open', dueAt }, now, calendar, lightRules, tz),
+        light: lightOf({ status: 'open', dueAt }, now, calendar, { yellowWithinWorkdays }, tz),
         overdue: dueAt ? workdaysOverdue(dueAt, now, calendar, tz) : 0,
       };
       lights.set(key, l);
     }
     return l;
   };
+}
+
+/** The candidates as the planner sees them (with parts, attendees and lights), earliest deadline first. */
+function toPlanItems(input: RoundInput, lightAt: LightAt) {
+  const rowById = new Map(input.rows.map((r) => [r.id, r]));
   const partsByItem = new Map<string, PlanItem['parts']>();
-  const rowById = new Map(rows.map((r) => [r.id, r]));
-  for (const p of parts) {
-    const item = rowById.get(p.item_id);
-    const dueAt = p.due_at ?? item?.due_at ?? null;
-    const light = lightAt(dueAt).light;
+  for (const p of input.parts) {
+    const dueAt = p.due_at ?? rowById.get(p.item_id)?.due_at ?? null;
     const list = partsByItem.get(p.item_id) ?? [];
-    list.push({ dept: p.dept_code, assignee: p.assignee, dueAt, light });
+    list.push({ dept: p.dept_code, assignee: p.assignee, dueAt, light: lightAt(dueAt).light });
     partsByItem.set(p.item_id, list);
   }
   const attendeesByItem = new Map<string, string[]>();
-  for (const a of attending)
+  for (const a of input.attending)
     attendeesByItem.set(a.item_id, [...(attendeesByItem.get(a.item_id) ?? []), a.open_id]);
-
-  const planItems: PlanItem[] = rows
+  const planItems: PlanItem[] = input.rows
     .map((r) => ({
       id: r.id,
       kind: r.kind,
@@ -144,31 +202,7 @@ export async function planRound(
         (a.dueAt?.getTime() ?? a.startsAt?.getTime() ?? 0) -
           (b.dueAt?.getTime() ?? b.startsAt?.getTime() ?? 0) || a.id.localeCompare(b.id),
     );
-  const notifications = planReminders({
-    now,
-    timeZone: tz,
-    rules,
-    isWorkday: calendar.isWorkday,
-    round: opts.round,
-    items: planItems,
-    chiefsByDept: org.chiefsByDept,
-    leaders: org.leaders,
-    alreadySent: new Set(sent.map((s) => onceKey({ ...s, itemId: s.item_id, kind: s.kind as ReminderKind }))),
-  });
-  return {
-    bundles: bundleByPerson(
-      notifications,
-      planItems.map((i) => i.id),
-    ),
-    items: rowById,
-    parts: partsByItem,
-    attendance: new Map(attending.map((a) => [`${a.item_id}|${a.open_id}`, a.attendance as Attendance])),
-    org,
-    calendar,
-    rules,
-    candidates: rows.length,
-    timings: { loadMs: loaded - started, computeMs: performance.now() - loaded },
-  };
+  return { planItems, partsByItem, rowById };
 }
 
 function candidateLineItem(item: CandidateItem): LineItem {
@@ -209,13 +243,12 @@ const HISTORY_ACTION: Record<ReminderKind, string> = {
  * reminders recorded (0 → nothing was sent).
  */
 async function deliverBundle(
-  trx: Transaction<Database>,
+  trx: Trx,
   deps: Deps,
   round: PlannedRound,
   bundle: Bundle,
-  ctx: { job: string; slot: string; at: Date; names: Map<string, string> },
+  ctx: BundleContext,
 ): Promise<{ reminders: number; escalations: number }> {
-  const tz = deps.config.timezone;
   const now = deps.clock.now();
   const wanted = bundle.lines.flatMap((l) => l.notifications);
   const inserted = await insertReminders(
@@ -231,6 +264,43 @@ async function deliverBundle(
   );
   if (inserted.length === 0) return { reminders: 0, escalations: 0 };
   const fresh = new Set(inserted.map((r) => `${r.item_id}|${r.recipient}|${r.kind}|${r.level}|${r.period}`));
+  const { own, escalations, itemIds } = cardLines(deps, round, bundle, fresh, ctx);
+  const outbox = await enqueueOutbox(trx, {
+    uuid: outboxKey(ctx.job, ctx.slot, bundle.recipient),
+    operation: 'send',
+    receiveIdType: 'open_id',
+    receiveId: bundle.recipient,
+    msgType: 'interactive',
+    content: reminderRoundCard({ lines: own, escalations }),
+    purpose: own.length === 0 ? 'escalation' : 'reminder',
+    itemIds,
+    now,
+  });
+  await linkRemindersToOutbox(trx, { recipient: bundle.recipient, slot: ctx.slot, outboxId: outbox.id });
+  for (const r of inserted) {
+    await appendHistory(trx, {
+      itemId: r.item_id,
+      at: now,
+      actor: 'system',
+      action: HISTORY_ACTION[r.kind as ReminderKind] ?? 'reminder sent',
+      details: {
+        recipient: r.recipient,
+        kind: r.kind,
+        level: r.level,
+        period: r.period,
+        slot: ctx.slot,
+        job: ctx.job,
+      },
+    });
+  }
+  return { reminders: inserted.length, escalations: inserted.filter((r) => r.kind === 'escalation').length };
+}
+
+type BundleContext = { job: string; slot: string; at: Date; names: Map<string, string> };
+
+/** The card's lines for the reminders just recorded (`fresh`): the person's own items, and escalations. */
+function cardLines(deps: Deps, round: PlannedRound, bundle: Bundle, fresh: Set<string>, ctx: BundleContext) {
+  const tz = deps.config.timezone;
   const clock = { now: ctx.at, calendar: round.calendar, timeZone: tz };
   const own: ReminderLineView[] = [];
   const escalations: EscalationLineView[] = [];
@@ -260,36 +330,7 @@ async function deliverBundle(
       );
     }
   }
-  const content = reminderRoundCard({ lines: own, escalations });
-  const outbox = await enqueueOutbox(trx, {
-    uuid: outboxKey(ctx.job, ctx.slot, bundle.recipient),
-    operation: 'send',
-    receiveIdType: 'open_id',
-    receiveId: bundle.recipient,
-    msgType: 'interactive',
-    content,
-    purpose: own.length === 0 ? 'escalation' : 'reminder',
-    itemIds,
-    now,
-  });
-  await linkRemindersToOutbox(trx, { recipient: bundle.recipient, slot: ctx.slot, outboxId: outbox.id });
-  for (const r of inserted) {
-    await appendHistory(trx, {
-      itemId: r.item_id,
-      at: now,
-      actor: 'system',
-      action: HISTORY_ACTION[r.kind as ReminderKind] ?? 'reminder sent',
-      details: {
-        recipient: r.recipient,
-        kind: r.kind,
-        level: r.level,
-        period: r.period,
-        slot: ctx.slot,
-        job: ctx.job,
-      },
-    });
-  }
-  return { reminders: inserted.length, escalations: inserted.filter((r) => r.kind === 'escalation').length };
+  return { own, escalations, itemIds };
 }
 
 /** One reminder run: plan, then deliver each person's card in its own transaction. */
@@ -312,9 +353,9 @@ export async function runReminderRound(
   let reminders = 0;
   let escalations = 0;
   for (const bundle of round.bundles) {
-    const r = await deps.database.db
-      .transaction()
-      .execute((trx) => deliverBundle(trx, deps, round, bundle, { ...ctx, names }));
+    const r = await inTransaction(deps.database.db, (trx) =>
+      deliverBundle(trx, deps, round, bundle, { ...ctx, names }),
+    );
     if (r.reminders === 0) skipped++;
     else {
       sent++;

@@ -1,11 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
 import { getSetting, putSetting } from '../db/repos/settings.js';
-import type { Database } from '../db/schema.js';
+import type { Db } from '../db/schema.js';
 import { normaliseReminderRules, type ReminderRules } from '../domain/reminder-rules.js';
 
 export const REMINDER_RULES_SETTING = 'reminder_rules';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 export async function loadReminderRules(db: Db): Promise<ReminderRules> {
   return normaliseReminderRules(await getSetting(db, REMINDER_RULES_SETTING));

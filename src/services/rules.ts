@@ -1,7 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { getSetting, putSetting } from '../db/repos/settings.js';
-import type { Database } from '../db/schema.js';
+import type { Db } from '../db/schema.js';
+import { inTransaction } from '../db/transaction.js';
 import type { Deps } from '../deps.js';
 import {
   DEADLINE_RULES_SETTING,
@@ -17,8 +17,6 @@ import {
 } from '../domain/scores.js';
 import { invalidFields } from '../errors.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
-
 /** The office's deadline rules: the stored set, or the defaults when admins never changed them. */
 export async function loadDeadlineRules(db: Db): Promise<DeadlineRules> {
   return rulesFromStored(await getSetting(db, DEADLINE_RULES_SETTING));
@@ -33,7 +31,7 @@ export async function updateDeadlineRules(
   patch: Record<string, unknown>,
   by: string,
 ): Promise<DeadlineRules> {
-  return deps.database.db.transaction().execute(async (trx) => {
+  return inTransaction(deps.database.db, async (trx) => {
     const current = await loadDeadlineRules(trx);
     const parsed = deadlineRulesSchema.safeParse({ ...current, ...patch });
     if (!parsed.success) throw invalidFields(parsed.error);
@@ -56,7 +54,7 @@ export async function updateRules(
   input: { rules: Record<string, unknown>; scoring?: Record<string, unknown> | undefined },
   by: string,
 ): Promise<{ rules: DeadlineRules; scoring: ScoringRules }> {
-  return deps.database.db.transaction().execute(async (trx) => {
+  return inTransaction(deps.database.db, async (trx) => {
     const [rules, scoring] = [await loadDeadlineRules(trx), await loadScoringRules(trx)];
     const parsed = z
       .object({ rules: deadlineRulesSchema, scoring: scoringRulesSchema })

@@ -1,7 +1,23 @@
-import type { JobDefinition, JobSummary } from '../../jobs/types.js';
+import { finishSlot, getRun, releaseSlot } from '../db/repos/job-runs.js';
 import type { Deps } from '../deps.js';
 import { toZonedIso } from '../domain/time.js';
-import { claimSlot, finishSlot, getRun, releaseSlot, slotOf } from './job-runs.js';
+import { claimSlot, slotOf } from './job-runs.js';
+import type { JobSummary, ScheduledJob } from './job-types.js';
+
+export type { JobContext, JobSummary } from './job-types.js';
+
+/** A scheduled job of this app (the list is `deps.jobs`, passed in by the entries). */
+export type JobDefinition = ScheduledJob<Deps>;
+
+/** The job of that name among the app's jobs, or undefined. */
+export function findJob(deps: Deps, name: string): JobDefinition | undefined {
+  return deps.jobs.find((j) => j.name === name);
+}
+
+/** The names of the app's jobs, for messages that list them. */
+export function jobNames(deps: Deps): string {
+  return deps.jobs.map((j) => j.name).join(', ');
+}
 
 export interface RunResult extends JobSummary {
   job: string;

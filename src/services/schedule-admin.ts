@@ -1,9 +1,11 @@
-import type { JobDefinition } from '../../jobs/types.js';
+import type { Trx } from '../db/schema.js';
+import { inTransaction } from '../db/transaction.js';
 import type { Deps } from '../deps.js';
 import { roundsToCron } from '../domain/reminder-rules.js';
 import { toZonedIso } from '../domain/time.js';
 import { AppError } from '../errors.js';
 import { loadReminderRules, saveReminderRules } from './reminder-rules.js';
+import type { JobDefinition } from './run-job.js';
 import { slotsBetween } from './scheduler.js';
 import {
   CRON_EXAMPLE,
@@ -82,24 +84,24 @@ export async function updateSchedule(
       [{ field: 'timezone', message: 'not an IANA time zone', example: 'Asia/Shanghai' }],
     );
   const now = deps.clock.now();
-  await deps.database.db.transaction().execute(async (trx) => {
+  await inTransaction(deps.database.db, async (trx) => {
     await saveSchedule(
       trx,
       { job: job.name, cron: input.cron, timezone: input.timezone, enabled: input.enabled },
       by,
       now,
     );
-    if (job.name === 'remind') {
-      const rounds = splitCron(normaliseCron(input.cron)).map((e) =>
-        /^(\d{1,2}) (\d{1,2}) \* \* \*$/.exec(e),
-      );
-      if (rounds.every((m) => m !== null)) {
-        const times = rounds.map((m) => `${m![2]!.padStart(2, '0')}:${m![1]!.padStart(2, '0')}`).sort();
-        const rules = await loadReminderRules(trx);
-        if (roundsToCron(rules.rounds) !== roundsToCron(times))
-          await saveReminderRules(trx, { ...rules, rounds: times }, by, now);
-      }
-    }
+    if (job.name === 'remind') await mirrorRoundsIntoRules(trx, input.cron, by, now);
   });
   return scheduleView(deps, job);
+}
+
+/** A `remind` cron of simple daily times ('0 9 * * *;30 14 * * *') becomes the rules' rounds. */
+async function mirrorRoundsIntoRules(trx: Trx, cronText: string, by: string, now: Date): Promise<void> {
+  const rounds = splitCron(normaliseCron(cronText)).map((e) => /^(\d{1,2}) (\d{1,2}) \* \* \*$/.exec(e));
+  if (!rounds.every((m) => m !== null)) return;
+  const times = rounds.map((m) => `${m![2]!.padStart(2, '0')}:${m![1]!.padStart(2, '0')}`).sort();
+  const rules = await loadReminderRules(trx);
+  if (roundsToCron(rules.rounds) !== roundsToCron(times))
+    await saveReminderRules(trx, { ...rules, rounds: times }, by, now);
 }

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
-import { jobRegistry } from '../../jobs/registry.js';
+import { lastRealRuns, unfinishedClaims } from '../db/repos/job-runs.js';
 import { toZonedIso } from '../domain/time.js';
 import type { HealthSection } from '../health.js';
+import { STALE_CLAIM_MS } from './job-runs.js';
 import { loadReminderRules } from './reminder-rules.js';
 import { listSchedules } from './schedules.js';
 
@@ -16,20 +16,12 @@ export const schedulerHealthSection: HealthSection = {
     const { db } = deps.database;
     const tz = deps.config.timezone;
     const [schedules, rules, last, stuck] = await Promise.all([
-      listSchedules(db, jobRegistry),
+      listSchedules(db, deps.jobs),
       loadReminderRules(db),
-      sql<{ job: string; slot: string; finished_at: Date | null }>`
-        select distinct on (job) job, slot, finished_at from job_runs
-        where not (coalesce(summary, '{}'::jsonb) ?| array['skipped', 'mergedInto'])
-        order by job, slot desc`.execute(db),
-      db
-        .selectFrom('job_runs')
-        .select(['job', 'slot'])
-        .where('finished_at', 'is', null)
-        .where('claimed_at', '<', new Date(deps.clock.now().getTime() - 15 * 60_000))
-        .execute(),
+      lastRealRuns(db),
+      unfinishedClaims(db, new Date(deps.clock.now().getTime() - STALE_CLAIM_MS)),
     ]);
-    const lastByJob = new Map(last.rows.map((r) => [r.job, r]));
+    const lastByJob = new Map(last.map((r) => [r.job, r]));
     return {
       ok: stuck.length === 0,
       remindersPaused: rules.paused,

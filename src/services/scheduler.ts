@@ -1,10 +1,10 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type { JobDefinition } from '../../jobs/types.js';
 import { type BackgroundTask, loopTask } from '../background.js';
+import { claimedSlots, markSlots } from '../db/repos/job-runs.js';
 import type { Deps } from '../deps.js';
 import { atLocal, localDate } from '../domain/time.js';
-import { claimedSlots, markSlots, slotOf } from './job-runs.js';
-import { type RunResult, runJobSlot } from './run-job.js';
+import { slotOf } from './job-runs.js';
+import { type JobDefinition, type RunResult, runJobSlot } from './run-job.js';
 import { listSchedules, type Schedule, splitCron } from './schedules.js';
 
 export interface SchedulerOptions {
@@ -54,82 +54,103 @@ export function slotsBetween(
  */
 export async function catchUpMissedSlots(
   deps: Deps,
-  jobs: JobDefinition[],
+  jobs: readonly JobDefinition[],
   options: { window?: 'same-day' | number } = {},
 ): Promise<RunResult[]> {
-  const tz = deps.config.timezone;
-  const now = deps.clock.now();
-  const nowMinute = new Date(Math.floor(now.getTime() / MINUTE) * MINUTE);
   const results: RunResult[] = [];
   const schedules = await listSchedules(deps.database.db, jobs);
   for (const schedule of schedules) {
     const job = jobs.find((j) => j.name === schedule.job);
     if (!job || !schedule.enabled) continue;
-    const scheduleTz = schedule.timezone ?? tz;
-    const window = options.window ?? 'same-day';
-    const windowStart =
-      window === 'same-day'
-        ? atLocal(localDate(now, tz), '00:00', tz)
-        : new Date(now.getTime() - window * MINUTE);
-    // How far back older misses are looked for (to log them): a day for the same-day window, one
-    // more window's length for a window in minutes (a Workers tick every minute reads 2 × window).
-    const lookback =
-      window === 'same-day'
-        ? new Date(Math.min(windowStart.getTime(), now.getTime() - 24 * 60 * MINUTE))
-        : new Date(windowStart.getTime() - window * MINUTE);
-    let instants: Date[];
-    try {
-      instants = slotsBetween(schedule.cron, scheduleTz, lookback, nowMinute);
-    } catch (error) {
-      deps.logger.error('catch-up skipped: the schedule cannot be read', {
-        job: job.name,
-        cron: schedule.cron,
-        error,
-      });
-      continue;
-    }
-    const slots = instants.map((d) => slotOf(d, tz));
-    const claimed = await claimedSlots(deps.database.db, job.name, slots);
-    const missed = instants.filter((_, i) => !claimed.has(slots[i]!));
-    const old = missed.filter((d) => d < windowStart);
-    const recent = missed.filter((d) => d >= windowStart);
-    if (old.length > 0) {
-      deps.logger.warn('missed job slots skipped (older than the catch-up window)', {
-        job: job.name,
-        count: old.length,
-        first: slotOf(old[0]!, tz),
-        last: slotOf(old[old.length - 1]!, tz),
-      });
-      await markSlots(deps.database.db, {
-        job: job.name,
-        slots: old.map((d) => slotOf(d, tz)),
-        instanceId: deps.instanceId,
-        now,
-        summary: { skipped: 'missed: older than the catch-up window' },
-      });
-    }
-    const latest = recent[recent.length - 1];
-    if (!latest) continue;
-    const merged = recent.slice(0, -1).map((d) => slotOf(d, tz));
-    if (merged.length > 0) {
-      deps.logger.info('missed job slots merged into one catch-up run', {
-        job: job.name,
-        count: merged.length,
-        first: merged[0],
-        last: merged[merged.length - 1],
-      });
-      await markSlots(deps.database.db, {
-        job: job.name,
-        slots: merged,
-        instanceId: deps.instanceId,
-        now,
-        summary: { mergedInto: slotOf(latest, tz) },
-      });
-    }
-    deps.logger.info('catching up a missed job slot', { job: job.name, slot: slotOf(latest, tz) });
-    results.push(await runJobSlot(deps, job, { at: now, slot: slotOf(latest, tz) }));
+    const result = await catchUpJob(deps, job, schedule, options.window ?? 'same-day');
+    if (result) results.push(result);
   }
   return results;
+}
+
+/** One job's catch-up: older misses recorded as skipped, recent ones merged into one run of the latest. */
+async function catchUpJob(
+  deps: Deps,
+  job: JobDefinition,
+  schedule: Schedule,
+  window: 'same-day' | number,
+): Promise<RunResult | null> {
+  const tz = deps.config.timezone;
+  const now = deps.clock.now();
+  const { windowStart, lookback } = catchUpWindow(now, tz, window);
+  let instants: Date[];
+  try {
+    const nowMinute = new Date(Math.floor(now.getTime() / MINUTE) * MINUTE);
+    instants = slotsBetween(schedule.cron, schedule.timezone ?? tz, lookback, nowMinute);
+  } catch (error) {
+    deps.logger.error('catch-up skipped: the schedule cannot be read', {
+      job: job.name,
+      cron: schedule.cron,
+      error,
+    });
+    return null;
+  }
+  const slots = instants.map((d) => slotOf(d, tz));
+  const claimed = await claimedSlots(deps.database.db, job.name, slots);
+  const missed = instants.filter((_, i) => !claimed.has(slots[i]!));
+  const old = missed.filter((d) => d < windowStart).map((d) => slotOf(d, tz));
+  const recent = missed.filter((d) => d >= windowStart).map((d) => slotOf(d, tz));
+  if (old.length > 0) {
+    deps.logger.warn('missed job slots skipped (older than the catch-up window)', {
+      job: job.name,
+      count: old.length,
+      first: old[0],
+      last: old[old.length - 1],
+    });
+    await markSlots(deps.database.db, {
+      job: job.name,
+      slots: old,
+      instanceId: deps.instanceId,
+      now,
+      summary: { skipped: 'missed: older than the catch-up window' },
+    });
+  }
+  const latest = recent[recent.length - 1];
+  if (!latest) return null;
+  const merged = recent.slice(0, -1);
+  if (merged.length > 0) {
+    deps.logger.info('missed job slots merged into one catch-up run', {
+      job: job.name,
+      count: merged.length,
+      first: merged[0],
+      last: merged[merged.length - 1],
+    });
+    await markSlots(deps.database.db, {
+      job: job.name,
+      slots: merged,
+      instanceId: deps.instanceId,
+      now,
+      summary: { mergedInto: latest },
+    });
+  }
+  deps.logger.info('catching up a missed job slot', { job: job.name, slot: latest });
+  return runJobSlot(deps, job, { at: now, slot: latest });
+}
+
+/**
+ * Where the catch-up window starts, and how far back older misses are looked for (to log them):
+ * a day for the same-day window, one more window's length for a window in minutes (a Workers
+ * tick every minute reads 2 × window).
+ */
+function catchUpWindow(
+  now: Date,
+  tz: string,
+  window: 'same-day' | number,
+): { windowStart: Date; lookback: Date } {
+  if (window === 'same-day') {
+    const windowStart = atLocal(localDate(now, tz), '00:00', tz);
+    return {
+      windowStart,
+      lookback: new Date(Math.min(windowStart.getTime(), now.getTime() - 24 * 60 * MINUTE)),
+    };
+  }
+  const windowStart = new Date(now.getTime() - window * MINUTE);
+  return { windowStart, lookback: new Date(windowStart.getTime() - window * MINUTE) };
 }
 
 /**
@@ -139,12 +160,12 @@ export async function catchUpMissedSlots(
  */
 export function createScheduler(
   deps: Deps,
-  jobs: JobDefinition[],
+  jobs: readonly JobDefinition[],
   options: SchedulerOptions = {},
 ): BackgroundTask & { sync(): Promise<void> } {
   const tz = deps.config.timezone;
   const jitter = options.jitterMs ?? { min: 3_000, max: 15_000 };
-  const timers = new Map<string, { signature: string; tasks: ScheduledTask[] }>();
+  const timers = cronTimers(deps, (job, triggeredAt) => fire(job, triggeredAt));
   const inFlight = new Set<Promise<unknown>>();
   let stopped = false;
   let caughtUp = options.catchUpOnStart === false;
@@ -165,38 +186,13 @@ export function createScheduler(
     );
   };
 
-  const install = (schedule: Schedule, job: JobDefinition) => {
-    const signature = `${schedule.enabled}|${schedule.cron}|${schedule.timezone ?? tz}`;
-    const current = timers.get(job.name);
-    if (current?.signature === signature) return;
-    if (current) for (const t of current.tasks) void t.destroy();
-    const tasks: ScheduledTask[] = [];
-    if (schedule.enabled) {
-      for (const expr of splitCron(schedule.cron)) {
-        const task = cron.createTask(expr, (ctx) => fire(job, ctx.triggeredAt), {
-          timezone: schedule.timezone ?? tz,
-          name: `${job.name}:${expr}`,
-        });
-        void task.start();
-        tasks.push(task);
-      }
-    }
-    timers.set(job.name, { signature, tasks });
-    deps.logger.info('schedule installed', {
-      job: job.name,
-      cron: schedule.cron,
-      timezone: schedule.timezone ?? tz,
-      enabled: schedule.enabled,
-    });
-  };
-
   const sync = async () => {
     const schedules = await listSchedules(deps.database.db, jobs);
     for (const s of schedules) {
       const job = jobs.find((j) => j.name === s.job);
       if (!job) continue;
       try {
-        install(s, job);
+        timers.install(s, job);
       } catch (error) {
         // A schedule written past the API's validation must not stop the other jobs.
         deps.logger.error('schedule not installed', { job: job.name, cron: s.cron, error });
@@ -223,9 +219,44 @@ export function createScheduler(
     async stop() {
       stopped = true;
       await loop.stop();
+      await timers.clear();
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+/** node-cron timers per job, rebuilt only when a job's schedule (enabled, cron, time zone) changes. */
+function cronTimers(deps: Deps, fire: (job: JobDefinition, triggeredAt: Date) => void) {
+  const tz = deps.config.timezone;
+  const timers = new Map<string, { signature: string; tasks: ScheduledTask[] }>();
+  return {
+    install(schedule: Schedule, job: JobDefinition) {
+      const signature = `${schedule.enabled}|${schedule.cron}|${schedule.timezone ?? tz}`;
+      const current = timers.get(job.name);
+      if (current?.signature === signature) return;
+      if (current) for (const t of current.tasks) void t.destroy();
+      const tasks: ScheduledTask[] = [];
+      if (schedule.enabled) {
+        for (const expr of splitCron(schedule.cron)) {
+          const task = cron.createTask(expr, (ctx) => fire(job, ctx.triggeredAt), {
+            timezone: schedule.timezone ?? tz,
+            name: `${job.name}:${expr}`,
+          });
+          void task.start();
+          tasks.push(task);
+        }
+      }
+      timers.set(job.name, { signature, tasks });
+      deps.logger.info('schedule installed', {
+        job: job.name,
+        cron: schedule.cron,
+        timezone: schedule.timezone ?? tz,
+        enabled: schedule.enabled,
+      });
+    },
+    async clear() {
       for (const { tasks } of timers.values()) for (const t of tasks) await t.destroy();
       timers.clear();
-      await Promise.allSettled([...inFlight]);
     },
   };
 }

@@ -1,7 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
 import cron from 'node-cron';
+import { getScheduleRow, listScheduleRows, type ScheduleRow, upsertSchedule } from '../db/repos/schedules.js';
 import { appendSettingHistory } from '../db/repos/settings.js';
-import type { Database } from '../db/schema.js';
+import type { Db, Trx } from '../db/schema.js';
 
 /**
  * Job schedules as admins set them. A schedule's `cron` holds one or more five-field cron
@@ -60,14 +60,11 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
-
-export async function getSchedule(db: Db, job: string, defaultCron: string): Promise<Schedule> {
-  const row = await db.selectFrom('schedules').selectAll().where('job', '=', job).executeTakeFirst();
+function toSchedule(job: { name: string; defaultCron: string }, row: ScheduleRow | undefined): Schedule {
   if (!row)
     return {
-      job,
-      cron: defaultCron,
+      job: job.name,
+      cron: job.defaultCron,
       timezone: null,
       enabled: true,
       isDefault: true,
@@ -75,7 +72,7 @@ export async function getSchedule(db: Db, job: string, defaultCron: string): Pro
       updatedAt: null,
     };
   return {
-    job,
+    job: job.name,
     cron: row.cron,
     timezone: row.timezone,
     enabled: row.enabled,
@@ -85,34 +82,16 @@ export async function getSchedule(db: Db, job: string, defaultCron: string): Pro
   };
 }
 
+export async function getSchedule(db: Db, job: string, defaultCron: string): Promise<Schedule> {
+  return toSchedule({ name: job, defaultCron }, await getScheduleRow(db, job));
+}
+
 export async function listSchedules(
   db: Db,
-  jobs: { name: string; defaultCron: string }[],
+  jobs: readonly { name: string; defaultCron: string }[],
 ): Promise<Schedule[]> {
-  const rows = await db.selectFrom('schedules').selectAll().execute();
-  const byJob = new Map(rows.map((r) => [r.job, r]));
-  return jobs.map((j) => {
-    const row = byJob.get(j.name);
-    return row
-      ? {
-          job: j.name,
-          cron: row.cron,
-          timezone: row.timezone,
-          enabled: row.enabled,
-          isDefault: false,
-          updatedBy: row.updated_by,
-          updatedAt: row.updated_at,
-        }
-      : {
-          job: j.name,
-          cron: j.defaultCron,
-          timezone: null,
-          enabled: true,
-          isDefault: true,
-          updatedBy: null,
-          updatedAt: null,
-        };
-  });
+  const byJob = new Map((await listScheduleRows(db)).map((r) => [r.job, r]));
+  return jobs.map((j) => toSchedule(j, byJob.get(j.name)));
 }
 
 /**
@@ -120,32 +99,20 @@ export async function listSchedules(
  * 'schedule:<job>', so who changed which schedule when is on record (留痕).
  */
 export async function saveSchedule(
-  trx: Transaction<Database>,
+  trx: Trx,
   s: { job: string; cron: string; timezone: string | null; enabled: boolean },
   by: string,
   now: Date,
 ): Promise<void> {
   const cronText = normaliseCron(s.cron);
-  await trx
-    .insertInto('schedules')
-    .values({
-      job: s.job,
-      cron: cronText,
-      timezone: s.timezone,
-      enabled: s.enabled,
-      updated_by: by,
-      updated_at: now,
-    })
-    .onConflict((oc) =>
-      oc.column('job').doUpdateSet({
-        cron: cronText,
-        timezone: s.timezone,
-        enabled: s.enabled,
-        updated_by: by,
-        updated_at: now,
-      }),
-    )
-    .execute();
+  await upsertSchedule(trx, {
+    job: s.job,
+    cron: cronText,
+    timezone: s.timezone,
+    enabled: s.enabled,
+    by,
+    at: now,
+  });
   await appendSettingHistory(
     trx,
     `schedule:${s.job}`,

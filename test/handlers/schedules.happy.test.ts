@@ -82,6 +82,10 @@ describe.each(engines)('schedules, jobs and reminder rules API on %s', (engine) 
     });
     const second = await api(app, 'POST', '/api/v1/jobs/remind/run', { at: '2026-09-30T09:00:30+08:00' });
     expect(second.body).toMatchObject({ slot: '2026-09-30T09:00', alreadyRun: true, sent: 0 });
+    const listed = await api(app, 'GET', '/api/v1/jobs');
+    expect(listed.body.jobs.map((j: { name: string }) => j.name)).toContain('duty');
+    for (const j of listed.body.jobs as { name: string; description: string }[])
+      expect(j.description, j.name).not.toMatch(/later|issue|placeholder|not implemented/i);
     const digest = await api(app, 'POST', '/api/v1/jobs/digest/run', {});
     expect(digest.body).toMatchObject({
       job: 'digest',

@@ -1,3 +1,4 @@
+import { jobRegistry } from '../../jobs/registry.js';
 import { ManualClock } from '../../src/clock.js';
 import { type Config, larkConfigured, loadConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
@@ -35,5 +36,6 @@ export function testDeps(
     instanceId: `test-${Math.random().toString(36).slice(2, 8)}`,
     larkEnabled: larkConfigured(config),
     lark,
+    jobs: jobRegistry,
   };
 }

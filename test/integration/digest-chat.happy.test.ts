@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { digestJob } from '../../jobs/digest.js';
+import { createItem, getItem } from '../../src/services/items.js';
 import { runJobSlot } from '../../src/services/run-job.js';
-import { cardProblems, headerOf, textOf } from '../helpers/cards.js';
+import { buttonsOf, cardProblems, headerOf, textOf } from '../helpers/cards.js';
 import { engines } from '../helpers/db.js';
-import { expectMessage, expectNoMoreMessages, flushOutbox, say } from '../helpers/lark.js';
+import { click, expectMessage, expectNoMoreMessages, flushOutbox, say } from '../helpers/lark.js';
 import { at, createDocument, quickRepliesWorld } from './quick-replies-seed.js';
 
 describe.each(engines)('简报 in chat on %s', (engine) => {
@@ -58,6 +59,40 @@ describe.each(engines)('简报 in chat on %s', (engine) => {
     expect(expectMessage(fake, { openId: 'ou_wang' }).text).toBe(
       '【每日督办简报】11月25日（周三） 综合处：无在办事项，上一工作日以来无办结事项。今日值班：未排班',
     );
+    expectNoMoreMessages(fake);
+  });
+
+  it('同意 on a digest decides the request and leaves the digest as it was', async () => {
+    const { deps, fake, app } = world;
+    await createItem(
+      deps,
+      {
+        kind: 'task',
+        source: 'instruction',
+        title: '整理年度档案',
+        leadDept: 'ZHB',
+        assignee: 'ou_zhang',
+        dueAt: at('2026-11-27T18:00:00'),
+      },
+      'ou_admin',
+    );
+    deps.clock.set(at('2026-11-23T10:00:00'));
+    await ask('ou_zhang', '延期 T-1 3天 等待档案馆答复');
+    await flushOutbox(deps);
+    for (const m of fake.messages) m.consumed = true;
+    const digest = await ask('ou_wang', '简报');
+    const approve = buttonsOf(digest.body).find((b) => b.text === '同意')!;
+    expect(approve.value).toMatchObject({ op: 'approve-extension', item: 'T-1' });
+    const answer = await click(app, deps, {
+      operator: 'ou_wang',
+      value: approve.value,
+      messageId: digest.messageId,
+    });
+    expect(answer.toast.type).toBe('success');
+    expect(answer.card).toBeUndefined();
+    expect((await getItem(deps.database.db, 'T-1'))!.dueAt).toEqual(at('2026-12-02T18:00:00'));
+    await flushOutbox(deps);
+    expectMessage(fake, { openId: 'ou_zhang' });
     expectNoMoreMessages(fake);
   });
 });

@@ -6,7 +6,7 @@ import { cardProblems, headerOf, textOf } from '../helpers/cards.js';
 import { engines } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import { api } from '../helpers/http.js';
-import { expectMessage, expectNoMoreMessages, flushOutbox, larkTestConfig } from '../helpers/lark.js';
+import { expectMessage, expectNoMoreMessages, flushOutbox, larkTestConfig, say } from '../helpers/lark.js';
 import { useDatabaseWithFakeLark } from '../helpers/lark-harness.js';
 
 const at = (local: string) => new Date(`${local}+08:00`);
@@ -75,6 +75,26 @@ describe.each(engines)('results fed back to the leader on %s', (engine) => {
     const late = expectMessage(h.fake, { openId: 'ou_wang', text: '【办结反馈】落实办公会议定事项' });
     expect(headerOf(late.body)).toMatchObject({ template: 'orange', tags: ['逾期2个工作日办结'] });
     expect(textOf(late.body)).toContain('**办理结果**：承办人未填写说明');
+    expectNoMoreMessages(h.fake);
+
+    // 办结 T-4 <说明> in chat carries the result to the leader.
+    await task({
+      source: 'proposal',
+      title: '答复市人大代表建议',
+      leader: 'ou_li',
+      dueAt: '2026-12-30T18:00:00+08:00',
+    });
+    await flushOutbox(deps);
+    for (const m of h.fake.messages) m.consumed = true;
+    await say(app, deps, {
+      from: 'ou_zhang',
+      text: '办结 T-4 已书面答复代表，代表表示满意',
+      messageId: 'om_done_t4',
+    });
+    await flushOutbox(deps);
+    expectMessage(h.fake, { operation: 'reply', replyTo: 'om_done_t4' });
+    const byChat = expectMessage(h.fake, { openId: 'ou_li', text: '【办结反馈】答复市人大代表建议' });
+    expect(textOf(byChat.body)).toContain('**办理结果**：已书面答复代表，代表表示满意');
     expectNoMoreMessages(h.fake);
   });
 });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chaseJob, remindJob } from '../../jobs/remind.js';
-import type { JobDefinition } from '../../jobs/types.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import type { Deps } from '../../src/deps.js';
 import { createItem } from '../../src/services/items.js';
 import { putDepartment, putPerson } from '../../src/services/organisation.js';
+import type { JobDefinition } from '../../src/services/run-job.js';
 import { runJobSlot } from '../../src/services/run-job.js';
 import { FakeLark, type FakeMessage } from '../fakes/lark-server.js';
 import { engines, openTestDatabase } from '../helpers/db.js';

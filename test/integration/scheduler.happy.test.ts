@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobDefinition } from '../../jobs/types.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
+import type { JobDefinition } from '../../src/services/run-job.js';
 import { createScheduler } from '../../src/services/scheduler.js';
 import { engines, openTestDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';

@@ -6,6 +6,7 @@ import * as digest from './2026113010_digest.js';
 import * as roundCardReminders from './2026113010_round_card_reminders.js';
 import * as duty from './2026113011_duty.js';
 import * as intake from './2026113014_intake.js';
+import * as intakeHotline from './2026113014_intake_hotline.js';
 
 /**
  * Every migration, by name. Names start with a timestamp so they sort in the order they were
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026113010_round_card_reminders': roundCardReminders,
   '2026113011_duty': duty,
   '2026113014_intake': intake,
+  '2026113014_intake_hotline': intakeHotline,
 };

@@ -1,4 +1,5 @@
-import type { Db } from './departments.js';
+import { sql } from 'kysely';
+import type { Db } from '../schema.js';
 
 export interface CalendarOverride {
   date: string;
@@ -39,4 +40,22 @@ export async function upsertOverride(
       oc.column('date').doUpdateSet({ workday: o.workday, note: o.note, updated_by: o.by, updated_at: o.at }),
     )
     .execute();
+}
+
+export async function countOverrides(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('calendar_overrides')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** How many overrides each year has (years without any are absent). */
+export async function overrideCountsByYear(db: Db): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom('calendar_overrides')
+    .select([sql<number>`extract(year from date)::int`.as('year'), (eb) => eb.fn.countAll<string>().as('n')])
+    .groupBy(sql`extract(year from date)`)
+    .execute();
+  return new Map(rows.map((r) => [Number(r.year), Number(r.n)]));
 }

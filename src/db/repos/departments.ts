@@ -62,3 +62,8 @@ export async function setDepartmentChat(
     .where('code', '=', code)
     .execute();
 }
+
+/** Takes the top-department flag from every department but `code` (there is one top department). */
+export async function clearTopExcept(db: Db, code: string): Promise<void> {
+  await db.updateTable('departments').set({ is_top: false }).where('code', '!=', code).execute();
+}

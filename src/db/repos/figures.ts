@@ -59,10 +59,18 @@ export async function countClosed(db: Db, p: Period): Promise<ByDept<ClosedCount
   return rows.map((r) => ({ dept: r.dept, closed: n(r.closed), closedOnTime: n(r.on_time) }));
 }
 
-/** 应办结 in a period (deadline in it) and, of those, closed (on time) before its end. */
-export async function countDue(db: Db, p: Period): Promise<ByDept<DueCounts>> {
-  const rows = await db
-    .selectFrom('items')
+/**
+ * 应办结 in a period (deadline in it) and, of those, closed (on time) before its end; `source`
+ * narrows to tasks of one source (the hotline's figures).
+ */
+export async function countDue(
+  db: Db,
+  p: Period,
+  scope: { source?: string } = {},
+): Promise<ByDept<DueCounts>> {
+  let q = db.selectFrom('items');
+  if (scope.source) q = q.where('source', '=', scope.source);
+  const rows = await q
     .select([
       'dept',
       sql<string>`count(*)`.as('due'),
@@ -274,4 +282,23 @@ export async function countOpened(
     .groupBy(['dept', sql`coalesce(source, kind)`])
     .execute();
   return rows.map((r) => ({ dept: r.dept, source: r.source, opened: n(r.opened) }));
+}
+
+/** Hotline tickets opened in a period, by category (null for none), most first. */
+export async function countHotlineCategories(
+  db: Db,
+  p: Period,
+): Promise<Array<{ category: string | null; count: number }>> {
+  const rows = await db
+    .selectFrom('items')
+    .select(['category', sql<string>`count(*)`.as('n')])
+    .where('source', '=', 'hotline')
+    .where('status', '<>', 'cancelled')
+    .where('created_at', '>=', p.from)
+    .where('created_at', '<', p.to)
+    .groupBy('category')
+    .execute();
+  return rows
+    .map((r) => ({ category: r.category, count: n(r.n) }))
+    .sort((a, b) => b.count - a.count || String(a.category).localeCompare(String(b.category)));
 }

@@ -40,6 +40,9 @@ export function toItem(r: ItemRow): Item {
     closedBy: r.closed_by,
     createdBy: r.created_by,
     leader: r.leader,
+    ticketNo: r.ticket_no,
+    caller: r.caller,
+    category: r.category,
     createdAt: r.created_at,
     version: r.version,
   };
@@ -212,6 +215,12 @@ export async function setAttendance(
     .where('item_id', '=', itemId)
     .where('open_id', '=', openId)
     .execute();
+}
+
+/** The item registered under a hotline 工单号, whatever its status. */
+export async function findTicket(db: Db, ticketNo: string): Promise<string | null> {
+  const r = await db.selectFrom('items').select('id').where('ticket_no', '=', ticketNo).executeTakeFirst();
+  return r?.id ?? null;
 }
 
 // --- documents ---------------------------------------------------------------------------------

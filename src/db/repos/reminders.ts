@@ -1,7 +1,5 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database, ItemRow } from '../schema.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import { sql } from 'kysely';
+import type { Db, ItemRow, Trx } from '../schema.js';
 
 export type CandidateItem = Pick<
   ItemRow,
@@ -187,7 +185,7 @@ export interface ReminderRow {
 
 /** Records reminders; answers only the rows that were new (the rest were already sent). */
 export async function insertReminders(
-  trx: Transaction<Database>,
+  trx: Trx,
   rows: ReminderRow[],
   meta: { slot: string; sentAt: Date },
 ): Promise<ReminderRow[]> {
@@ -202,7 +200,7 @@ export async function insertReminders(
 
 /** Points this slot's new reminder rows for one recipient at the outbox row that carries them. */
 export async function linkRemindersToOutbox(
-  trx: Transaction<Database>,
+  trx: Trx,
   link: { recipient: string; slot: string; outboxId: string },
 ): Promise<void> {
   await trx

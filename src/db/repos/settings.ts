@@ -1,4 +1,4 @@
-import type { Db } from './departments.js';
+import type { Db } from '../schema.js';
 
 export async function getSetting<T = unknown>(db: Db, key: string): Promise<T | undefined> {
   const r = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();

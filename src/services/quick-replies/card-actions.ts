@@ -82,7 +82,10 @@ async function answerClick(
       by,
       extensionId: value.req,
     });
-    return answerDecision(deps, ctx, item, value.req, outcome);
+    const answer = await answerDecision(deps, ctx, item, value.req, outcome);
+    // On a digest the decision is a toast: the digest stays as it was sent.
+    if (answer.toast && sent && DIGEST_PURPOSES.includes(sent.purpose)) return { toast: answer.toast };
+    return answer;
   }
 
   const input: ItemActionInput = { itemId: item.id, action: value.op, by };
@@ -116,6 +119,9 @@ async function answerClick(
 
 /** Purposes of cards that list several items (see quick-replies/chat-commands.ts, reminder-round.ts). */
 const LIST_PURPOSES = ['todo', ...ROUND_CARD_PURPOSES];
+
+/** Purposes of the daily digest (src/services/digest-round.ts, and 简报 in chat). */
+const DIGEST_PURPOSES = ['digest', 'digest-on-demand'];
 
 /** A reminder round card redrawn from its items as they are now; a 待办 list, refreshed. */
 async function listCardFor(

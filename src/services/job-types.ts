@@ -1,5 +1,3 @@
-import type { Deps } from '../src/deps.js';
-
 /** What a job is told when it runs: the instant it runs "as of" and the slot it claimed. */
 export interface JobContext {
   at: Date;
@@ -14,10 +12,15 @@ export interface JobSummary {
   [key: string]: unknown;
 }
 
-export interface JobDefinition {
+/**
+ * A scheduled job, given `D` when it runs: the app's Deps. It is a parameter because Deps lists
+ * the jobs (src/deps.ts); code outside this file names the job type `JobDefinition`
+ * (src/services/run-job.ts).
+ */
+export interface ScheduledJob<D> {
   name: string;
   /** One or more cron expressions separated by ';', in the office's time zone. */
   defaultCron: string;
   description: string;
-  run(deps: Deps, ctx: JobContext): Promise<JobSummary>;
+  run(deps: D, ctx: JobContext): Promise<JobSummary>;
 }

@@ -1,0 +1,74 @@
+import { countDue, countHotlineCategories } from '../db/repos/figures.js';
+import type { Db } from '../db/schema.js';
+import {
+  completionRate,
+  type DueCounts,
+  emptyDue,
+  onTimeRate,
+  type Period,
+  sumCounts,
+} from '../domain/figures.js';
+import { atLocal, localDate } from '../domain/time.js';
+
+export interface HotlineDeptFigures extends DueCounts {
+  dept: string | null;
+  /** 办结率 and 按时办结率 of the tickets due in the month (the definitions of src/domain/figures.ts). */
+  completionRate: number | null;
+  onTimeRate: number | null;
+}
+
+export interface HotlineFigures {
+  /** 'YYYY-MM' of the month counted. */
+  month: string;
+  byDept: HotlineDeptFigures[];
+  total: HotlineDeptFigures;
+  /** 苗头性、倾向性问题: this month's top categories, each with last month's count beside it. */
+  categories: Array<{ category: string | null; thisMonth: number; lastMonth: number }>;
+}
+
+/** A calendar month in the office's time zone, as a half-open period. */
+export function monthPeriod(month: string, timeZone: string): Period {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+  return { from: atLocal(`${month}-01`, '00:00', timeZone), to: atLocal(`${next}-01`, '00:00', timeZone) };
+}
+
+function previousMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+const withRates = (dept: string | null, c: DueCounts): HotlineDeptFigures => ({
+  dept,
+  due: c.due,
+  dueDone: c.dueDone,
+  dueDoneOnTime: c.dueDoneOnTime,
+  completionRate: completionRate(c),
+  onTimeRate: onTimeRate(c),
+});
+
+/**
+ * The hotline's figures for the month of `now`: 办结率 and 按时办结率 per department over the
+ * tickets due that month, and the categories that recur (top `top` this month against last).
+ */
+export async function hotlineFigures(db: Db, now: Date, timeZone: string, top = 5): Promise<HotlineFigures> {
+  const month = localDate(now, timeZone).slice(0, 7);
+  const period = monthPeriod(month, timeZone);
+  const [due, thisMonth, lastMonth] = await Promise.all([
+    countDue(db, period, { source: 'hotline' }),
+    countHotlineCategories(db, period),
+    countHotlineCategories(db, monthPeriod(previousMonth(month), timeZone)),
+  ]);
+  const byDept = due
+    .map((r) => withRates(r.dept, r))
+    .sort((a, b) => String(a.dept).localeCompare(String(b.dept)));
+  const last = new Map(lastMonth.map((c) => [c.category, c.count]));
+  return {
+    month,
+    byDept,
+    total: withRates(null, sumCounts(due, emptyDue)),
+    categories: thisMonth
+      .slice(0, top)
+      .map((c) => ({ category: c.category, thisMonth: c.count, lastMonth: last.get(c.category) ?? 0 })),
+  };
+}
