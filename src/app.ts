@@ -8,6 +8,7 @@ import { oaIntakeRoutes } from '../handlers/intake/oa.js';
 import { larkRoutes } from '../handlers/lark/routes.js';
 import { playgroundRoutes } from '../handlers/playground/routes.js';
 import type { Deps } from './deps.js';
+import { DateOutOfRangeError } from './domain/time.js';
 import { AppError } from './errors.js';
 import { healthSections } from './health-sections.js';
 import { inboundHandlers } from './services/inbound-router.js';
@@ -42,6 +43,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     '*',
     bodyLimit({
       maxSize: deps.config.bodyLimitBytes,
+      // The rest of the body is not read: the connection is closed after the answer (and says so),
+      // so a keep-alive client never sends its next request into a half-read body.
       onError: (c) =>
         c.json(
           errorBody(
@@ -49,6 +52,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
             `The request body is larger than ${deps.config.bodyLimitBytes} bytes. Send less data per request.`,
           ),
           413,
+          { Connection: 'close' },
         ),
     }),
   );
@@ -74,6 +78,12 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.onError((err, c) => {
     if (err instanceof AppError) {
       return c.json(errorBody(err.code, err.message, err.details), err.status as ContentfulStatusCode);
+    }
+    if (err instanceof DateOutOfRangeError) {
+      return c.json(
+        errorBody('date_out_of_range', err.message, [{ field: '(date)', message: err.message }]),
+        422,
+      );
     }
     if (err instanceof ZodError) {
       const details = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));

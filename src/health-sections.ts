@@ -1,4 +1,5 @@
 import type { HealthSection } from './health.js';
+import { inboundHealthSection } from './lark/inbound/health.js';
 import { outboxHealthSection } from './lark/outbox/health.js';
 import { calendarHealthSection } from './services/calendar.js';
 import { schedulerHealthSection } from './services/scheduler-health.js';
@@ -6,6 +7,7 @@ import { schedulerHealthSection } from './services/scheduler-health.js';
 /** The sections of GET /healthz beyond the database; each capability adds its own here. */
 export const healthSections: HealthSection[] = [
   outboxHealthSection,
+  inboundHealthSection,
   calendarHealthSection,
   schedulerHealthSection,
 ];

@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
-import { localParts } from '../../src/domain/time.js';
+import { FIRST_YEAR, LAST_YEAR, localParts } from '../../src/domain/time.js';
 import { calendarCoverage, calendarDays, setCalendarDay } from '../../src/services/calendar.js';
 import { readBody, requireDate, validate } from './body.js';
+import * as F from './fields.js';
 
 /** 工作日历: PUT /calendar/:date {workday, note?} (holiday / adjusted-day override), GET /calendar?year=. */
 export function calendarRoutes(deps: Deps) {
@@ -16,8 +17,8 @@ export function calendarRoutes(deps: Deps) {
       z
         .object({
           workday: z.boolean({ error: 'required: true for a working day, false for a day off' }),
-          note: z.string().trim().max(200).nullable().optional(),
-          by: z.string().trim().min(1).max(100).optional(),
+          note: F.optional(F.text({ max: 200, required: false })),
+          by: F.id({ what: 'who made the change' }).optional(),
         })
         .strict(),
     );
@@ -31,7 +32,7 @@ export function calendarRoutes(deps: Deps) {
 
   app.get('/calendar', async (c) => {
     const q = validate(
-      z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }),
+      z.object({ year: z.coerce.number().int().min(FIRST_YEAR).max(LAST_YEAR).optional() }),
       c.req.query(),
     );
     const year = q.year ?? localParts(deps.clock.now(), deps.config.timezone).year;

@@ -4,14 +4,13 @@ import { getDepartment, listDepartments } from '../../src/db/repos/departments.j
 import type { Deps } from '../../src/deps.js';
 import { AppError } from '../../src/errors.js';
 import { putDepartment } from '../../src/services/organisation.js';
-import { readBody, validate } from './body.js';
+import { param, readBody } from './body.js';
+import * as F from './fields.js';
 
-const code = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'use 1–32 letters, digits, "-" or "_" (e.g. mishu1)');
+const code = F.deptCode();
 const fields = {
-  name: z.string().trim().min(1, 'required').max(100),
-  chatId: z.string().trim().min(1).max(100).nullable().optional(),
+  name: F.text({ max: 100 }),
+  chatId: F.optional(F.chatId()),
   isTop: z.boolean().optional(),
 };
 
@@ -20,7 +19,7 @@ export function departmentsRoutes(deps: Deps) {
   const app = new Hono();
 
   app.put('/departments/:code', async (c) => {
-    const dept = validate(z.object({ code }), { code: c.req.param('code') }).code;
+    const dept = param(c, 'code', code);
     const body = await readBody(c, z.object(fields).strict());
     const { department, created } = await putDepartment(deps, { code: dept, ...body });
     return c.json(department, created ? 201 : 200);

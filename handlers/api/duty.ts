@@ -10,8 +10,9 @@ import { generateRotation, importDutyCsv } from '../../src/services/duty-import.
 import { missingDutyLogs } from '../../src/services/duty-logs.js';
 import { loadDutySettings, patchDutySettings } from '../../src/services/duty-settings.js';
 import { readBody, requireDate, validate } from './body.js';
+import * as F from './fields.js';
 
-const openId = z.string().trim().min(1, 'expected a Lark open_id').max(100);
+const openId = F.openId();
 const hhmm = z.string().regex(HHMM, 'expected a local time HH:mm, e.g. 08:30');
 
 const settingsSchema = z
@@ -80,19 +81,24 @@ export function dutyRoutes(deps: Deps) {
     const date = requireDate(c.req.param('date'), 'date');
     const body = await readBody(
       c,
-      z.object({
-        officer: z.union([openId, z.array(openId).min(1).max(5)]),
-        leader: openId,
-        note: z.string().max(500).optional(),
-        start: hhmm.nullable().optional(),
-        end: hhmm.nullable().optional(),
-      }),
+      z
+        .object({
+          officer: z.union([openId, z.array(openId).min(1).max(5)]),
+          leader: openId,
+          note: F.text({ max: 500, required: false }).optional(),
+          start: hhmm.nullable().optional(),
+          end: hhmm.nullable().optional(),
+        })
+        .strict(),
     );
     return c.json(show(await setDutyDay(deps, { date, ...body })));
   });
 
   app.get('/duty', async (c) => {
-    const q = validate(z.object({ from: z.string().optional(), to: z.string().optional() }), c.req.query());
+    const q = validate(
+      z.object({ from: F.queryValue().optional(), to: F.queryValue().optional() }),
+      c.req.query(),
+    );
     const from = q.from === undefined ? undefined : requireDate(q.from, 'from');
     const to = q.to === undefined ? undefined : requireDate(q.to, 'to');
     if (from && to && from > to)
@@ -115,17 +121,14 @@ export function dutyRoutes(deps: Deps) {
 
   app.post('/duty/:date/log', async (c) => {
     const date = requireDate(c.req.param('date'), 'date');
-    const body = await readBody(
-      c,
-      z.object({ by: openId, entry: z.string().trim().min(1, 'write what happened, or 平安无事').max(2000) }),
-    );
+    const body = await readBody(c, z.object({ by: openId, entry: F.text({ max: 2000 }) }).strict());
     await addDutyLogEntry(deps, { date, ...body });
     return c.json({ ok: true }, 201);
   });
 
   app.post('/duty/:date/handover', async (c) => {
     const date = requireDate(c.req.param('date'), 'date');
-    const body = await readBody(c, z.object({ by: openId }));
+    const body = await readBody(c, z.object({ by: openId }).strict());
     return c.json(show(await handOver(deps, { date, by: body.by })));
   });
 

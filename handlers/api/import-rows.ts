@@ -31,6 +31,12 @@ const COLUMN_FIELDS: Record<string, string> = {
   coDepts: 'coDepts',
   协办处室: 'coDepts',
   parent: 'parent',
+  ticketNo: 'ticketNo',
+  工单号: 'ticketNo',
+  caller: 'caller',
+  来电人: 'caller',
+  category: 'category',
+  问题类别: 'category',
 };
 
 const VALUE_WORDS: Record<string, Record<string, string>> = {

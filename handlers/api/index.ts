@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../src/deps.js';
 import { requireAdminToken } from './auth.js';
+import { guardRequestText } from './body.js';
 import { calendarRoutes } from './calendar.js';
 import { departmentsRoutes } from './departments.js';
 import { dutyRoutes } from './duty.js';
+import { inboundRoutes } from './inbound.js';
 import { itemsRoutes } from './items.js';
 import { itemsImportRoutes } from './items-import.js';
 import { jobsRoutes } from './jobs.js';
@@ -19,6 +21,7 @@ import { schedulesRoutes } from './schedules.js';
 export function apiRoutes(deps: Deps) {
   const api = new Hono();
   api.use('*', requireAdminToken(deps.config.adminToken));
+  api.use('*', guardRequestText());
   // Resources are mounted below, one line each: api.route('/', departmentsRoutes(deps));
   api.route('/', departmentsRoutes(deps));
   api.route('/', peopleRoutes(deps));
@@ -32,6 +35,7 @@ export function apiRoutes(deps: Deps) {
   api.route('/', recurringRoutes(deps));
   api.route('/', reminderRulesRoutes(deps));
   api.route('/', outboxRoutes(deps));
+  api.route('/', inboundRoutes(deps));
   api.route('/', reportsRoutes(deps));
   return api;
 }

@@ -14,30 +14,31 @@ import {
   lightNow,
   listItemsWithLights,
 } from '../../src/services/items.js';
-import { readBody, validate } from './body.js';
+import { param, readBody, validate } from './body.js';
+import * as F from './fields.js';
 import { idempotencyKeyOf } from './idempotency.js';
 
-const openId = z.string().trim().min(1, 'expected a Lark open_id').max(100);
-const instant = z.iso
-  .datetime({ offset: true, message: 'expected ISO 8601 with offset, e.g. 2026-11-24T18:00:00+08:00' })
-  .transform((s) => new Date(s));
-const title = z.string().trim().min(1, 'required').max(300);
-const deptCode = z.string().trim().min(1).max(32);
-const optional = <T extends z.ZodType>(t: T) => t.nullable().optional();
+const openId = F.openId();
+const instant = F.instant();
+const title = F.text({ max: 300 });
+const deptCode = F.deptCode();
+const optional = F.optional;
+const chatId = F.chatId();
+const itemRef = F.itemRef();
 
 const documentSchema = z
   .object({
     kind: z.literal('document'),
     docType: z.enum(['circular', 'signoff', 'urgent', 'normal']),
-    docNo: optional(z.string().trim().max(100)),
+    docNo: optional(F.text({ max: 100, required: false })),
     title,
     assignee: openId,
     dept: optional(deptCode),
     direction: optional(z.enum(['in', 'out'])),
     receivedAt: optional(instant),
     dueAt: optional(instant),
-    chatId: optional(z.string().max(100)),
-    parent: optional(z.string().max(20)),
+    chatId: optional(chatId),
+    parent: optional(itemRef),
     createdBy: optional(openId),
   })
   .strict();
@@ -47,13 +48,13 @@ const meetingSchema = z
     title,
     startsAt: instant,
     endsAt: instant,
-    location: optional(z.string().trim().max(200)),
+    location: optional(F.text({ max: 200, required: false })),
     attendees: z.array(openId).max(500).default([]),
     organizer: optional(openId),
     minutesTaker: optional(openId),
     dept: optional(deptCode),
-    chatId: optional(z.string().max(100)),
-    parent: optional(z.string().max(20)),
+    chatId: optional(chatId),
+    parent: optional(itemRef),
     createdBy: optional(openId),
   })
   .strict();
@@ -74,8 +75,8 @@ const taskSchema = z
       .optional(),
     assignee: optional(openId),
     dueAt: optional(instant),
-    parent: optional(z.string().max(20)),
-    chatId: optional(z.string().max(100)),
+    parent: optional(itemRef),
+    chatId: optional(chatId),
     leader: optional(openId),
     ticketNo: optional(z.string().trim().min(1).max(64)),
     caller: optional(z.string().trim().max(100)),
@@ -92,14 +93,14 @@ const actionSchema = z
   .object({
     action: z.enum(ACTION_NAMES as [ActionName, ...ActionName[]]),
     by: openId,
-    note: z.string().max(2000).optional(),
+    note: F.text({ max: 2000, required: false }).optional(),
     days: z.number().int('must be a whole number of working days').min(1).max(60).optional(),
     newDueAt: instant.optional(),
-    reason: z.string().max(1000).optional(),
+    reason: F.text({ max: 1000, required: false }).optional(),
     to: openId.optional(),
     partDept: deptCode.optional(),
     /** The call's own id (a repeat changes nothing), or for a decision the extension request decided. */
-    requestId: z.union([z.string().max(200), z.number().int().positive()]).optional(),
+    requestId: z.union([F.id({ max: 200, what: 'a request id' }), z.number().int().positive()]).optional(),
   })
   .strict()
   .superRefine((body, ctx) => {
@@ -134,6 +135,14 @@ function actionInput(itemId: string, body: z.infer<typeof actionSchema>): ItemAc
 
 type Shown = Item &
   Partial<Pick<ItemDetail, 'parts' | 'attendees' | 'extensionRequests'>> & { history?: HistoryEntry[] };
+
+const REFUSED: Record<keyof typeof STATUS, (action: string, id: string, by: string) => string> = {
+  not_found: (_a, id) => `id: no item "${id}" (ids look like D-12, M-3, T-7).`,
+  forbidden: (a, id, by) => `by: ${by} is not allowed to "${a}" ${id} (details.reply says why).`,
+  invalid_state: (a, id) =>
+    `action: "${a}" does not apply to ${id} in its current state (details.reply says why).`,
+  invalid_input: (a, id) => `"${a}" on ${id}: the input does not fit (details.reply says what is wrong).`,
+};
 
 const STATUS = { not_found: 404, forbidden: 403, invalid_state: 409, invalid_input: 422 } as const;
 
@@ -192,9 +201,9 @@ export function itemsRoutes(deps: Deps) {
       z.object({
         status: z.enum(['open', 'done', 'cancelled']).optional(),
         kind: z.enum(['document', 'meeting', 'task']).optional(),
-        assignee: z.string().optional(),
-        dept: z.string().optional(),
-        parent: z.string().optional(),
+        assignee: F.queryValue().optional(),
+        dept: F.queryValue().optional(),
+        parent: F.queryValue().optional(),
         light: z.enum(['green', 'yellow', 'red']).optional(),
         limit: z.coerce.number().int().min(1).max(500).optional(),
       }),
@@ -206,19 +215,30 @@ export function itemsRoutes(deps: Deps) {
   });
 
   app.get('/items/:id', async (c) => {
+    param(c, 'id', itemRef);
     const item = await getItemWithHistory(deps.database.db, c.req.param('id'));
     if (!item) throw notFound(`No item "${c.req.param('id')}" (ids look like D-12, M-3, T-7).`);
     return c.json(show(item, await lightNow(deps, item)));
   });
 
   app.post('/items/:id/actions', async (c) => {
+    param(c, 'id', itemRef);
     const body = await readBody(c, actionSchema);
     const outcome = await performItemAction(deps, actionInput(c.req.param('id'), body));
     if (!outcome.ok) {
-      throw new AppError(STATUS[outcome.code], outcome.code, outcome.message, {
-        item: outcome.item?.id ?? null,
-        action: body.action,
-      });
+      // One language policy: `message` is English for the integrator; the sentence the person
+      // would read in chat is `details.reply`.
+      const id = outcome.item?.id ?? c.req.param('id');
+      throw new AppError(
+        STATUS[outcome.code],
+        outcome.code,
+        REFUSED[outcome.code](body.action, id, body.by),
+        {
+          item: outcome.item?.id ?? null,
+          action: body.action,
+          reply: outcome.message,
+        },
+      );
     }
     return c.json({
       ok: true,

@@ -4,12 +4,9 @@ import type { Deps } from '../../src/deps.js';
 import { notFound } from '../../src/errors.js';
 import { findJob, jobNames, runJobSlot } from '../../src/services/run-job.js';
 import { readBody } from './body.js';
+import * as F from './fields.js';
 
-const runSchema = z.object({
-  at: z.iso
-    .datetime({ offset: true, message: 'expected ISO 8601 with an offset, e.g. 2026-09-28T09:00:00+08:00' })
-    .optional(),
-});
+const runSchema = z.object({ at: F.instant().optional() }).strict();
 
 /**
  * POST /jobs/:job/run {at?} — runs a job now, or as if the clock read `at`, for the slot of that
@@ -31,7 +28,7 @@ export function jobsRoutes(deps: Deps) {
     const job = findJob(deps, name);
     if (!job) throw notFound(`No job "${name}". Known jobs: ${jobNames(deps)}.`);
     const body = await readBody(c, runSchema);
-    const at = body.at ? new Date(body.at) : deps.clock.now();
+    const at = body.at ?? deps.clock.now();
     return c.json(await runJobSlot(deps, job, { at }));
   });
   return r;

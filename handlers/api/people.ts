@@ -4,22 +4,23 @@ import { getPerson, listPeople } from '../../src/db/repos/people.js';
 import type { Deps } from '../../src/deps.js';
 import { notFound } from '../../src/errors.js';
 import { putPerson } from '../../src/services/organisation.js';
-import { readBody, validate } from './body.js';
+import { param, readBody, validate } from './body.js';
+import * as F from './fields.js';
 
-const openId = z.string().trim().min(1, 'expected a Lark open_id').max(100);
+const openId = F.openId();
 
 /** 人员: PUT /people/:openId {name, dept, roles}, GET /people?dept=, GET /people/:openId. */
 export function peopleRoutes(deps: Deps) {
   const app = new Hono();
 
   app.put('/people/:openId', async (c) => {
-    const id = validate(z.object({ openId }), { openId: c.req.param('openId') }).openId;
+    const id = param(c, 'openId', openId);
     const body = await readBody(
       c,
       z
         .object({
-          name: z.string().trim().min(1, 'required').max(100),
-          dept: z.string().trim().min(1).max(32).nullable().optional(),
+          name: F.text({ max: 100 }),
+          dept: F.optional(F.deptCode()),
           roles: z
             .array(z.enum(['staff', 'chief', 'admin']))
             .min(1, 'give at least one role')
@@ -33,13 +34,14 @@ export function peopleRoutes(deps: Deps) {
   });
 
   app.get('/people', async (c) => {
-    const q = validate(z.object({ dept: z.string().optional() }), c.req.query());
+    const q = validate(z.object({ dept: F.queryValue().optional() }), c.req.query());
     return c.json({ people: await listPeople(deps.database.db, q.dept ? { dept: q.dept } : {}) });
   });
 
   app.get('/people/:openId', async (c) => {
-    const p = await getPerson(deps.database.db, c.req.param('openId'));
-    if (!p) throw notFound(`No registered person with open_id "${c.req.param('openId')}".`);
+    const id = param(c, 'openId', openId);
+    const p = await getPerson(deps.database.db, id);
+    if (!p) throw notFound(`No registered person with open_id "${id}".`);
     return c.json(p);
   });
 

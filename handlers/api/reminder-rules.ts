@@ -3,15 +3,16 @@ import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { getReminderRulesView, patchReminderRules } from '../../src/services/admin-settings.js';
 import { readBody } from './body.js';
+import * as F from './fields.js';
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time HH:mm, e.g. 09:00');
+const hhmm = F.hhmm();
 
 const patchSchema = z
   .object({
     rounds: z.array(hhmm).min(1).max(12).optional(),
     escalateToChiefAfter: z.number().int().min(1).max(60).optional(),
     escalateToLeadersAfter: z.number().int().min(1).max(60).optional(),
-    quietHours: z.object({ start: hhmm, end: hhmm }).optional(),
+    quietHours: z.object({ start: hhmm, end: hhmm }).strict().optional(),
     meetingSoonMinutes: z.number().int().min(5).max(720).optional(),
     meetingEveAt: hhmm.optional(),
     paused: z.boolean().optional(),

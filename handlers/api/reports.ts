@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../src/deps.js';
+import { atLocal } from '../../src/domain/time.js';
 import { AppError } from '../../src/errors.js';
+import { hotlineFigures } from '../../src/services/hotline-figures.js';
 import { reportCsv, summaryReport } from '../../src/services/report.js';
 import { requireDate } from './body.js';
 
@@ -14,7 +16,15 @@ export function reportsRoutes(deps: Deps) {
     if (format !== 'json' && format !== 'csv')
       throw new AppError(422, 'invalid_field', 'format: expected "json" or "csv"', [{ field: 'format' }]);
     const report = await summaryReport(deps, { from, to, dept: c.req.query('dept') || undefined });
-    if (format === 'json') return c.json(report);
+    if (format === 'json') {
+      // The hotline's section: the month of `to` (办结率, 按时办结率, recurring categories).
+      const hotline = await hotlineFigures(
+        deps.database.db,
+        atLocal(to, '12:00', deps.config.timezone),
+        deps.config.timezone,
+      );
+      return c.json({ ...report, hotline });
+    }
     return c.body(reportCsv(report), 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="summary-${from}-${to}.csv"`,

@@ -5,6 +5,7 @@ import { DEFAULT_DEADLINE_RULES } from '../../src/domain/rules.js';
 import { DEFAULT_SCORING_RULES } from '../../src/domain/scores.js';
 import { loadDeadlineRules, loadScoringRules, updateRules } from '../../src/services/rules.js';
 import { readBody } from './body.js';
+import * as F from './fields.js';
 
 const ruleKeys = Object.keys(DEFAULT_DEADLINE_RULES);
 
@@ -28,7 +29,7 @@ export function rulesRoutes(deps: Deps) {
         .object({
           ...Object.fromEntries(ruleKeys.map((k) => [k, z.unknown().optional()])),
           scoring: z.record(z.string(), z.unknown()).optional(),
-          by: z.string().trim().min(1).max(100).optional(),
+          by: F.id({ what: 'who made the change' }).optional(),
         })
         .strict(),
     );

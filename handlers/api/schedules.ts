@@ -5,12 +5,16 @@ import { notFound } from '../../src/errors.js';
 import { findJob, jobNames } from '../../src/services/run-job.js';
 import { scheduleView, updateSchedule } from '../../src/services/schedule-admin.js';
 import { readBody } from './body.js';
+import * as F from './fields.js';
 
-const putSchema = z.object({
-  cron: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  timezone: z.string().min(1).nullable().optional(),
-  enabled: z.boolean().default(true),
-});
+const cronText = F.text({ max: 200 });
+const putSchema = z
+  .object({
+    cron: z.union([cronText, z.array(cronText).min(1).max(20)]),
+    timezone: F.optional(F.id({ max: 64, what: 'an IANA time zone such as Asia/Shanghai' })),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
 
 function jobOr404(deps: Deps, name: string) {
   const job = findJob(deps, name);

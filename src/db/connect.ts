@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Kysely, sql } from 'kysely';
 import { connectPostgres, type DatabaseHandle } from './postgres.js';
 import type { Database, Db } from './schema.js';
@@ -15,7 +16,7 @@ export async function connectPglite(
 ): Promise<DatabaseHandle> {
   const { PGlite, types } = await import('@electric-sql/pglite');
   const { PGliteDialect } = await import('kysely-pglite-dialect');
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  if (!dataDir.startsWith('memory://')) ensureDataDir(dataDir);
   const client = await PGlite.create(dataDir, {
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     parsers: {
@@ -32,6 +33,43 @@ export async function connectPglite(
       if (!client.closed) await client.close();
     },
   };
+}
+
+/**
+ * Creates the embedded database's folder one level at a time (Node's recursive mkdir spins forever
+ * on some paths, e.g. under /proc) and checks it can be written; a failure names DATA_DIR.
+ */
+export function ensureDataDir(dataDir: string): void {
+  const fail = (why: string) => {
+    throw new Error(`DATA_DIR: cannot use "${dataDir}" for the embedded database (${why})`);
+  };
+  const missing: string[] = [];
+  let dir = resolve(dataDir);
+  for (;;) {
+    try {
+      if (!statSync(dir).isDirectory()) fail(`${dir} is not a folder`);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      missing.unshift(dir);
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') fail(`cannot create ${d}: ${code ?? (error as Error).message}`);
+    }
+  }
+  try {
+    accessSync(resolve(dataDir), constants.W_OK);
+  } catch (error) {
+    fail(`not writable: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }
 
 export async function connectDatabase(

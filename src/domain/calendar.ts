@@ -1,5 +1,5 @@
 import chineseDays from 'chinese-days';
-import { addDays, isValidDate, weekdayOf } from './time.js';
+import { addDays, DateOutOfRangeError, isDayInWindow, isValidDate, weekdayOf } from './time.js';
 
 /**
  * The office's working-day calendar: the Chinese official calendar (statutory holidays off,
@@ -41,8 +41,13 @@ export function hasOfficialData(year: number): boolean {
   return known;
 }
 
+/** A real 'YYYY-MM-DD' day in the service's years; out of them a DateOutOfRangeError (handlers: 422). */
 function assertDate(date: string): void {
-  if (!isValidDate(date)) throw new RangeError(`not a calendar date: ${date}`);
+  if (!isValidDate(date)) {
+    if (/^[+-]\d{6}-/.test(date)) throw new DateOutOfRangeError(date);
+    throw new RangeError(`not a calendar date: ${date}`);
+  }
+  if (!isDayInWindow(date)) throw new DateOutOfRangeError(date);
 }
 
 export function createWorkCalendar(overrides: Map<string, boolean> = new Map()): WorkCalendar {

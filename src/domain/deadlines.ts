@@ -1,6 +1,6 @@
 import type { WorkCalendar } from './calendar.js';
 import type { DeadlineRules } from './rules.js';
-import { addDays, atLocal, isValidDate, localDate, localTime } from './time.js';
+import { addDays, assertInstantInWindow, atLocal, isValidDate, localDate, localTime } from './time.js';
 import type { DocType, TaskSource } from './types.js';
 
 /** What a default deadline is computed from. */
@@ -84,6 +84,7 @@ export function defaultDueAt(
   timeZone: string,
 ): Date {
   const tz = timeZone;
+  for (const at of Object.values(input)) if (at instanceof Date) assertInstantInWindow(at);
   switch (input.kind) {
     case 'document': {
       const day = localDate(input.receivedAt, tz);

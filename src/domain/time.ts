@@ -123,3 +123,41 @@ export function formatZh(instant: Date, timeZone: string, withTime = true): stri
   const base = `${p.month}月${p.day}日（${WEEKDAY_ZH[p.weekday]}）`;
   return withTime ? `${base}${localTime(instant, timeZone)}` : base;
 }
+
+/**
+ * The years the service works in. Dates and instants outside them are refused at the edge (API
+ * fields, chat commands) and by the domain functions that take dates, with a DateOutOfRangeError.
+ */
+export const FIRST_YEAR = 2000;
+export const LAST_YEAR = 2100;
+
+/** A date or instant outside FIRST_YEAR–LAST_YEAR reached a domain function; handlers answer 422. */
+export class DateOutOfRangeError extends RangeError {
+  constructor(readonly value: string) {
+    super(`${value} is outside the years ${FIRST_YEAR}–${LAST_YEAR}`);
+    this.name = 'DateOutOfRangeError';
+  }
+}
+
+/** Whether a 'YYYY-MM-DD' day lies in FIRST_YEAR–LAST_YEAR (its form is checked by isValidDate). */
+export function isDayInWindow(date: string): boolean {
+  const year = Number(date.slice(0, 4));
+  return /^\d{4}-/.test(date) && year >= FIRST_YEAR && year <= LAST_YEAR;
+}
+
+/** Whether an instant lies in FIRST_YEAR–LAST_YEAR (UTC years: 2000-01-01T00:00Z to 2100-12-31T23:59:59Z). */
+export function isInstantInWindow(instant: Date): boolean {
+  const t = instant.getTime();
+  if (Number.isNaN(t)) return false;
+  const year = instant.getUTCFullYear();
+  return year >= FIRST_YEAR && year <= LAST_YEAR;
+}
+
+export function assertDayInWindow(date: string): void {
+  if (!isDayInWindow(date)) throw new DateOutOfRangeError(date);
+}
+
+export function assertInstantInWindow(instant: Date): void {
+  if (!isInstantInWindow(instant))
+    throw new DateOutOfRangeError(Number.isNaN(instant.getTime()) ? 'Invalid Date' : instant.toISOString());
+}

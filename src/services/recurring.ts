@@ -20,6 +20,7 @@ import {
   type RecurrenceRule,
   recurrenceRuleSchema,
 } from '../domain/recurrence.js';
+import { isBlank } from '../domain/text.js';
 import { atLocal, localDate } from '../domain/time.js';
 import type { TaskSource } from '../domain/types.js';
 import { AppError, notFound } from '../errors.js';
@@ -34,7 +35,11 @@ import { createItem, isDuplicateOccurrence } from './items.js';
  */
 export const recurringInputSchema = z
   .object({
-    title: z.string().trim().min(1).max(200),
+    title: z
+      .string()
+      .trim()
+      .max(200)
+      .refine((t) => !isBlank(t), 'required (text that shows something, not only spaces)'),
     /** A person (open_id) who does it every time… */
     assignee: z.string().min(1).nullable().optional(),
     /** …or a department: its duty officer of the day when `rotation` is 'duty', else unassigned (first to claim owns it). */

@@ -93,14 +93,15 @@ describe.each(engines)('intake through the API on %s', (engine) => {
 
   it('imports a CSV: assignees by open_id or by name within the department; dry run first', async () => {
     const csv = [
-      'kind,title,docType,docNo,direction,assignee,dept,source,leadDept,coDepts,dueAt',
-      'document,关于报送材料的通知,normal,穗府办〔2026〕20号,in,李四,mishu,,,,',
-      'task,落实领导批示,,,,ou_zhao,,instruction,ducha,mishu,2026-12-04',
+      'kind,title,docType,docNo,direction,assignee,dept,source,leadDept,coDepts,dueAt,工单号,问题类别',
+      'document,关于报送材料的通知,normal,穗府办〔2026〕20号,in,李四,mishu,,,,,,',
+      'task,落实领导批示,,,,ou_zhao,,instruction,ducha,mishu,2026-12-04,,',
+      'task,路灯不亮,,,,赵六,,hotline,ducha,,2026-12-07,GD-77,市政',
     ].join('\n');
     const headers = { 'content-type': 'text/csv' };
     const dry = await post(app, '/api/v1/items/import?dryRun=true', csv, headers);
     expect(dry.status).toBe(200);
-    expect(dry.body).toMatchObject({ dryRun: true, count: 2 });
+    expect(dry.body).toMatchObject({ dryRun: true, count: 3 });
     expect(dry.body.items[0]).toMatchObject({ row: 2, kind: 'document', assignee: 'ou_lisi', dept: 'mishu' });
     expect(dry.body.items[0].dueAt).toBe('2026-11-26T18:00:00+08:00');
     expect(dry.body.items[1]).toMatchObject({
@@ -117,7 +118,15 @@ describe.each(engines)('intake through the API on %s', (engine) => {
     expect(done.body.items).toEqual([
       { row: 2, id: 'D-1', title: '关于报送材料的通知', dueAt: '2026-11-26T18:00:00+08:00' },
       { row: 3, id: 'T-1', title: '落实领导批示', dueAt: '2026-12-04T18:00:00+08:00' },
+      { row: 4, id: 'T-2', title: '路灯不亮', dueAt: '2026-12-07T18:00:00+08:00' },
     ]);
+    const t2 = await api(app, 'GET', '/api/v1/items/T-2');
+    expect(t2.body).toMatchObject({
+      source: 'hotline',
+      ticketNo: 'GD-77',
+      category: '市政',
+      assignee: 'ou_zhao',
+    });
     const t1 = await api(app, 'GET', '/api/v1/items/T-1');
     expect(t1.body).toMatchObject({ leadDept: 'ducha', assignee: 'ou_zhao' });
     expect(t1.body.history[0]).toMatchObject({ action: 'create', actor: 'admin-api' });

@@ -120,26 +120,31 @@ describe.each(engines)('items API bad input on %s', (engine) => {
 
       const missing = await act('T-99', { action: 'done', by: 'ou_lisi' });
       expect(missing.status).toBe(404);
-      expect(missing.body.error.message).toMatch(/找不到事项 T-99/);
+      expect(missing.body.error.details.reply).toMatch(/找不到事项 T-99/);
       expect((await act('nonsense', { action: 'done', by: 'ou_lisi' })).status).toBe(404);
 
       const stranger = await act('T-1', { action: 'done', by: 'ou_zhao' });
       expect(stranger.status).toBe(403);
-      expect(stranger.body.error.message).toBe('该事项由李四承办，您无权办结');
+      expect(stranger.body.error.details.reply).toBe('该事项由李四承办，您无权办结');
+      // One language for API errors: `message` in English, the sentence people read in details.reply.
+      expect(stranger.body.error.message).toBe(
+        'by: ou_zhao is not allowed to "done" T-1 (details.reply says why).',
+      );
+      expect(missing.body.error.message).toMatch(/^id: no item "T-99"/);
       const unregistered = await act('T-1', { action: 'done', by: 'ou_ghost' });
       expect(unregistered.status).toBe(403);
-      expect(unregistered.body.error.message).toBe('您尚未登记，请联系办公室管理员');
+      expect(unregistered.body.error.details.reply).toBe('您尚未登记，请联系办公室管理员');
 
       const readSignoff = await act('D-1', { action: 'read', by: 'ou_lisi' });
       expect(readSignoff.status).toBe(409);
-      expect(readSignoff.body.error.message).toMatch(/只有传阅件/);
+      expect(readSignoff.body.error.details.reply).toMatch(/只有传阅件/);
       const noPending = await act('T-1', { action: 'approve-extension', by: 'ou_wang' });
       expect(noPending.status).toBe(409);
-      expect(noPending.body.error.message).toBe('该事项没有待审批的延期申请');
+      expect(noPending.body.error.details.reply).toBe('该事项没有待审批的延期申请');
 
       const noNote = await act('T-1', { action: 'progress', by: 'ou_lisi' });
       expect(noNote.status).toBe(422);
-      expect(noNote.body.error.message).toBe('请填写进展内容');
+      expect(noNote.body.error.details.reply).toBe('请填写进展内容');
       const noDays = await act('T-1', { action: 'extend', by: 'ou_lisi' });
       expect(noDays.status).toBe(422);
       const earlier = await act('T-1', {
@@ -148,7 +153,7 @@ describe.each(engines)('items API bad input on %s', (engine) => {
         newDueAt: '2026-11-24T18:00:00+08:00',
       });
       expect(earlier.status).toBe(422);
-      expect(earlier.body.error.message).toBe('延期后的时限须晚于原时限');
+      expect(earlier.body.error.details.reply).toBe('延期后的时限须晚于原时限');
       const toGhost = await act('T-1', { action: 'reassign', by: 'ou_wang', to: 'ou_ghost' });
       expect(toGhost.status).toBe(422);
       const badAction = await act('T-1', { action: 'delete', by: 'ou_admin' });
@@ -158,7 +163,18 @@ describe.each(engines)('items API bad input on %s', (engine) => {
       expect((await act('T-1', { action: 'cancel', by: 'ou_wang' })).status).toBe(200);
       const afterCancel = await act('T-1', { action: 'done', by: 'ou_lisi' });
       expect(afterCancel.status).toBe(409);
-      expect(afterCancel.body.error.message).toBe('该事项已撤销，无法办结');
+      expect(afterCancel.body.error.details.reply).toBe('该事项已撤销，无法办结');
+      for (const res of [
+        missing,
+        stranger,
+        unregistered,
+        readSignoff,
+        noPending,
+        noNote,
+        earlier,
+        afterCancel,
+      ])
+        expect(res.body.error.message).toMatch(/^[\x20-\x7e]+$/);
 
       // none of the refusals left a trace: create + cancel only
       const h = await api(app, 'GET', '/api/v1/items/T-1');

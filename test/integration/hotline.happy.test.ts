@@ -95,6 +95,14 @@ describe.each(engines)('hotline tickets on %s', (engine) => {
       { category: '道路', thisMonth: 2, lastMonth: 0 },
       { category: '噪音', thisMonth: 1, lastMonth: 1 },
     ]);
+    // The summary report carries the same figures for the month of its `to`.
+    const report = await api(createApp(deps), 'GET', '/api/v1/reports/summary?from=2026-11-01&to=2026-11-25');
+    expect(report.status).toBe(200);
+    expect(report.body.hotline).toMatchObject({
+      month: '2026-11',
+      total: { due: 4, dueDone: 3, dueDoneOnTime: 2, completionRate: 0.75, onTimeRate: 0.5 },
+    });
+    expect(report.body.hotline.categories[0]).toEqual({ category: '供水', thisMonth: 3, lastMonth: 2 });
   });
 
   it('a 工单号 is registered once; ticket fields belong to hotline tasks; the caller stays off every card', async () => {

@@ -39,8 +39,8 @@ function start(env: Record<string, string>): Started {
   return { child, output: () => out, exited };
 }
 
-async function waitForHealth(port: number, started: Started): Promise<Response> {
-  const deadline = Date.now() + 45_000;
+async function waitForHealth(port: number, started: Started, waitMs = 45_000): Promise<Response> {
+  const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {
     try {
       return await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -94,6 +94,54 @@ describe('the Node entry point', () => {
     },
     60_000,
   );
+
+  it('SIGTERM to `npm start` stops the service itself, not only npm (process managers signal the process they started)', async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), 'cuiban-npm-'));
+    dirs.push(dataDir);
+    const child = spawn('npm', ['start', '--silent'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? tmpdir(),
+        PORT: String(port),
+        DATA_DIR: dataDir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += d;
+    });
+    child.stderr?.on('data', (d) => {
+      out += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const started: Started = { child, output: () => out, exited };
+    running.push(started);
+    expect((await waitForHealth(port, started, 100_000)).status).toBe(200);
+
+    child.kill('SIGTERM');
+    await exited;
+    // Nothing answers on the port any more once the service has finished its clean stop.
+    const deadline = Date.now() + 15_000;
+    let answering = true;
+    while (answering && Date.now() < deadline) {
+      answering = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        () => true,
+        () => false,
+      );
+      if (answering) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(answering, out).toBe(false);
+    expect(out).toContain('"stopped"');
+  }, 150_000);
+
+  it('exits non-zero naming DATA_DIR when the folder cannot be created (it once spun forever)', async () => {
+    const started = start({ PORT: String(await freePort()), DATA_DIR: '/proc/nope/cuiban' });
+    running.push(started);
+    expect(await started.exited).not.toBe(0);
+    expect(started.output()).toContain('DATA_DIR: cannot use "/proc/nope/cuiban"');
+  }, 30_000);
 
   it('exits non-zero naming PORT when PORT is invalid', async () => {
     const started = start({ PORT: 'abc', DATA_DIR: 'memory://' });

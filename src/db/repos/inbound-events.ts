@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { jsonForStorage } from '../../domain/text.js';
 import type { Db, Trx } from '../schema.js';
 
 /** inbound_events: Lark events and card callbacks, stored before they are answered. */
@@ -24,7 +25,7 @@ export async function storeInboundEvent(
     .values({
       event_id: e.eventId,
       event_type: e.eventType,
-      payload: JSON.stringify(e.payload),
+      payload: jsonForStorage(e.payload),
       received_at: e.now,
       next_attempt_at: e.now,
     })
@@ -131,7 +132,7 @@ export async function startCardCallback(
     .values({
       event_id: c.key,
       event_type: c.eventType,
-      payload: JSON.stringify(c.payload),
+      payload: jsonForStorage(c.payload),
       status: 'processing',
       attempts: 1,
       received_at: c.now,
@@ -200,4 +201,79 @@ export async function recordCardFailure(db: Db, key: string, error: string): Pro
     .set({ status: 'failed', locked_until: null, last_error: error.slice(0, 1000) })
     .where('event_id', '=', key)
     .execute();
+}
+
+export interface InboundEventRow {
+  event_id: string;
+  event_type: string;
+  status: string;
+  attempts: number;
+  received_at: Date;
+  next_attempt_at: Date;
+  processed_at: Date | null;
+  last_error: string | null;
+}
+
+/** Stored events for an admin, newest first, without their payloads. */
+export async function listInboundEvents(
+  db: Db,
+  o: { status?: 'pending' | 'processing' | 'done' | 'failed'; limit: number },
+): Promise<InboundEventRow[]> {
+  let q = db
+    .selectFrom('inbound_events')
+    .select([
+      'event_id',
+      'event_type',
+      'status',
+      'attempts',
+      'received_at',
+      'next_attempt_at',
+      'processed_at',
+      'last_error',
+    ])
+    .orderBy('received_at', 'desc')
+    .limit(o.limit);
+  if (o.status) q = q.where('status', '=', o.status);
+  return q.execute();
+}
+
+export async function getInboundEvent(db: Db, eventId: string): Promise<InboundEventRow | undefined> {
+  return db
+    .selectFrom('inbound_events')
+    .select([
+      'event_id',
+      'event_type',
+      'status',
+      'attempts',
+      'received_at',
+      'next_attempt_at',
+      'processed_at',
+      'last_error',
+    ])
+    .where('event_id', '=', eventId)
+    .executeTakeFirst();
+}
+
+/** Puts a failed event back in the queue with a fresh count of attempts; answers whether it was failed. */
+export async function requeueFailedInboundEvent(db: Db, eventId: string, now: Date): Promise<boolean> {
+  const row = await db
+    .updateTable('inbound_events')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null })
+    .where('event_id', '=', eventId)
+    .where('status', '=', 'failed')
+    .returning('event_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** How many stored events wait, and how many failed for good (with the oldest failure's time). */
+export async function countInboundByStatus(db: Db): Promise<{ pending: number; failed: number }> {
+  const rows = await db
+    .selectFrom('inbound_events')
+    .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('status', 'in', ['pending', 'processing', 'failed'])
+    .groupBy('status')
+    .execute();
+  const n = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+  return { pending: n('pending') + n('processing'), failed: n('failed') };
 }

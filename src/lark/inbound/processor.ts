@@ -7,8 +7,10 @@ import {
   pruneInboundEvents,
   storeInboundEvent,
 } from '../../db/repos/inbound-events.js';
+import type { Trx } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
-import { MESSAGE_RECEIVED, parseInboundEvent } from '../events.js';
+import { type InboundEvent, MESSAGE_RECEIVED, parseInboundEvent } from '../events.js';
+import { enqueueOutbox, outboxKey } from '../outbox/enqueue.js';
 import type { InboundEventHandler } from './handlers.js';
 
 const LEASE_MS = 60_000;
@@ -70,6 +72,7 @@ export async function processInboundEvents(
       summary.claimed = index;
       break;
     }
+    let event: InboundEvent | null = null;
     try {
       const body = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<
         string,
@@ -77,7 +80,7 @@ export async function processInboundEvents(
       >;
       // The bot's open_id tells its own mention from others'; fetched once per gateway.
       const botOpenId = row.event_type === MESSAGE_RECEIVED && deps.lark ? await deps.lark.botOpenId() : null;
-      const event = parseInboundEvent(body, botOpenId, row.received_at);
+      event = parseInboundEvent(body, botOpenId, row.received_at);
       if (event) await handler(deps, event);
       else deps.logger.debug('inbound event ignored', { eventType: row.event_type, eventId: row.event_id });
       await markInboundDone(db, row.event_id, deps.clock.now());
@@ -88,7 +91,10 @@ export async function processInboundEvents(
       const nextAttemptAt = giveUp
         ? null
         : new Date(deps.clock.now().getTime() + inboundBackoffMs(row.attempts));
-      await markInboundRetry(db, row.event_id, { error: message, nextAttemptAt });
+      await db.transaction().execute(async (trx) => {
+        await markInboundRetry(trx, row.event_id, { error: message, nextAttemptAt });
+        if (giveUp && event?.type === 'message') await tellSenderNotHandled(trx, deps, row.event_id, event);
+      });
       deps.logger.warn(giveUp ? 'inbound event failed for good' : 'inbound event failed, will retry', {
         eventId: row.event_id,
         eventType: row.event_type,
@@ -100,6 +106,29 @@ export async function processInboundEvents(
     }
   }
   return summary;
+}
+
+/** Said in the thread of a message that failed for good (an admin can retry it from the API). */
+export const NOT_HANDLED_TEXT =
+  '抱歉，这条消息未能处理，已记录并告知管理员。请稍后重新发送，或发送“帮助”查看用法。';
+
+/** The sender of a message that failed for good hears so, once (the key is the event's id). */
+async function tellSenderNotHandled(
+  trx: Trx,
+  deps: Deps,
+  eventId: string,
+  event: Extract<InboundEvent, { type: 'message' }>,
+): Promise<void> {
+  if (event.chatType === 'group' && !event.mentionsBot) return;
+  await enqueueOutbox(trx, {
+    uuid: outboxKey('inbound-failed', eventId),
+    operation: 'reply',
+    messageId: event.messageId,
+    msgType: 'text',
+    content: { text: NOT_HANDLED_TEXT },
+    purpose: 'inbound-failed',
+    now: deps.clock.now(),
+  });
 }
 
 /** The processor loop: due events every second, old events pruned every hour or so. */

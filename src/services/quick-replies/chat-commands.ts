@@ -4,6 +4,7 @@ import { itemCard } from '../../cards/item-card.js';
 import { getPerson } from '../../db/repos/people.js';
 import type { Deps } from '../../deps.js';
 import { COMMAND_WORDS, type Command, parseCommand } from '../../domain/commands.js';
+import { inboundTextProblem } from '../../domain/text.js';
 import type { ActionName } from '../../domain/types.js';
 import type { InboundEvent } from '../../lark/events.js';
 import { handleAdminSettingCommand } from '../admin-settings.js';
@@ -33,14 +34,22 @@ export async function answerChatMessage(deps: Deps, event: MessageEvent): Promis
   if (!event.senderOpenId) return;
   const place: ChatPlace = { chatId: event.chatId, chatType: event.chatType, openId: event.senderOpenId };
 
-  const command: Command =
-    event.messageType === 'text'
-      ? parseCommand(event.text)
-      : { type: 'unknown', text: event.messageType === 'image' ? '[图片]' : '[非文字消息]' };
-  const reply = await answerCommand(deps, event, place, command);
+  const reply =
+    event.messageType === 'text' && inboundTextProblem(event.text)
+      ? { content: { text: UNREADABLE_TEXT }, purpose: 'command-refused' }
+      : await answerCommand(deps, event, place, commandOf(event));
   await deps.database.db.transaction().execute(async (trx) => {
     await replyInThread(trx, deps, { messageId: event.messageId, place, ...reply });
   });
+}
+
+/** A message with characters that cannot be stored (NUL, control characters) is answered, never retried. */
+const UNREADABLE_TEXT = '消息中含有无法识别的字符，未能处理。请删除后重新发送，或发送“帮助”查看用法。';
+
+function commandOf(event: MessageEvent): Command {
+  return event.messageType === 'text'
+    ? parseCommand(event.text)
+    : { type: 'unknown', text: event.messageType === 'image' ? '[图片]' : '[非文字消息]' };
 }
 
 const ITEM_ACTIONS: Record<'done' | 'read' | 'claim' | 'progress' | 'extend', ActionName> = {
