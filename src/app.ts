@@ -8,6 +8,7 @@ import { docsRoutes } from '../handlers/docs.js';
 import { healthRoutes } from '../handlers/health.js';
 import { oaIntakeRoutes } from '../handlers/intake/oa.js';
 import { larkRoutes } from '../handlers/lark/routes.js';
+import { playgroundRoutes } from '../handlers/playground/routes.js';
 import type { Deps } from './deps.js';
 import { DateOutOfRangeError } from './domain/time.js';
 import { AppError } from './errors.js';
@@ -69,6 +70,11 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/intake', oaIntakeRoutes(deps));
   // The Lark channel hands verified events and card clicks to the router.
   app.route('/lark', larkRoutes(deps, inboundHandlers));
+  if (deps.playground)
+    app.route(
+      '/playground',
+      playgroundRoutes(deps, deps.playground, (req) => app.fetch(req)),
+    );
 
   app.notFound((c) =>
     c.json(

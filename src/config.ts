@@ -13,6 +13,10 @@ export interface Config {
   adminToken: string | undefined;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
+  /** PLAYGROUND: 'on' forces the playground, 'off' forbids it; unset = on without Lark credentials. */
+  playground: 'on' | 'off' | undefined;
+  /** DEMO: seed the demo office on first start of an empty embedded database (default on). */
+  demo: boolean;
   /** OA_WEBHOOK_SECRET: signs POST /intake/oa; unset → that route refuses every request. */
   oaWebhookSecret?: string | undefined;
 }
@@ -133,6 +137,14 @@ const envSchema = z.object({
       .optional()
       .refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters long' }),
   ),
+  PLAYGROUND: z.preprocess(
+    blankToUndefined,
+    z.enum(['on', 'off'], { message: 'expected "on" or "off"' }).optional(),
+  ),
+  DEMO: z.preprocess(
+    blankToUndefined,
+    z.enum(['on', 'off'], { message: 'expected "on" or "off"' }).default('on'),
+  ),
   OA_WEBHOOK_SECRET: z.preprocess(
     blankToUndefined,
     z
@@ -198,6 +210,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     timezone: e.APP_TIMEZONE,
     adminToken: e.ADMIN_TOKEN,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    playground: e.PLAYGROUND,
+    demo: e.DEMO === 'on',
     oaWebhookSecret: e.OA_WEBHOOK_SECRET,
     lark: {
       appId: e.LARK_APP_ID,
@@ -211,4 +225,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 
 export function larkConfigured(config: Config): boolean {
   return config.lark.appId !== undefined && config.lark.appSecret !== undefined;
+}
+
+/** The playground runs when PLAYGROUND=on, or when PLAYGROUND is unset and no Lark app is configured. */
+export function playgroundEnabled(config: Config): boolean {
+  if (config.playground !== undefined) return config.playground === 'on';
+  return !larkConfigured(config);
 }

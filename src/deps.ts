@@ -4,6 +4,7 @@ import { connectDatabase, type DatabaseHandle, pingDatabase } from './db/connect
 import { migrateToLatest } from './db/migrate.js';
 import { createLarkGateway, type LarkGateway } from './lark/gateway.js';
 import type { Logger } from './logger.js';
+import type { StandIn } from './playground/stand-in.js';
 import type { ScheduledJob } from './services/job-types.js';
 
 /**
@@ -21,6 +22,8 @@ export interface Deps {
   larkEnabled: boolean;
   /** The Lark Open API (src/lark/gateway.ts); null when the app credentials are not configured. */
   lark: LarkGateway | null;
+  /** The playground's Lark stand-in, when the playground runs (src/node.ts decides). */
+  playground?: StandIn;
   /** The scheduled jobs (jobs/registry.ts), passed in by the entry that builds these Deps. */
   jobs: readonly ScheduledJob<Deps>[];
 }

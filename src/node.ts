@@ -2,9 +2,11 @@ import { serve } from '@hono/node-server';
 import { jobRegistry } from '../jobs/registry.js';
 import { createApp } from './app.js';
 import type { BackgroundTask } from './background.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, playgroundEnabled } from './config.js';
 import { buildDeps } from './deps.js';
 import { createPinoLogger } from './pino-logger.js';
+import { createStandIn } from './playground/stand-in.js';
+import { seedDemoOffice } from './services/demo-office.js';
 import { startBackgroundTasks } from './tasks.js';
 
 /** `npm start`: HTTP, the background tasks, and a clean stop on SIGTERM/SIGINT. */
@@ -21,9 +23,21 @@ async function main(): Promise<void> {
     throw err;
   }
 
+  const standIn = playgroundEnabled(config) ? createStandIn() : undefined;
+  if (standIn) {
+    logger.info(
+      `playground: open http://localhost:${config.port}/playground (a stand-in for Lark; nothing reaches a real tenant)`,
+    );
+    config = { ...config, lark: standIn.larkConfig(`http://127.0.0.1:${config.port}`) };
+  }
+
   let deps: Awaited<ReturnType<typeof buildDeps>>;
   try {
     deps = await buildDeps(config, logger, jobRegistry);
+    if (standIn) {
+      deps.playground = standIn;
+      if (config.demo && deps.database.engine === 'pglite') await seedDemoOffice(deps);
+    }
   } catch (err) {
     process.stderr.write(`cuiban cannot start: ${(err as Error).message}\n`);
     process.exit(1);
@@ -50,8 +64,13 @@ async function main(): Promise<void> {
     port: config.port,
     database: deps.database.engine,
     timezone: config.timezone,
-    lark: deps.larkEnabled ? 'configured' : 'not configured (nothing will be sent)',
+    lark: standIn
+      ? 'playground stand-in'
+      : deps.larkEnabled
+        ? 'configured'
+        : 'not configured (nothing will be sent)',
     tasks: tasks.map((t) => t.name),
+    ...(standIn ? { playground: `http://localhost:${config.port}/playground` } : {}),
   });
 
   let stopping = false;

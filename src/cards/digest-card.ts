@@ -49,6 +49,8 @@ export interface DigestView {
   extensionsTotal: number;
   trend: Array<{ day: string; opened: number; closed: number }>;
   duty: { officer: string; leader: string } | null;
+  /** Shifts that ended without a duty log: shown to the office's leaders only. */
+  missingDutyLogs: Array<{ dateZh: string; officers: string }>;
 }
 
 export const DIGEST_MAX_OVERDUE = 10;
@@ -59,8 +61,12 @@ export function digestTitle(dateZh: string): string {
 }
 
 /** Whether there is anything to report: open items, closes since the last working day, requests. */
-export function digestHasNews(v: Pick<DigestView, 'open' | 'closedSince' | 'extensionsTotal'>): boolean {
-  return openTotal(v.open) > 0 || v.closedSince.closed > 0 || v.extensionsTotal > 0;
+export function digestHasNews(
+  v: Pick<DigestView, 'open' | 'closedSince' | 'extensionsTotal' | 'missingDutyLogs'>,
+): boolean {
+  return (
+    openTotal(v.open) > 0 || v.closedSince.closed > 0 || v.extensionsTotal > 0 || v.missingDutyLogs.length > 0
+  );
 }
 
 /** The one line a chief with nothing to report gets. */
@@ -129,10 +135,13 @@ export function digestCard(v: DigestView): CardJson {
       ),
     );
   }
-  elements.push(
-    hr(),
-    md(dutyText(v.duty)),
-    footerNote('回复「简报」随时查看 · 回复「简报 关闭」不再接收每日简报'),
-  );
+  elements.push(hr(), md(dutyText(v.duty)));
+  if (v.missingDutyLogs.length > 0)
+    elements.push(
+      md(
+        `**值班日志未提交**：${v.missingDutyLogs.map((m) => `${m.dateZh} ${escapeMd(m.officers)}`).join('；')}`,
+      ),
+    );
+  elements.push(footerNote('回复「简报」随时查看 · 回复「简报 关闭」不再接收每日简报'));
   return card({ title: digestTitle(v.dateZh), subtitle: v.scopeName, template: 'blue', elements });
 }

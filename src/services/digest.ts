@@ -34,6 +34,8 @@ import {
 import { workdaysOverdue } from '../domain/lights.js';
 import type { DeadlineRules } from '../domain/rules.js';
 import { formatZh, localDate } from '../domain/time.js';
+import { endedShiftsWithoutLog, type MissingDutyLog } from './duty-logs.js';
+import { dateZh } from './duty-view.js';
 
 /**
  * 每日督办简报: the figures of every department read in a handful of grouped queries, then one
@@ -71,6 +73,8 @@ export interface DigestData {
   deptNames: Record<string, string>;
   names: Record<string, string>;
   duty: { officer: string; leader: string } | null;
+  /** Shifts that ended without a duty log (for the office's leaders). */
+  missingDutyLogs: MissingDutyLog[];
 }
 
 const TREND_DAYS = 14;
@@ -91,11 +95,13 @@ export async function loadDigestData(db: Db, ctx: FigureContext): Promise<Digest
   const chiefs = await listChiefs(db);
   const departments = await listDepartments(db);
   const duty = await getDutyDay(db, today);
+  const missingDutyLogs = await endedShiftsWithoutLog(db, now, tz);
   const people = await getPeople(db, [
     ...overdue.map((o) => o.assignee ?? ''),
     ...extensions.map((e) => e.requestedBy),
     duty?.officer ?? '',
     duty?.leader ?? '',
+    ...missingDutyLogs.flatMap((m) => m.officers),
   ]);
   const names = Object.fromEntries(people.map((p) => [p.openId, p.name]));
   const withChief = new Set(chiefs.filter((c) => c.dept !== null && !c.isTop).map((c) => c.dept));
@@ -119,6 +125,7 @@ export async function loadDigestData(db: Db, ctx: FigureContext): Promise<Digest
     duty: duty
       ? { officer: names[duty.officer] ?? '未登记人员', leader: names[duty.leader] ?? '未登记人员' }
       : null,
+    missingDutyLogs,
   };
 }
 
@@ -172,6 +179,13 @@ export function digestViewFor(data: DigestData, reader: DigestReader, ctx: Figur
     extensionsTotal: extensions.length,
     trend,
     duty: data.duty,
+    missingDutyLogs:
+      dept === null
+        ? data.missingDutyLogs.map((m) => ({
+            dateZh: dateZh(m.date, tz),
+            officers: m.officers.map((o) => name(o)).join('、'),
+          }))
+        : [],
   };
 }
 

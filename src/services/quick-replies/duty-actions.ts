@@ -17,24 +17,7 @@ export async function answerDutyAction(
   value: DutyButtonValue,
 ): Promise<CardActionAnswer> {
   const by = action.operatorOpenId;
-  if ('swap' in value) {
-    const outcome = await answerSwap(deps, {
-      swapId: value.swap,
-      by,
-      accept: value.op === 'duty-swap-accept',
-    });
-    if (!outcome.swap) return warn(outcome.message);
-    const name = await dutyNames(deps.database.db, [outcome.swap.from, outcome.swap.to]);
-    const card = dutySwapCard({
-      swapId: outcome.swap.id,
-      from: name(outcome.swap.from),
-      to: name(outcome.swap.to),
-      dateZh: dateZh(outcome.swap.date, deps.config.timezone),
-      status: outcome.swap.status,
-      ...(outcome.swap.note ? { note: outcome.swap.note } : {}),
-    });
-    return { toast: { type: outcome.ok ? 'success' : 'info', content: outcome.message }, card };
-  }
+  if ('swap' in value) return answerSwapClick(deps, by, value);
   const { date } = value;
   const tz = deps.config.timezone;
   const { db } = deps.database;
@@ -55,20 +38,8 @@ export async function answerDutyAction(
       };
     }
     case 'duty-quiet':
-    case 'duty-log': {
-      let event: { time: string; caller: string; what: string; done: string } | undefined;
-      if (value.op === 'duty-log') {
-        const form = dutyLogForm.safeParse(action.formValue ?? {});
-        if (!form.success) return warn('请填写事由');
-        const f = form.data;
-        event = { time: f.time ?? '', caller: f.caller ?? '', what: f.what, done: f.done ?? '' };
-      }
-      const entry = await writeDutyLog(deps, { date, by, ...(event ? { event } : {}), via: 'card' });
-      return {
-        toast: { type: 'success', content: '值班日志已记录' },
-        card: dutyLogCard({ date, dateZh: dateZh(date, tz), written: entry.entry }),
-      };
-    }
+    case 'duty-log':
+      return writeLogClick(deps, action, value.op, date);
     case 'duty-log-form':
       return { card: dutyLogCard({ date, dateZh: dateZh(date, tz), form: true }) };
     case 'duty-swap-form': {
@@ -96,4 +67,51 @@ export async function answerDutyAction(
       return { toast: { type: 'success', content: outcome.message }, card };
     }
   }
+}
+
+/** 同意 / 拒绝 on a swap request: the colleague's answer, and the swap card redrawn. */
+async function answerSwapClick(
+  deps: Deps,
+  by: string,
+  value: Extract<DutyButtonValue, { swap: unknown }>,
+): Promise<CardActionAnswer> {
+  const outcome = await answerSwap(deps, {
+    swapId: value.swap,
+    by,
+    accept: value.op === 'duty-swap-accept',
+  });
+  if (!outcome.swap) return warn(outcome.message);
+  const name = await dutyNames(deps.database.db, [outcome.swap.from, outcome.swap.to]);
+  const card = dutySwapCard({
+    swapId: outcome.swap.id,
+    from: name(outcome.swap.from),
+    to: name(outcome.swap.to),
+    dateZh: dateZh(outcome.swap.date, deps.config.timezone),
+    status: outcome.swap.status,
+    ...(outcome.swap.note ? { note: outcome.swap.note } : {}),
+  });
+  return { toast: { type: outcome.ok ? 'success' : 'info', content: outcome.message }, card };
+}
+
+/** 平安无事 in one click, or the log form's event. */
+async function writeLogClick(
+  deps: Deps,
+  action: CardAction,
+  op: 'duty-quiet' | 'duty-log',
+  date: string,
+): Promise<CardActionAnswer> {
+  const by = action.operatorOpenId;
+  const tz = deps.config.timezone;
+  let event: { time: string; caller: string; what: string; done: string } | undefined;
+  if (op === 'duty-log') {
+    const form = dutyLogForm.safeParse(action.formValue ?? {});
+    if (!form.success) return warn('请填写事由');
+    const f = form.data;
+    event = { time: f.time ?? '', caller: f.caller ?? '', what: f.what, done: f.done ?? '' };
+  }
+  const entry = await writeDutyLog(deps, { date, by, ...(event ? { event } : {}), via: 'card' });
+  return {
+    toast: { type: 'success', content: '值班日志已记录' },
+    card: dutyLogCard({ date, dateZh: dateZh(date, tz), written: entry.entry }),
+  };
 }
