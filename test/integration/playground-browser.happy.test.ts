@@ -118,4 +118,14 @@ describe.skipIf(!existsSync(CHROMIUM))('playground in a real browser (chromium)'
     expect(unexpected).toEqual([]);
     expect(after.filter((m) => m.title === '【已办结】关于冬季安全生产检查的请示')).toHaveLength(1);
   }, 60_000);
+
+  it('/docs loads the API reference and lists the items resource under /api/v1', async () => {
+    await page.goto(`${pg.url}/docs`);
+    // Swagger UI draws one block per operation; the server base is /api/v1.
+    const createItem = page.locator('.opblock-post', { hasText: '/items' }).first();
+    await createItem.waitFor({ timeout: 20_000 });
+    expect(await page.locator('.servers').textContent()).toContain('/api/v1');
+    expect(await page.locator('.opblock-get .opblock-summary-path', { hasText: /^\/items$/ }).count()).toBe(1);
+    await shot('5-docs');
+  }, 60_000);
 });
