@@ -125,7 +125,9 @@ describe.skipIf(!existsSync(CHROMIUM))('playground in a real browser (chromium)'
     const createItem = page.locator('.opblock-post', { hasText: '/items' }).first();
     await createItem.waitFor({ timeout: 20_000 });
     expect(await page.locator('.servers').textContent()).toContain('/api/v1');
-    expect(await page.locator('.opblock-get .opblock-summary-path', { hasText: /^\/items$/ }).count()).toBe(1);
+    expect(await page.locator('.opblock-get .opblock-summary-path', { hasText: /^\/items$/ }).count()).toBe(
+      1,
+    );
     await shot('5-docs');
   }, 60_000);
 });
