@@ -1,12 +1,12 @@
 /**
- * The daily digest round over 1,000,000 items on Postgres (issue 10): 200 departments, a chief
+ * The daily digest round over 1,000,000 items on Postgres: 200 departments, a chief
  * each and 5 office leaders; two years of items, 95% closed, 50,000 open of which 5,000 overdue;
  * 1,000 extension requests waiting. Measures every figure query of the round (median of 5), the
  * whole round (queries, one view per chief, one outbox row each), and the plans. Target: ≤ 1 s of
- * queries in all. Writes the section "Daily digest (issue 10)" of docs/benchmarks.md.
+ * queries in all. Writes the section "Daily digest" of docs/benchmarks.md.
  */
+
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -30,6 +30,7 @@ import { loadWorkCalendar } from '../src/services/calendar.js';
 import { loadDigestData } from '../src/services/digest.js';
 import { runDigestRound } from '../src/services/digest-round.js';
 import { loadDeadlineRules } from '../src/services/rules.js';
+import { writeBenchmarkSection } from './benchmarks-doc.js';
 
 const ITEMS = 1_000_000;
 const DEPTS = 200;
@@ -190,7 +191,7 @@ export async function digestBench(baseUrl: string): Promise<void> {
       `Postgres ${(await sql<{ v: string }>`select current_setting('server_version') as v`.execute(db)).rows[0]!.v}`,
     ].join(' · ');
     const section = [
-      '## Daily digest (issue 10)',
+      '## Daily digest',
       '',
       `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on: ${machine}.`,
       '',
@@ -217,16 +218,7 @@ export async function digestBench(baseUrl: string): Promise<void> {
       'items by deadline, items by creation time.',
       '',
     ].join('\n');
-    const path = 'docs/benchmarks.md';
-    const existing = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\n';
-    const start = existing.indexOf('## Daily digest (issue 10)');
-    let next = existing;
-    if (start >= 0) {
-      const end = existing.indexOf('\n## ', start + 5);
-      next = existing.slice(0, start) + (end >= 0 ? existing.slice(end + 1) : '');
-    }
-    writeFileSync(path, `${next.trimEnd()}\n\n${section}`);
-    console.log(`written to ${path}`);
+    writeBenchmarkSection('## Daily digest', section);
   } finally {
     await database.close();
     await admin(`drop database if exists ${name} with (force)`);

@@ -1,5 +1,5 @@
 /**
- * npm run bench — the reminder engine's two figures (issue 6), on real Postgres:
+ * npm run bench — the reminder engine's two figures, on real Postgres:
  *  1. planning one round with 100,000 open items of which 10,000 need a reminder (target ≤ 0.5 s,
  *     by index: the candidate queries never scan the open items);
  *  2. delivering those 10,000 reminders to 2,000 people (one card each) through the fake Lark,
@@ -9,8 +9,8 @@
  * Writes the results to docs/benchmarks.md (section "Reminder engine"). Then the daily digest
  * round over 1,000,000 items (bench/digest.ts; `npm run bench -- digest` runs it alone).
  */
+
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -26,6 +26,7 @@ import { LARK_LIMITS } from '../src/lark/rate-limiter.js';
 import { createLogger } from '../src/logger.js';
 import { planRound, runReminderRound } from '../src/services/reminder-round.js';
 import { FakeLark } from '../test/fakes/lark-server.js';
+import { writeBenchmarkSection } from './benchmarks-doc.js';
 import { digestBench } from './digest.js';
 
 const ITEMS = 100_000;
@@ -195,7 +196,7 @@ async function main() {
       `Postgres ${(await sql<{ v: string }>`select current_setting('server_version') as v`.execute(database.db)).rows[0]!.v}`,
     ].join(' · ');
     const section = [
-      '## Reminder engine (issue 6)',
+      '## Reminder engine',
       '',
       `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on: ${machine}.`,
       '',
@@ -229,16 +230,7 @@ async function main() {
       'limits (79 s for 2,000 cards) and the dispatcher keeps to both.',
       '',
     ].join('\n');
-    const path = 'docs/benchmarks.md';
-    const existing = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\n';
-    const start = existing.indexOf('## Reminder engine (issue 6)');
-    let next = existing;
-    if (start >= 0) {
-      const end = existing.indexOf('\n## ', start + 5);
-      next = existing.slice(0, start) + (end >= 0 ? existing.slice(end + 1) : '');
-    }
-    writeFileSync(path, `${next.trimEnd()}\n\n${section}`);
-    console.log(`written to ${path}`);
+    writeBenchmarkSection('## Reminder engine', section);
   } finally {
     await fake.close();
     await database.close();

@@ -1,5 +1,5 @@
 /**
- * npm run bench (first part) — the hot paths (issue 13), each beside a baseline measured in the
+ * npm run bench (first part) — the hot paths, each beside a baseline measured in the
  * same run, since absolute numbers move with the load of this shared machine:
  *  1. card clicks that close an item, on Postgres, 50 concurrent connections, against a plain
  *     `pg` transaction doing the click's four statements (the floor) at 50 connections;
@@ -10,9 +10,10 @@
  * generator (bench/load.ts) runs in a process of its own. Writes docs/benchmarks.md ("Hot paths").
  * Needs BENCH_DATABASE_URL or TEST_DATABASE_URL. BENCH_CLICKS (default 2000) sizes the click runs.
  */
+
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
@@ -28,6 +29,7 @@ import { encryptLark, larkSignature } from '../src/lark/crypto.js';
 import { silentLogger } from '../src/logger.js';
 import { planRound } from '../src/services/reminder-round.js';
 import { FakeLark } from '../test/fakes/lark-server.js';
+import { writeBenchmarkSection } from './benchmarks-doc.js';
 
 const baseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (!baseUrl) {
@@ -454,7 +456,7 @@ async function main() {
   const load1 = loadavg().map(f2).join(' ');
   const machine = `nproc ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`;
   const section = [
-    '## Hot paths (issue 13)',
+    '## Hot paths',
     '',
     `Measured ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC with \`BENCH_CLICKS=${CLICKS} BENCH_CREATES=${CREATES} npx tsx bench/speed.ts\` (the first half of \`npm run bench\`) on: ${machine}; load average ${load0} at the start, ${load1} at the end (a shared machine: other engineers' test runs compete for the 2 cores).`,
     '',
@@ -481,18 +483,7 @@ async function main() {
     'item lock, and drawing the answer card from what the transaction already has.',
     '',
   ].join('\n');
-  const path = 'docs/benchmarks.md';
-  const existing = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\n';
-  const start = existing.indexOf('## Hot paths (issue 13)');
-  let next = existing;
-  if (start >= 0) {
-    const end = existing.indexOf('\n## ', start + 5);
-    next = existing.slice(0, start) + (end >= 0 ? existing.slice(end + 1) : '');
-  }
-  if (!process.env.BENCH_NO_WRITE) {
-    writeFileSync(path, `${next.trimEnd()}\n\n${section}`);
-    console.log(`written to ${path}`);
-  }
+  if (!process.env.BENCH_NO_WRITE) writeBenchmarkSection('## Hot paths', section);
 }
 
 main().catch((error) => {
