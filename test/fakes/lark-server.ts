@@ -161,6 +161,17 @@ export class FakeLark {
     this.faults.push({ operation: options.operation ?? 'any', fault, remaining: options.times ?? 1 });
   }
 
+  /** How many requests are left hanging now. */
+  get hangingCount(): number {
+    return this.hanging.size;
+  }
+
+  /** Cuts the connections of requests left hanging (their clients see a connection error). */
+  releaseHanging(): void {
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
+  }
+
   /** Forgets injected faults that have not fired. */
   clearFaults(): void {
     this.faults.length = 0;

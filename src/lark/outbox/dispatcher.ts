@@ -10,6 +10,7 @@ import {
 import type { Db, OutboxRow } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { classifyError, type LarkError, type LarkGateway } from '../gateway.js';
+import { aliveSince, beat, beatWhenDue } from '../liveness.js';
 import { createRateLimiter, type RateLimiter } from '../rate-limiter.js';
 
 /** Lark de-duplicates a uuid for one hour after the first send. */
@@ -32,6 +33,10 @@ export interface DispatchSummary {
   retried: number;
   failed: number;
   flagged: number;
+  /** Claimed from another instance that stopped beating (it died mid-way); resent with the same uuid. */
+  takenOver: number;
+  /** Claimed, then found taken over by another instance before the send: left to it, not sent. */
+  yielded: number;
   /**
    * When our own limits held something back: the ms until the soonest of it may go (the app's
    * window reopening, or a chat's/user's). Null when nothing was held back.
@@ -46,6 +51,8 @@ export interface DispatchOptions {
   leaseMs?: number;
   /** For the jitter; defaults to Math.random. */
   random?: () => number;
+  /** How long an instance may stay silent before its claims are free (liveness.ts). */
+  silentAfterMs?: number;
 }
 
 /** 2 s, 4 s, 8 s … capped at 5 min, with jitter (half to full length) so instances spread out. */
@@ -76,6 +83,8 @@ interface Round {
   limiter: RateLimiter;
   random: () => number;
   summary: DispatchSummary;
+  /** Keeps this instance's heartbeat going between rows (Workers have no heartbeat task). */
+  beat: () => Promise<void>;
 }
 
 /** One send of one claimed row, as its failure handling needs it. */
@@ -99,6 +108,8 @@ function emptySummary(): DispatchSummary {
     retried: 0,
     failed: 0,
     flagged: 0,
+    takenOver: 0,
+    yielded: 0,
     waitMs: null,
   };
 }
@@ -108,10 +119,10 @@ function noteWait(summary: DispatchSummary, ms: number): void {
 }
 
 /**
- * Sends due outbox rows once. Rows are claimed with FOR UPDATE SKIP LOCKED and a lease, so
- * several dispatchers (instances) never send one row at the same time; a row whose sender died
- * mid-way is taken over when its lease runs out and resent with the same uuid, which Lark
- * de-duplicates for an hour. Retries that would fall outside that hour are flagged for an admin
+ * Sends due outbox rows once. Rows are claimed with FOR UPDATE SKIP LOCKED, a lease and this
+ * instance's id, so several dispatchers (instances) never send one row at the same time; a row
+ * whose sender died mid-way is taken over as soon as that instance stops beating (liveness.ts),
+ * or when its lease runs out, and resent with the same uuid, which Lark de-duplicates for an hour. Retries that would fall outside that hour are flagged for an admin
  * instead, so nothing is ever sent twice.
  */
 export async function dispatchOnce(deps: Deps, options: DispatchOptions = {}): Promise<DispatchSummary> {
@@ -124,12 +135,15 @@ export async function dispatchOnce(deps: Deps, options: DispatchOptions = {}): P
     limiter: options.limiter ?? createRateLimiter(),
     random: options.random ?? Math.random,
     summary,
+    beat: beatWhenDue(deps),
   };
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   // Every operation draws on the app's windows: while they are full, claiming would only hand back.
   if (appWindowFull(round)) return summary;
-  const rows = await claimBatch(deps, options.limit ?? 50, leaseMs);
+  const { rows, takenOver } = await claimBatch(deps, options.limit ?? 50, leaseMs, options.silentAfterMs);
   summary.claimed = rows.length;
+  summary.takenOver = takenOver;
+  if (takenOver > 0) deps.logger.warn('outbox rows taken over from a silent instance', { takenOver });
   // Slow answers (timeouts) must not let the lease run out under rows not yet sent: past half of
   // it, the rest of the batch is handed back for the next round (or another instance). So is it
   // while the app's window is full (50 in a second, 1,000 in a minute): no row can go, and
@@ -140,6 +154,7 @@ export async function dispatchOnce(deps: Deps, options: DispatchOptions = {}): P
       await handBack(round, rows.slice(index));
       break;
     }
+    await round.beat();
     await dispatchRow(round, row);
   }
   return summary;
@@ -152,9 +167,19 @@ function appWindowFull(round: Round): boolean {
   return wait > 0;
 }
 
-async function claimBatch(deps: Deps, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+/** Claims a batch for this instance, beating first so its claims start alive. */
+async function claimBatch(deps: Deps, limit: number, leaseMs: number, silentAfterMs?: number) {
   const now = deps.clock.now();
-  return deps.database.db.transaction().execute((trx) => claimDueOutbox(trx, { now, limit, leaseMs }));
+  await beat(deps);
+  return deps.database.db.transaction().execute((trx) =>
+    claimDueOutbox(trx, {
+      now,
+      limit,
+      leaseMs,
+      self: deps.instanceId,
+      aliveSince: aliveSince(now, silentAfterMs),
+    }),
+  );
 }
 
 /** Puts the rest of the batch back as it was (same next_attempt_at, so the order is kept). */
@@ -162,6 +187,7 @@ async function handBack(round: Round, rows: OutboxRow[]): Promise<void> {
   await handBackOutbox(
     round.db,
     rows.map((r) => r.id),
+    round.deps.instanceId,
   );
   round.summary.deferred += rows.length;
 }
@@ -177,8 +203,12 @@ async function dispatchRow(round: Round, row: OutboxRow): Promise<void> {
   const wait = round.limiter.take(keys, now.getTime());
   if (wait > 0) return holdBack(round, row, now, wait);
 
-  // Record the first attempt before sending, so a crash after Lark accepted still knows the window.
-  await recordOutboxAttempt(round.db, row.id, firstAttemptAt);
+  // Record the first attempt before sending, so a crash after Lark accepted still knows the window;
+  // a row taken over meanwhile (this instance was silent too long) is its new owner's to send.
+  if (!(await recordOutboxAttempt(round.db, { id: row.id, self: round.deps.instanceId, firstAttemptAt }))) {
+    round.summary.yielded++;
+    return;
+  }
   const attempt: Attempt = { row, keys, number: row.attempts + 1, firstAttemptAt, windowEnd };
   try {
     const messageId = await performCounted(round, attempt);
@@ -194,6 +224,7 @@ async function flagUnconfirmed(round: Round, row: OutboxRow): Promise<void> {
   await markOutboxGivenUp(round.db, row.id, {
     status: 'flagged',
     error: `not confirmed within the 1-hour uuid window (last error: ${row.last_error ?? 'none'}); check Lark before resending`,
+    self: round.deps.instanceId,
   });
   round.summary.flagged++;
 }
@@ -201,7 +232,10 @@ async function flagUnconfirmed(round: Round, row: OutboxRow): Promise<void> {
 /** Our own limiter says wait: back in the queue until then (not a failure). */
 async function holdBack(round: Round, row: OutboxRow, now: Date, wait: number): Promise<void> {
   noteWait(round.summary, wait);
-  await rescheduleOutbox(round.db, row.id, { nextAttemptAt: new Date(now.getTime() + wait) });
+  await rescheduleOutbox(round.db, row.id, {
+    nextAttemptAt: new Date(now.getTime() + wait),
+    self: round.deps.instanceId,
+  });
   round.summary.deferred++;
 }
 
@@ -227,6 +261,7 @@ async function settleFailure(round: Round, attempt: Attempt, err: unknown): Prom
   await rescheduleOutbox(round.db, row.id, {
     nextAttemptAt: new Date(next),
     error: error.message.slice(0, 1000),
+    self: round.deps.instanceId,
   });
   if (error.kind === 'rate_limited') round.summary.deferred++;
   else round.summary.retried++;
@@ -253,7 +288,11 @@ function tooLateToRetry(attempt: Attempt, next: number): boolean {
 }
 
 async function failForGood(round: Round, row: OutboxRow, error: LarkError): Promise<void> {
-  await markOutboxGivenUp(round.db, row.id, { status: 'failed', error: error.message.slice(0, 1000) });
+  await markOutboxGivenUp(round.db, row.id, {
+    status: 'failed',
+    error: error.message.slice(0, 1000),
+    self: round.deps.instanceId,
+  });
   round.deps.logger.warn('outbox message failed', { id: row.id, purpose: row.purpose, error: error.message });
   round.summary.failed++;
 }
@@ -265,6 +304,7 @@ async function giveUp(round: Round, row: OutboxRow, error: LarkError): Promise<v
   await markOutboxGivenUp(round.db, row.id, {
     status,
     error: `${error.message} (gave up: ${reason})`.slice(0, 1000),
+    self: round.deps.instanceId,
   });
   round.deps.logger.warn(`outbox message ${status}`, {
     id: row.id,
