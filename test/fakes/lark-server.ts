@@ -53,6 +53,13 @@ export type Fault =
   /** Answer a Lark error code in an HTTP 400, e.g. 230002 bot not in chat. */
   | { type: 'code'; code: number; msg?: string; status?: number };
 
+/**
+ * Faults on a schedule rather than one by one: called with each API request's operation and its
+ * number (1, 2, … over the fake's life, token fetches excluded), answers the fault it meets, if
+ * any. The fault drills use it to fail every n-th send, patch or update.
+ */
+export type FaultSchedule = (operation: FakeOperation, n: number) => Fault | undefined;
+
 interface PendingFault {
   operation: FakeOperation | 'any';
   fault: Fault;
@@ -115,6 +122,8 @@ export class FakeLark {
   private readonly validTokens = new Map<string, number>();
   private readonly uuids = new Map<string, { messageId: string; at: number }>();
   private readonly faults: PendingFault[] = [];
+  private schedule: FaultSchedule | undefined;
+  private scheduled = 0;
   private readonly windows = new Map<string, number[]>();
   private readonly hanging = new Set<ServerResponse>();
   private readonly limits: Required<NonNullable<FakeLarkOptions['limits']>>;
@@ -161,6 +170,12 @@ export class FakeLark {
     this.faults.push({ operation: options.operation ?? 'any', fault, remaining: options.times ?? 1 });
   }
 
+  /** Faults on a schedule from now on (undefined: none). */
+  setFaultSchedule(schedule: FaultSchedule | undefined): void {
+    this.schedule = schedule;
+    this.scheduled = 0;
+  }
+
   /** How many requests are left hanging now. */
   get hangingCount(): number {
     return this.hanging.size;
@@ -201,6 +216,8 @@ export class FakeLark {
     this.validTokens.clear();
     this.uuids.clear();
     this.faults.length = 0;
+    this.schedule = undefined;
+    this.scheduled = 0;
     this.windows.clear();
     this.chatsWithoutBot.clear();
     this.unreachableUsers.clear();
@@ -289,7 +306,9 @@ export class FakeLark {
       return answer(200, { code: 0, msg: 'ok', tenant_access_token: token, expire: this.tokenExpireSeconds });
     }
 
-    const fault = this.takeFault(operation);
+    const fault =
+      this.takeFault(operation) ??
+      (this.schedule && operation !== 'bot_info' ? this.schedule(operation, ++this.scheduled) : undefined);
     if (fault?.type === 'hang') {
       this.hanging.add(res);
       return;
