@@ -33,21 +33,26 @@ export async function lockAppWindows(trx: Trx): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext('lark_send_log'))`.execute(trx);
 }
 
-/** Room left in the app's windows at `nowMs`, counting unsettled requests as happening now. */
+/**
+ * Room left in the app's windows at `nowMs`, counting unsettled requests as happening now; in the
+ * same round trip, forgets the requests no window can count any more.
+ */
 export async function appWindowState(trx: Trx, nowMs: number, w: AppWindowLimits): Promise<AppWindowState> {
+  const forgetBefore = nowMs - Math.max(w.minuteMs, w.inFlightMs);
   const { rows } = await sql<{
     in_second: number;
     in_minute: number;
     second_anchor: number | null;
     minute_anchor: number | null;
   }>`
+    with forgotten as (delete from lark_send_log where at_ms < ${forgetBefore})
     select count(*) filter (where t > ${nowMs - w.secondMs})::int as in_second,
       count(*)::int as in_minute,
       ((array_agg(t order by t desc) filter (where t > ${nowMs - w.secondMs}))[${w.perSecond}])::float8 as second_anchor,
       ((array_agg(t order by t desc))[${w.perMinute}])::float8 as minute_anchor
     from (
       select case when settled then at_ms else ${nowMs}::bigint end as t from lark_send_log
-      where at_ms > ${nowMs - Math.max(w.minuteMs, w.inFlightMs)}
+      where at_ms >= ${forgetBefore}
         and (not settled or at_ms > ${nowMs - w.minuteMs})
         and (settled or at_ms > ${nowMs - w.inFlightMs})
     ) log`.execute(trx);
@@ -71,11 +76,6 @@ export async function logGrantedSends(trx: Trx, count: number, nowMs: number): P
     .returning('id')
     .execute();
   return rows.map((r) => String(r.id));
-}
-
-/** Forgets requests that no window can count any more. */
-export async function pruneSendLog(trx: Trx, beforeMs: number): Promise<void> {
-  await trx.deleteFrom('lark_send_log').where(sql<boolean>`at_ms < ${beforeMs}`).execute();
 }
 
 /** The request's answer came at `atMs`: it counts from then. */

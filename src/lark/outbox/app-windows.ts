@@ -3,7 +3,6 @@ import {
   appWindowState,
   lockAppWindows,
   logGrantedSends,
-  pruneSendLog,
   releaseSends,
   settleSend,
 } from '../../db/repos/lark-send-log.js';
@@ -54,7 +53,6 @@ export async function claimWithinAppWindows(
     if (state.free === 0) return { rows: [], slots: new Map(), waitMs: state.waitMs };
     const rows = await claimDueOutbox(trx, { now, limit: Math.min(o.limit, state.free), leaseMs: o.leaseMs });
     const ids = await logGrantedSends(trx, rows.length, nowMs);
-    await pruneSendLog(trx, nowMs - Math.max(w.minuteMs, w.inFlightMs));
     return { rows, slots: new Map(rows.map((r, i) => [r.id, ids[i]!])), waitMs: null };
   });
 }
