@@ -135,8 +135,18 @@ export interface InboundEventsTable {
   last_error: string | null;
   /** The answer given to a card callback (2026112103_lark), replayed to a duplicate. */
   answer: ColumnType<unknown, string | null | undefined, string | null>;
-  /** The instance working on it while `processing` (2026113030_instances). */
+  /** The instance working on it while `processing` (2026113041_instances). */
   claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/**
+ * One request to Lark as the app's shared send windows count it (2026113040_lark_send_log):
+ * `at_ms` is when it was granted until it is settled, then when its answer came.
+ */
+export interface LarkSendLogTable {
+  id: BigId;
+  at_ms: ColumnType<string, number, number>;
+  settled: Generated<boolean>;
 }
 
 export interface OutboxTable {
@@ -160,7 +170,7 @@ export interface OutboxTable {
   sent_at: Timestamp | null;
   sent_message_id: string | null;
   last_error: string | null;
-  /** The instance sending it while `sending` (2026113030_instances). */
+  /** The instance sending it while `sending` (2026113041_instances). */
   claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
@@ -293,7 +303,7 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp;
 }
 
-/** A live instance's heartbeat (2026113030_instances). */
+/** A live instance's heartbeat (2026113041_instances). */
 export interface InstancesTable {
   id: string;
   started_at: Timestamp;
@@ -311,6 +321,7 @@ export interface Database {
   reminders: RemindersTable;
   inbound_events: InboundEventsTable;
   outbox: OutboxTable;
+  lark_send_log: LarkSendLogTable;
   schedules: SchedulesTable;
   job_runs: JobRunsTable;
   settings: SettingsTable;
