@@ -126,6 +126,8 @@ export class FakeLark {
    * can share it: `fake.clock = () => deps.clock.now().getTime()`.
    */
   clock: () => number = () => Date.now();
+  /** Each API answer (token fetches aside) waits this long, as the open platform's round trip does. */
+  latencyMs = 0;
 
   private server: Server;
   private readonly validTokens = new Map<string, number>();
@@ -233,6 +235,7 @@ export class FakeLark {
     this.chatsWithoutBot.clear();
     this.unreachableUsers.clear();
     this.offsetMs = 0;
+    this.latencyMs = 0;
     this.clock = () => Date.now();
   }
 
@@ -317,6 +320,7 @@ export class FakeLark {
       return answer(200, { code: 0, msg: 'ok', tenant_access_token: token, expire: this.tokenExpireSeconds });
     }
 
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const fault =
       this.takeFault(operation) ??
       (this.schedule && operation !== 'bot_info' ? this.schedule(operation, ++this.scheduled) : undefined);
