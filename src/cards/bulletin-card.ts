@@ -2,6 +2,7 @@ import { percentText } from '../domain/figures.js';
 import type { Deduction } from '../domain/scores.js';
 import { barChart } from './chart.js';
 import { type CardElement, type CardJson, card, escapeMd, footerNote, hr, md, shorten } from './common.js';
+import { type LongTaskLine, longTaskElements } from './long-tasks.js';
 
 /**
  * 通报: the office's ranking for the top department's group (scores out of 100, 按时办结率, overdue,
@@ -28,6 +29,8 @@ export interface BulletinView {
   lines: BulletinLine[];
   overdueThresholdWorkdays: number;
   beyondThreshold: Array<{ name: string; count: number }>;
+  /** 逐月通报进展情况: the long tasks, worst first. */
+  longTasks?: LongTaskLine[];
 }
 
 export const BULLETIN_MAX_LINES = 30;
@@ -70,6 +73,8 @@ export function bulletinCard(v: BulletinView): CardJson {
       ),
     );
   }
+  if (v.longTasks && v.longTasks.length > 0)
+    elements.push(hr(), ...longTaskElements(v.longTasks, '详见各事项卡片'));
   elements.push(
     barChart(
       '各处室得分',
@@ -86,6 +91,7 @@ export function departmentBulletinCard(v: {
   line: BulletinLine;
   of: number;
   deductions: Deduction[];
+  longTasks?: LongTaskLine[];
 }): CardJson {
   const shown = v.deductions.slice(0, BULLETIN_MAX_DEDUCTIONS);
   const elements: CardElement[] = [
@@ -103,10 +109,10 @@ export function departmentBulletinCard(v: {
         `${d.itemId} ${escapeMd(shorten(d.title, 30))} · ${d.reason} · ${d.points > 0 ? `+${d.points}` : d.points}分`,
       ),
     );
-  elements.push(
-    ...more(v.deductions.length - shown.length),
-    footerNote('扣分依据见各事项的办理记录（留痕）'),
-  );
+  elements.push(...more(v.deductions.length - shown.length));
+  if (v.longTasks && v.longTasks.length > 0)
+    elements.push(hr(), ...longTaskElements(v.longTasks, '详见各事项卡片'));
+  elements.push(footerNote('扣分依据见各事项的办理记录（留痕）'));
   return card({
     title: `【督办通报】${shorten(v.line.name, 16)} ${v.kindZh} ${v.periodZh}`,
     template: 'blue',

@@ -57,12 +57,10 @@ export async function updateRules(
 ): Promise<{ rules: DeadlineRules; scoring: ScoringRules }> {
   return inTransaction(deps.database.db, async (trx) => {
     const [rules, scoring] = [await loadDeadlineRules(trx), await loadScoringRules(trx)];
-    const parsed = z
-      .object({ rules: deadlineRulesSchema, scoring: scoringRulesSchema })
-      .safeParse({
-        rules: mergeRulesPatch(rules, input.rules),
-        scoring: { ...scoring, ...(input.scoring ?? {}) },
-      });
+    const parsed = z.object({ rules: deadlineRulesSchema, scoring: scoringRulesSchema }).safeParse({
+      rules: mergeRulesPatch(rules, input.rules),
+      scoring: { ...scoring, ...(input.scoring ?? {}) },
+    });
     if (!parsed.success) throw invalidFields(parsed.error);
     const now = deps.clock.now();
     if (Object.keys(input.rules).length > 0)

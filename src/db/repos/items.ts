@@ -288,14 +288,24 @@ export async function listChildren(
   }));
 }
 
-/** The open tasks that report on a rhythm (found by the partial index items_open_rhythm_idx). */
-export async function listOpenRhythmItems(db: Db, filters: { dept?: string } = {}): Promise<Item[]> {
+/**
+ * The open long tasks: those on a reporting rhythm, with milestones, or with open or closed
+ * sub-tasks (倒排工期), of one department or of all.
+ */
+export async function listOpenLongTasks(db: Db, filters: { dept?: string } = {}): Promise<Item[]> {
   let q = db
-    .selectFrom('items')
-    .selectAll()
-    .where('status', '=', 'open')
-    .where('report_every', 'is not', null);
-  if (filters.dept) q = q.where('dept', '=', filters.dept);
-  const rows = await q.orderBy('id').execute();
+    .selectFrom('items as i')
+    .selectAll('i')
+    .where('i.status', '=', 'open')
+    .where('i.kind', '=', 'task')
+    .where((eb) =>
+      eb.or([
+        eb('i.report_every', 'is not', null),
+        eb('i.milestones', 'is not', null),
+        eb.exists(eb.selectFrom('items as c').select('c.id').whereRef('c.parent_id', '=', 'i.id')),
+      ]),
+    );
+  if (filters.dept) q = q.where('i.dept', '=', filters.dept);
+  const rows = await q.orderBy('i.id').execute();
   return rows.map(toItem);
 }
