@@ -2,6 +2,7 @@ import { percentText } from '../domain/figures.js';
 import type { Deduction } from '../domain/scores.js';
 import { barChart } from './chart.js';
 import { type CardElement, type CardJson, card, escapeMd, footerNote, hr, md, shorten } from './common.js';
+import { type HotlineView, hotlineDeptElements, hotlineElements } from './hotline-section.js';
 import { type LongTaskLine, longTaskElements } from './long-tasks.js';
 
 /**
@@ -31,6 +32,8 @@ export interface BulletinView {
   beyondThreshold: Array<{ name: string; count: number }>;
   /** 逐月通报进展情况: the long tasks, worst first. */
   longTasks?: LongTaskLine[];
+  /** The hotline's figures, when there are hotline tickets. */
+  hotline?: HotlineView | null;
 }
 
 export const BULLETIN_MAX_LINES = 30;
@@ -73,6 +76,7 @@ export function bulletinCard(v: BulletinView): CardJson {
       ),
     );
   }
+  if (v.hotline) elements.push(hr(), ...hotlineElements(v.hotline));
   if (v.longTasks && v.longTasks.length > 0)
     elements.push(hr(), ...longTaskElements(v.longTasks, '详见各事项卡片'));
   elements.push(
@@ -92,6 +96,7 @@ export function departmentBulletinCard(v: {
   of: number;
   deductions: Deduction[];
   longTasks?: LongTaskLine[];
+  hotline?: HotlineView | null;
 }): CardJson {
   const shown = v.deductions.slice(0, BULLETIN_MAX_DEDUCTIONS);
   const elements: CardElement[] = [
@@ -110,6 +115,8 @@ export function departmentBulletinCard(v: {
       ),
     );
   elements.push(...more(v.deductions.length - shown.length));
+  const hotline = v.hotline ? hotlineDeptElements(v.hotline, v.line.name) : [];
+  if (hotline.length > 0) elements.push(hr(), ...hotline);
   if (v.longTasks && v.longTasks.length > 0)
     elements.push(hr(), ...longTaskElements(v.longTasks, '详见各事项卡片'));
   elements.push(footerNote('扣分依据见各事项的办理记录（留痕）'));

@@ -15,10 +15,11 @@ import {
   previousPeriod,
 } from '../domain/cadence.js';
 import type { WorkCalendar } from '../domain/calendar.js';
-import { atLocal, localDate } from '../domain/time.js';
+import { addDays, atLocal, localDate } from '../domain/time.js';
 import { enqueueOutbox, outboxKey } from '../lark/outbox/enqueue.js';
 import { type DepartmentFigures, departmentFigures, ranked } from './bulletin-figures.js';
 import { loadWorkCalendar } from './calendar.js';
+import { hotlineFigures, hotlineView } from './hotline-figures.js';
 import { loadLongTasks } from './long-tasks.js';
 import { loadDeadlineRules, loadScoringRules } from './rules.js';
 
@@ -81,10 +82,14 @@ export async function buildBulletin(
   const deptNames = Object.fromEntries(figures.map((f) => [f.dept, f.name]));
   const clock = { now: ctx.now, calendar: ctx.calendar, rules: await loadDeadlineRules(db), timeZone: tz };
   const longTasks = await loadLongTasks(db, clock, deptNames);
+  // The hotline's month: the one the period ends in.
+  const hotlineMonth = atLocal(addDays(period.to, -1), '12:00', tz);
+  const hotline = hotlineView(await hotlineFigures(db, hotlineMonth, tz), deptNames);
   const office = bulletinCard({
     ...common,
     lines,
     longTasks,
+    hotline,
     overdueThresholdWorkdays: rules.overdueThresholdWorkdays,
     beyondThreshold: figures
       .filter((f) => f.overdueBeyondThreshold > 0)
@@ -98,6 +103,7 @@ export async function buildBulletin(
       of: lines.length,
       deductions: f.deductions,
       longTasks: longTasks.filter((t) => t.deptCode === f.dept),
+      hotline,
     }),
   }));
   return { period, office, departments, figures };
