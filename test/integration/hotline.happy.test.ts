@@ -119,7 +119,9 @@ describe.each(engines)('hotline tickets on %s', (engine) => {
     expect(office).toContain('**热线工单**（11月）：应办结 4 件 · 办结率 75% · 按时办结率 50%');
     expect(office).toContain('秘书一处：应办结 3 件 · 办结率 66.7% · 按时办结率 33.3%');
     expect(office).toContain('督查处：应办结 1 件 · 办结率 100% · 按时办结率 100%');
-    expect(office).toContain('**反复出现的问题**：供水 3件（上月2件）、道路 2件（上月0件）、噪音 1件（上月1件）');
+    expect(office).toContain(
+      '**反复出现的问题**：供水 3件（上月2件）、道路 2件（上月0件）、噪音 1件（上月1件）',
+    );
     const mishu = b.departments.find((d) => d.dept === 'mishu')!.card;
     expect(cardProblems(mishu)).toEqual([]);
     expect(textOf(mishu)).toContain('**热线工单**（11月）：应办结 3 件 · 办结率 66.7% · 按时办结率 33.3%');
