@@ -64,7 +64,7 @@ export interface ItemsTable {
   ticket_no: string | null;
   caller: string | null;
   category: string | null;
-  /** Tasks: how often progress is reported, and the milestones (2026113020_rhythm). */
+  /** Tasks: how often progress is reported, and the milestones (2026113041_rhythm). */
   report_every: 'week' | 'tenDays' | 'month' | null;
   milestones: Json<{ title: string; dueAt: string; doneAt: string | null }[] | null> | null;
   version: Generated<number>;
@@ -138,6 +138,16 @@ export interface InboundEventsTable {
   last_error: string | null;
   /** The answer given to a card callback (2026112103_lark), replayed to a duplicate. */
   answer: ColumnType<unknown, string | null | undefined, string | null>;
+}
+
+/**
+ * One request to Lark as the app's shared send windows count it (2026113040_lark_send_log):
+ * `at_ms` is when it was granted until it is settled, then when its answer came.
+ */
+export interface LarkSendLogTable {
+  id: BigId;
+  at_ms: ColumnType<string, number, number>;
+  settled: Generated<boolean>;
 }
 
 export interface OutboxTable {
@@ -303,6 +313,7 @@ export interface Database {
   reminders: RemindersTable;
   inbound_events: InboundEventsTable;
   outbox: OutboxTable;
+  lark_send_log: LarkSendLogTable;
   schedules: SchedulesTable;
   job_runs: JobRunsTable;
   settings: SettingsTable;
