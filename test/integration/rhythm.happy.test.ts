@@ -9,17 +9,24 @@ import type { Deps } from '../../src/deps.js';
 import { putDepartment, putPerson } from '../../src/services/organisation.js';
 import { runJobSlot } from '../../src/services/run-job.js';
 import { FakeLark, type FakeMessage } from '../fakes/lark-server.js';
-import { cardProblems, headerOf, textOf } from '../helpers/cards.js';
+import { buttonsOf, cardProblems, headerOf, textOf } from '../helpers/cards.js';
 import { engines, openTestDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import { api } from '../helpers/http.js';
-import { expectMessage, expectNoMoreMessages, flushOutbox, larkTestConfig, say } from '../helpers/lark.js';
+import {
+  click,
+  expectMessage,
+  expectNoMoreMessages,
+  flushOutbox,
+  larkTestConfig,
+  say,
+} from '../helpers/lark.js';
 
 /**
  * A year-long practical thing (十件实事) walked through two months of its monthly rhythm with an
  * injected clock, a reminder round every working day at 09:00: September's report given on time
  * after the yellow reminder; October's missed, chased yellow → due → red with the escalation to
- * the chief, then given late (补报); the 通报 and the digest showing it; a milestone going red; the
+ * the chief, then given late (补报) with the card's 反馈进展 button; the 通报 and the digest showing it; a milestone going red; the
  * parent's sub-tasks rolled up (倒排工期). Only the cards listed arrive — nothing else.
  */
 
@@ -151,6 +158,7 @@ describe.each(engines)('a year-long task reporting monthly on %s', (engine) => {
       ],
     };
 
+    const cards = new Map<string, FakeMessage>();
     for (const date of days) {
       if (date === '2026-11-02') {
         // The monthly 通报 (and the weekly one) at 09:00, before the round: October's report is missing.
@@ -175,6 +183,7 @@ describe.each(engines)('a year-long task reporting monthly on %s', (engine) => {
       await round(date);
       for (const [to, title, ids, texts] of expected[date] ?? []) {
         const m = expectMessage(fake, { openId: to, text: title });
+        cards.set(to, m);
         expect(idsIn(m), `${date} ${to}`).toEqual(ids);
         expect(cardProblems(m.body)).toEqual([]);
         for (const t of texts) expect(m.text, `${date} ${to}`).toContain(t);
@@ -211,11 +220,23 @@ describe.each(engines)('a year-long task reporting monthly on %s', (engine) => {
       }
     }
 
-    // 张三 gives October's report late on Monday 11-02 at 10:00 (补报), and closes T-3, late too.
+    // 张三 gives October's report late on Monday 11-02 at 10:00 (补报) with the 反馈进展 button of
+    // that morning's card, and closes T-3, late too.
     deps.clock.set(at('2026-11-02T10:00:00'));
-    await say(app, deps, { from: ZHANG, text: '进展 T-1 选址方案已报市政府审定', messageId: 'om_oct' });
+    const card = cards.get(ZHANG)!;
+    const value = buttonsOf(card.body).find((b) => b.text === '反馈进展')!.value;
+    expect(value).toEqual({ v: 1, op: 'form', form: 'progress', item: 'T-1' });
+    const opened = await click(app, deps, { operator: ZHANG, value, messageId: card.messageId });
+    const submit = buttonsOf(opened.card.data).find((b) => b.submit)!;
+    expect(submit.value).toEqual({ v: 1, op: 'progress', item: 'T-1' });
+    const answered = await click(app, deps, {
+      operator: ZHANG,
+      value: submit.value,
+      formValue: { note: '选址方案已报市政府审定' },
+      messageId: card.messageId,
+    });
+    expect(answered.toast).toEqual({ type: 'success', content: '已记录进展（10月进展，补报）' });
     await flushOutbox(deps);
-    expect(expectMessage(fake, { replyTo: 'om_oct' }).text).toContain('10月进展，补报');
     expect((await api(app, 'POST', '/api/v1/items/T-3/actions', { action: 'done', by: ZHANG })).status).toBe(
       200,
     );
