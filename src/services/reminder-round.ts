@@ -93,7 +93,7 @@ export async function planRound(
   const reportClock = { now, calendar: input.calendar, rules: input.deadlineRules, timeZone: tz };
   for (const item of planItems) {
     const row = rowById.get(item.id);
-    if (row?.report_every)
+    if (opts.round && row?.report_every)
       item.report = outstandingReport(row, input.reports.get(row.id) ?? [], reportClock, lightAt);
   }
   const reports = new Map<string, LineReport>();
@@ -142,7 +142,7 @@ type RoundInput = Awaited<ReturnType<typeof loadRoundInput>>;
 /** Rules, calendar and organisation, then the candidate items with their parts, attendees and sent reminders. */
 async function loadRoundInput(
   deps: Deps,
-  opts: { at: Date; rules?: ReminderRules; calendar?: WorkCalendar },
+  opts: { at: Date; round?: boolean; rules?: ReminderRules; calendar?: WorkCalendar },
 ) {
   const { db } = deps.database;
   const tz = deps.config.timezone;
@@ -161,7 +161,8 @@ async function loadRoundInput(
   const ids = rows.map((r) => r.id);
   const meetingIds = rows.filter((r) => r.kind === 'meeting').map((r) => r.id);
   const hour = `${today}T${String(localParts(now, tz).hour).padStart(2, '0')}`;
-  const rhythmIds = rows.filter((r) => r.report_every).map((r) => r.id);
+  // Progress reports are chased in the rounds only: the between-rounds chase skips reading them.
+  const rhythmIds = opts.round === false ? [] : rows.filter((r) => r.report_every).map((r) => r.id);
   const [parts, attending, sent, reports] = await Promise.all([
     loadOpenParts(db, ids),
     loadAttending(db, meetingIds),
