@@ -66,6 +66,8 @@ export interface ItemsTable {
   category: string | null;
   /** Tasks: how often progress is reported, and the milestones (2026113041_rhythm). */
   report_every: 'week' | 'tenDays' | 'month' | null;
+  /** When the rhythm began: creation, or a later change of report_every (2026113042_rhythm_since). */
+  report_since: Timestamp | null;
   milestones: Json<{ title: string; dueAt: string; doneAt: string | null }[] | null> | null;
   version: Generated<number>;
   created_at: CreatedAt;
@@ -138,7 +140,7 @@ export interface InboundEventsTable {
   last_error: string | null;
   /** The answer given to a card callback (2026112103_lark), replayed to a duplicate. */
   answer: ColumnType<unknown, string | null | undefined, string | null>;
-  /** The instance working on it while `processing` (2026113042_instances). */
+  /** The instance working on it while `processing` (2026113043_instances). */
   claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
@@ -173,7 +175,7 @@ export interface OutboxTable {
   sent_at: Timestamp | null;
   sent_message_id: string | null;
   last_error: string | null;
-  /** The instance sending it while `sending` (2026113042_instances). */
+  /** The instance sending it while `sending` (2026113043_instances). */
   claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
@@ -306,7 +308,7 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp;
 }
 
-/** A live instance's heartbeat (2026113042_instances). */
+/** A live instance's heartbeat (2026113043_instances). */
 export interface InstancesTable {
   id: string;
   started_at: Timestamp;

@@ -9,7 +9,8 @@ import * as intake from './2026113014_intake.js';
 import * as intakeHotline from './2026113014_intake_hotline.js';
 import * as larkSendLog from './2026113040_lark_send_log.js';
 import * as rhythm from './2026113041_rhythm.js';
-import * as instances from './2026113042_instances.js';
+import * as rhythmSince from './2026113042_rhythm_since.js';
+import * as instances from './2026113043_instances.js';
 
 /**
  * Every migration, by name. Names start with a timestamp so they sort in the order they were
@@ -26,5 +27,6 @@ export const migrations: Record<string, Migration> = {
   '2026113014_intake_hotline': intakeHotline,
   '2026113040_lark_send_log': larkSendLog,
   '2026113041_rhythm': rhythm,
-  '2026113042_instances': instances,
+  '2026113042_rhythm_since': rhythmSince,
+  '2026113043_instances': instances,
 };
