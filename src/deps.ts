@@ -2,6 +2,7 @@ import { type Clock, systemClock } from './clock.js';
 import { type Config, larkConfigured } from './config.js';
 import { connectDatabase, type DatabaseHandle, pingDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
+import { nodeInstanceId } from './instance-identity.js';
 import { createLarkGateway, type LarkGateway } from './lark/gateway.js';
 import type { Logger } from './logger.js';
 import type { StandIn } from './playground/stand-in.js';
@@ -49,7 +50,7 @@ export async function buildDeps(
     database,
     clock,
     logger,
-    instanceId: `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    instanceId: nodeInstanceId(),
     larkEnabled: larkConfigured(config),
     lark: larkConfigured(config) ? createLarkGateway(config.lark, logger) : null,
     jobs,

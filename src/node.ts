@@ -4,7 +4,8 @@ import { createApp } from './app.js';
 import type { BackgroundTask } from './background.js';
 import { ConfigError, loadConfig, playgroundEnabled } from './config.js';
 import { buildDeps } from './deps.js';
-import { leave } from './lark/liveness.js';
+import { machinePredecessors } from './instance-identity.js';
+import { leave, retirePredecessors } from './lark/liveness.js';
 import { createPinoLogger } from './pino-logger.js';
 import { createStandIn } from './playground/stand-in.js';
 import { seedDemoOffice } from './services/demo-office.js';
@@ -60,6 +61,12 @@ async function main(): Promise<void> {
     process.stderr.write(`PORT: cannot listen on port ${config.port} (${err.message})\n`);
     process.exit(1);
   });
+  // A restart after kill -9: what the dead process held is taken over now, not after its silence.
+  const machine = machinePredecessors();
+  if (machine)
+    await retirePredecessors(deps, machine).catch((error) =>
+      logger.warn('could not look for dead instances of this machine', { error }),
+    );
   const tasks: BackgroundTask[] = startBackgroundTasks(deps);
   logger.info('cuiban started', {
     port: config.port,

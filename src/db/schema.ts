@@ -152,6 +152,8 @@ export interface LarkSendLogTable {
   id: BigId;
   at_ms: ColumnType<string, number, number>;
   settled: Generated<boolean>;
+  /** The instance the request was granted to (2026113044_send_log_owner). */
+  claimed_by: string | null;
 }
 
 export interface OutboxTable {

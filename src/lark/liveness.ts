@@ -1,5 +1,6 @@
 import { loopTask } from '../background.js';
-import { beatInstance, pruneInstances, retireInstance } from '../db/repos/instances.js';
+import { beatInstance, listInstancesLike, pruneInstances, retireInstance } from '../db/repos/instances.js';
+import { settleSendsOf } from '../db/repos/lark-send-log.js';
 import type { Deps } from '../deps.js';
 
 /**
@@ -40,6 +41,37 @@ export function beatWhenDue(deps: Deps, everyMs = HEARTBEAT_EVERY_MS): () => Pro
     last = now;
     await beat(deps);
   };
+}
+
+/** How a process tells, on its own machine, that an earlier instance's process is gone. */
+export interface Predecessors {
+  /** The prefix shared by the ids of instances started on this machine since its boot. */
+  prefix: string;
+  /** Whether the instance `id` (of this machine) no longer runs. */
+  gone: (id: string) => boolean;
+}
+
+/**
+ * At start: instances of this machine whose process no longer runs (a restart after kill -9) are
+ * retired at once, so what they held is taken over now rather than after SILENT_AFTER_MS. Their
+ * requests still unanswered were made while they beat, so they count in the send windows from
+ * their last beat plus one beat interval (the latest they can have died), not as happening now.
+ * Answers the ids retired.
+ */
+export async function retirePredecessors(deps: Deps, machine: Predecessors): Promise<string[]> {
+  const retired: string[] = [];
+  for (const p of await listInstancesLike(deps.database.db, machine.prefix)) {
+    if (p.id === deps.instanceId || !machine.gone(p.id)) continue;
+    const diedBy = Math.min(deps.clock.now().getTime(), p.heartbeatAt.getTime() + HEARTBEAT_EVERY_MS + 1_000);
+    await deps.database.db.transaction().execute(async (trx) => {
+      await settleSendsOf(trx, p.id, diedBy);
+      await retireInstance(trx, p.id);
+    });
+    retired.push(p.id);
+  }
+  if (retired.length > 0)
+    deps.logger.warn('instances of this machine found dead at start retired', { retired });
+  return retired;
 }
 
 /** Forgets instances silent for a day (Workers invocations leave one row each when cut short). */

@@ -21,6 +21,19 @@ export async function retireInstance(db: Db, id: string): Promise<void> {
   await db.deleteFrom('instances').where('id', '=', id).execute();
 }
 
+/** The instances whose id starts with `prefix` (those of one machine), with their last beat. */
+export async function listInstancesLike(
+  db: Db,
+  prefix: string,
+): Promise<{ id: string; heartbeatAt: Date }[]> {
+  const rows = await db
+    .selectFrom('instances')
+    .select(['id', 'heartbeat_at'])
+    .where(sql<boolean>`starts_with(id, ${prefix})`)
+    .execute();
+  return rows.map((r) => ({ id: r.id, heartbeatAt: r.heartbeat_at }));
+}
+
 /** Forgets instances silent since before `before` (their claims are long free). */
 export async function pruneInstances(db: Db, before: Date): Promise<number> {
   const res = await db.deleteFrom('instances').where('heartbeat_at', '<', before).executeTakeFirst();

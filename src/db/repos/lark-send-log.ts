@@ -67,12 +67,17 @@ export async function appWindowState(trx: Trx, nowMs: number, w: AppWindowLimits
   return { free: 0, waitMs: Math.ceil(wait) };
 }
 
-/** Logs `count` requests granted at `nowMs`; answers their ids (one per request). */
-export async function logGrantedSends(trx: Trx, count: number, nowMs: number): Promise<string[]> {
+/** Logs `count` requests granted to `owner` at `nowMs`; answers their ids (one per request). */
+export async function logGrantedSends(
+  trx: Trx,
+  count: number,
+  nowMs: number,
+  owner: string,
+): Promise<string[]> {
   if (count === 0) return [];
   const rows = await trx
     .insertInto('lark_send_log')
-    .values(Array.from({ length: count }, () => ({ at_ms: nowMs })))
+    .values(Array.from({ length: count }, () => ({ at_ms: nowMs, claimed_by: owner })))
     .returning('id')
     .execute();
   return rows.map((r) => String(r.id));
@@ -87,4 +92,17 @@ export async function settleSend(db: Db, id: string, atMs: number): Promise<void
 export async function releaseSends(db: Db, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.deleteFrom('lark_send_log').where('id', 'in', ids).execute();
+}
+
+/**
+ * `owner` is dead: its requests still unanswered were made (and counted by Lark) by `atMs` at the
+ * latest, so they count from then instead of as happening now.
+ */
+export async function settleSendsOf(db: Db, owner: string, atMs: number): Promise<void> {
+  await db
+    .updateTable('lark_send_log')
+    .set({ at_ms: atMs, settled: true })
+    .where('claimed_by', '=', owner)
+    .where('settled', '=', false)
+    .execute();
 }

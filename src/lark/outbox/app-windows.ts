@@ -61,7 +61,7 @@ export async function claimWithinAppWindows(
       self: deps.instanceId,
       aliveSince: aliveSince(now, o.silentAfterMs),
     });
-    const ids = await logGrantedSends(trx, rows.length, nowMs);
+    const ids = await logGrantedSends(trx, rows.length, nowMs, deps.instanceId);
     return { rows, takenOver, slots: new Map(rows.map((r, i) => [r.id, ids[i]!])), waitMs: null };
   });
 }
