@@ -10,6 +10,7 @@ import { processInboundEvents } from './lark/inbound/processor.js';
 import { dispatchOnce } from './lark/outbox/dispatcher.js';
 import { createLogger } from './logger.js';
 import { inboundHandlers } from './services/inbound-router.js';
+import { ReferenceCache } from './services/reference-cache.js';
 import { catchUpMissedSlots } from './services/scheduler.js';
 
 /**
@@ -31,6 +32,8 @@ interface ExecutionContext {
 }
 
 let migrated: Promise<unknown> | undefined;
+/** People, departments, settings and calendar overrides, kept per isolate across requests. */
+const referenceCache = new ReferenceCache();
 
 async function workerDeps(env: Env, clock: Clock): Promise<Deps> {
   const vars: Record<string, string | undefined> = {};
@@ -55,6 +58,7 @@ async function workerDeps(env: Env, clock: Clock): Promise<Deps> {
     larkEnabled: larkConfigured(config),
     lark: larkConfigured(config) ? createLarkGateway(config.lark, logger) : null,
     jobs: jobRegistry,
+    referenceCache,
   };
 }
 

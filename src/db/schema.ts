@@ -312,6 +312,13 @@ export interface Database {
   duty_history: DutyHistoryTable;
   recurring_duties: RecurringDutiesTable;
   idempotency_keys: IdempotencyKeysTable;
+  reference_versions: ReferenceVersionsTable;
+}
+
+/** One version per reference table, bumped by a trigger on every write (2026113050_reference_versions). */
+export interface ReferenceVersionsTable {
+  name: string;
+  version: ColumnType<string, never, never>;
 }
 
 export type ItemRow = Selectable<ItemsTable>;

@@ -7,6 +7,7 @@ import * as roundCardReminders from './2026113010_round_card_reminders.js';
 import * as duty from './2026113011_duty.js';
 import * as intake from './2026113014_intake.js';
 import * as intakeHotline from './2026113014_intake_hotline.js';
+import * as referenceVersions from './2026113050_reference_versions.js';
 
 /**
  * Every migration, by name. Names start with a timestamp so they sort in the order they were
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026113011_duty': duty,
   '2026113014_intake': intake,
   '2026113014_intake_hotline': intakeHotline,
+  '2026113050_reference_versions': referenceVersions,
 };

@@ -14,13 +14,19 @@ export interface SentCardRow {
   sent_message_id: string | null;
   sent_at: Date | null;
   item_ids: string[];
+  purpose: string;
 }
 
 /**
- * The messages of one purpose (e.g. 'item-card') that named an item, oldest first: the copies
- * of its cards to bring up to date when the item changes.
+ * The messages of one purpose (e.g. 'item-card') or several that named an item, oldest first: the
+ * copies of its cards to bring up to date when the item changes.
  */
-export async function listCardsNamingItem(db: Db, purpose: string, itemId: string): Promise<SentCardRow[]> {
+export async function listCardsNamingItem(
+  db: Db,
+  purpose: string | readonly string[],
+  itemId: string,
+): Promise<SentCardRow[]> {
+  const purposes = typeof purpose === 'string' ? [purpose] : [...purpose];
   const rows = await db
     .selectFrom('outbox')
     .select([
@@ -33,8 +39,9 @@ export async function listCardsNamingItem(db: Db, purpose: string, itemId: strin
       'sent_message_id',
       'sent_at',
       'item_ids',
+      'purpose',
     ])
-    .where('purpose', '=', purpose)
+    .where('purpose', 'in', purposes)
     .where('operation', 'in', ['send', 'reply'])
     .where(sql<boolean>`item_ids @> array[${itemId}]::text[]`)
     .orderBy('id')

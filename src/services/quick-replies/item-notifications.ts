@@ -1,11 +1,9 @@
 import type { CardJson } from '../../cards/common.js';
 import { extensionCard, extensionDecisionCard } from '../../cards/extension-card.js';
 import { itemCard } from '../../cards/item-card.js';
-import { getDepartment } from '../../db/repos/departments.js';
 import { listExtensionRequests, pendingExtension } from '../../db/repos/extension-requests.js';
 import { getAttendees, getParts } from '../../db/repos/items.js';
 import { listCardsNamingItem } from '../../db/repos/outbox.js';
-import { chiefsFor, getPeople } from '../../db/repos/people.js';
 import type { Trx } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { ItemChange } from '../../domain/item-change.js';
@@ -13,9 +11,10 @@ import { localDate } from '../../domain/time.js';
 import type { ExtensionRequest, Item } from '../../domain/types.js';
 import { outboxKey } from '../../lark/outbox/enqueue.js';
 import { extensionApprovers } from '../extension-approvers.js';
+import { chiefsIn } from '../reference-data.js';
 import { buildItemCardView, deptNamesOf, loadViewContext, namesOf, type ViewContext } from './item-view.js';
 import { ITEM_CARD_PURPOSE, refreshCardRow, refreshItemCards, sendCard } from './messages.js';
-import { refreshRoundCards } from './round-cards.js';
+import { ROUND_CARD_PURPOSES, refreshRoundCards } from './round-cards.js';
 
 /** Approval cards sent to chiefs; patched to their decided state for every chief who got one. */
 export const EXTENSION_CARD_PURPOSE = 'extension-card';
@@ -55,9 +54,25 @@ export async function notifyItemChangeInTrx(trx: Trx, deps: Deps, change: ItemCh
     default:
       break;
   }
-  if (change.previous === null || stateChanged(change.previous, item) || change.action === 'extend') {
+  if (change.previous === null) {
     await refreshItemCards(trx, deps, ctx, item);
-    if (change.previous !== null) await refreshRoundCards(trx, deps, ctx, item);
+  } else if (stateChanged(change.previous, item) || change.action === 'extend') {
+    // One read finds every copy: the item's own cards and the round cards that list it.
+    const rows = await listCardsNamingItem(trx, [ITEM_CARD_PURPOSE, ...ROUND_CARD_PURPOSES], item.id);
+    await refreshItemCards(
+      trx,
+      deps,
+      ctx,
+      item,
+      rows.filter((r) => r.purpose === ITEM_CARD_PURPOSE),
+    );
+    await refreshRoundCards(
+      trx,
+      deps,
+      ctx,
+      item,
+      rows.filter((r) => r.purpose !== ITEM_CARD_PURPOSE),
+    );
   }
 }
 
@@ -73,7 +88,7 @@ async function sendItemCardToPerson(
   openId: string,
   reason: string,
 ): Promise<void> {
-  const [person] = await getPeople(trx, [openId]);
+  const person = ctx.ref.people.get(openId);
   const audience = { kind: 'person' as const, openId, isChief: !!person?.roles.includes('chief') };
   await sendCard(trx, deps, {
     key: outboxKey('item-card', item.id, openId, reason),
@@ -94,12 +109,12 @@ async function announceNewItem(trx: Trx, deps: Deps, ctx: ViewContext, item: Ite
   for (const openId of people) await sendItemCardToPerson(trx, deps, ctx, item, openId, 'new');
 
   const deptCode = item.dept ?? item.leadDept;
-  const dept = deptCode ? await getDepartment(trx, deptCode) : null;
+  const dept = deptCode ? ctx.ref.departmentsByCode.get(deptCode) : null;
   const chatId = item.chatId ?? dept?.chatId ?? null;
   const groups: string[] = chatId ? [chatId] : [];
   if (!chatId && !item.assignee && item.kind !== 'meeting') {
     // Nobody would hear of an unassigned item: its department's chiefs get it to hand out.
-    for (const chief of await chiefsFor(trx, deptCode)) {
+    for (const chief of chiefsIn(ctx.ref, deptCode)) {
       if (!people.has(chief.openId)) await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new');
       people.add(chief.openId);
     }
@@ -110,10 +125,10 @@ async function announceNewItem(trx: Trx, deps: Deps, ctx: ViewContext, item: Ite
       people.add(part.assignee);
       await sendItemCardToPerson(trx, deps, ctx, item, part.assignee, 'new');
     }
-    const partChat = (await getDepartment(trx, part.dept))?.chatId;
+    const partChat = ctx.ref.departmentsByCode.get(part.dept)?.chatId;
     if (partChat && !groups.includes(partChat)) groups.push(partChat);
     if (!part.assignee && !partChat) {
-      for (const chief of await chiefsFor(trx, part.dept)) {
+      for (const chief of chiefsIn(ctx.ref, part.dept)) {
         if (people.has(chief.openId)) continue;
         people.add(chief.openId);
         await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new');
@@ -131,11 +146,9 @@ async function announceNewItem(trx: Trx, deps: Deps, ctx: ViewContext, item: Ite
   }
 }
 
-async function extensionView(trx: Trx, ctx: ViewContext, item: Item, request: ExtensionRequest) {
-  const [names, deptNames] = await Promise.all([
-    namesOf(trx, [request.requestedBy, request.decidedBy, item.assignee]),
-    deptNamesOf(trx),
-  ]);
+function extensionView(ctx: ViewContext, item: Item, request: ExtensionRequest) {
+  const names = namesOf(ctx, [request.requestedBy, request.decidedBy, item.assignee]);
+  const deptNames = deptNamesOf(ctx);
   let extraText: string | null = null;
   if (request.currentDueAt) {
     const days = ctx.calendar.workdaysBetween(
@@ -155,7 +168,7 @@ async function askChiefs(trx: Trx, deps: Deps, ctx: ViewContext, item: Item): Pr
     deps.logger.warn('extension request has no chief to approve it', { itemId: item.id, dept: item.dept });
     return;
   }
-  const card = extensionCard(await extensionView(trx, ctx, item, request));
+  const card = extensionCard(extensionView(ctx, item, request));
   for (const chief of chiefs) {
     await sendCard(trx, deps, {
       key: outboxKey('ext-request', request.id, chief.openId),
@@ -180,7 +193,7 @@ async function tellDecision(
     requests.find((r) => r.id === wanted) ??
     [...requests].reverse().find((r) => r.status === 'approved' || r.status === 'rejected');
   if (!request || request.status === 'pending') return;
-  const view = await extensionView(trx, ctx, item, request);
+  const view = extensionView(ctx, item, request);
   if (request.requestedBy !== change.actor) {
     await sendCard(trx, deps, {
       key: outboxKey('ext-decision', request.id, request.requestedBy),

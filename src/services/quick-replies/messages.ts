@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type CardJson, canStillUpdate } from '../../cards/common.js';
 import { type Audience, itemCard } from '../../cards/item-card.js';
-import { listCardsNamingItem, rewritePendingContent } from '../../db/repos/outbox.js';
-import { getPeople } from '../../db/repos/people.js';
+import { listCardsNamingItem, rewritePendingContent, type SentCardRow } from '../../db/repos/outbox.js';
 import type { Db } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { Item } from '../../domain/types.js';
@@ -96,16 +95,12 @@ export async function refreshItemCards(
   deps: Deps,
   ctx: ViewContext,
   item: Item,
+  /** The item's cards, when the caller has read them already. */
+  known?: readonly SentCardRow[],
 ): Promise<{ patched: number; rewritten: number }> {
-  const rows = await listCardsNamingItem(trx, ITEM_CARD_PURPOSE, item.id);
+  const rows = known ?? (await listCardsNamingItem(trx, ITEM_CARD_PURPOSE, item.id));
   if (rows.length === 0) return { patched: 0, rewritten: 0 };
-
-  const personIds = rows
-    .filter((r) => r.receive_id_type === 'open_id' && r.receive_id)
-    .map((r) => r.receive_id!);
-  const chiefs = new Set(
-    (await getPeople(trx, personIds)).filter((p) => p.roles.includes('chief')).map((p) => p.openId),
-  );
+  const isChief = (openId: string) => !!ctx.ref.people.get(openId)?.roles.includes('chief');
   const cards = new Map<string, CardJson>();
   const cardFor = async (audience: Audience) => {
     const key = audience.kind === 'group' ? 'group' : audience.openId;
@@ -123,7 +118,7 @@ export async function refreshItemCards(
   for (const r of rows) {
     const audience: Audience =
       r.receive_id_type === 'open_id' && r.receive_id
-        ? { kind: 'person', openId: r.receive_id, isChief: chiefs.has(r.receive_id) }
+        ? { kind: 'person', openId: r.receive_id, isChief: isChief(r.receive_id) }
         : { kind: 'group' };
     if (r.sent_message_id) {
       if (seen.has(r.sent_message_id)) continue;
