@@ -87,17 +87,21 @@ async function sendItemCardToPerson(
   item: Item,
   openId: string,
   reason: string,
+  extra: { pending?: null } = {},
 ): Promise<void> {
   const person = ctx.ref.people.get(openId);
   const audience = { kind: 'person' as const, openId, isChief: !!person?.roles.includes('chief') };
   await sendCard(trx, deps, {
     key: outboxKey('item-card', item.id, openId, reason),
     to: { openId },
-    card: itemCard(await buildItemCardView(trx, ctx, item, audience)),
+    card: itemCard(await buildItemCardView(trx, ctx, item, audience, extra)),
     purpose: ITEM_CARD_PURPOSE,
     itemIds: [item.id],
   });
 }
+
+/** A new item has no extension request yet: its cards need not look for one. */
+const NEW = { pending: null } as const;
 
 async function announceNewItem(trx: Trx, deps: Deps, ctx: ViewContext, item: Item): Promise<void> {
   const people = new Set<string>();
@@ -106,7 +110,7 @@ async function announceNewItem(trx: Trx, deps: Deps, ctx: ViewContext, item: Ite
   } else if (item.assignee) {
     people.add(item.assignee);
   }
-  for (const openId of people) await sendItemCardToPerson(trx, deps, ctx, item, openId, 'new');
+  for (const openId of people) await sendItemCardToPerson(trx, deps, ctx, item, openId, 'new', NEW);
 
   const deptCode = item.dept ?? item.leadDept;
   const dept = deptCode ? ctx.ref.departmentsByCode.get(deptCode) : null;
@@ -115,15 +119,16 @@ async function announceNewItem(trx: Trx, deps: Deps, ctx: ViewContext, item: Ite
   if (!chatId && !item.assignee && item.kind !== 'meeting') {
     // Nobody would hear of an unassigned item: its department's chiefs get it to hand out.
     for (const chief of chiefsIn(ctx.ref, deptCode)) {
-      if (!people.has(chief.openId)) await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new');
+      if (!people.has(chief.openId)) await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new', NEW);
       people.add(chief.openId);
     }
   }
-  // 会办: each co-handling unit's handler, or else its group, hears of its part.
-  for (const part of (await getParts(trx, [item.id])).get(item.id) ?? []) {
+  // 会办: each co-handling unit's handler, or else its group, hears of its part (tasks have parts).
+  const parts = item.kind === 'task' ? ((await getParts(trx, [item.id])).get(item.id) ?? []) : [];
+  for (const part of parts) {
     if (part.assignee && !people.has(part.assignee)) {
       people.add(part.assignee);
-      await sendItemCardToPerson(trx, deps, ctx, item, part.assignee, 'new');
+      await sendItemCardToPerson(trx, deps, ctx, item, part.assignee, 'new', NEW);
     }
     const partChat = ctx.ref.departmentsByCode.get(part.dept)?.chatId;
     if (partChat && !groups.includes(partChat)) groups.push(partChat);
@@ -131,7 +136,7 @@ async function announceNewItem(trx: Trx, deps: Deps, ctx: ViewContext, item: Ite
       for (const chief of chiefsIn(ctx.ref, part.dept)) {
         if (people.has(chief.openId)) continue;
         people.add(chief.openId);
-        await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new');
+        await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new', NEW);
       }
     }
   }
@@ -139,7 +144,7 @@ async function announceNewItem(trx: Trx, deps: Deps, ctx: ViewContext, item: Ite
     await sendCard(trx, deps, {
       key: outboxKey('item-card', item.id, group, 'new'),
       to: { chatId: group },
-      card: itemCard(await buildItemCardView(trx, ctx, item, { kind: 'group' })),
+      card: itemCard(await buildItemCardView(trx, ctx, item, { kind: 'group' }, NEW)),
       purpose: ITEM_CARD_PURPOSE,
       itemIds: [item.id],
     });

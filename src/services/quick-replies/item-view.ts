@@ -69,9 +69,11 @@ export async function buildItemCardView(
   ctx: ViewContext,
   item: Item,
   audience: Audience,
-  extra: { form?: OpenForm; notice?: string } = {},
+  extra: { form?: OpenForm; notice?: string; pending?: null } = {},
 ): Promise<ItemCardView> {
-  const pending = item.status === 'open' ? await pendingExtension(db, item.id) : null;
+  // A closed item, or one just created (pending: null), has no extension request waiting.
+  const pending =
+    item.status === 'open' && extra.pending === undefined ? await pendingExtension(db, item.id) : null;
   let attendance: ItemCardView['attendance'];
   if (item.kind === 'meeting') {
     const list = (await getAttendees(db, [item.id])).get(item.id) ?? [];
