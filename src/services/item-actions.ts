@@ -1,6 +1,5 @@
-import { pendingExtension } from '../db/repos/extension-requests.js';
 import { hasRequest } from '../db/repos/history.js';
-import { getAttendees, getParts, lockItem } from '../db/repos/items.js';
+import { getAttendees, getParts, lockItemWithPending } from '../db/repos/items.js';
 import type { Trx } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { normalizeItemId, stateProblem } from '../domain/items.js';
@@ -65,8 +64,9 @@ async function runAction(trx: Trx, deps: Deps, input: ItemActionInput): Promise<
 
 /** Locks the item and gathers what every action needs; a missing item or actor ends here. */
 async function load(trx: Trx, deps: Deps, input: ItemActionInput): Promise<ActionContext | ActionOutcome> {
-  const item = await lockItem(trx, input.itemId);
-  if (!item) return { ok: false, code: 'not_found', message: `找不到事项 ${input.itemId}，请核对编号` };
+  const locked = await lockItemWithPending(trx, input.itemId);
+  if (!locked) return { ok: false, code: 'not_found', message: `找不到事项 ${input.itemId}，请核对编号` };
+  const { item, pending } = locked;
   const ref = await referenceData(deps, trx);
   const actor = ref.people.get(input.by);
   if (!actor) return { ok: false, code: 'forbidden', message: '您尚未登记，请联系办公室管理员', item };
@@ -74,10 +74,9 @@ async function load(trx: Trx, deps: Deps, input: ItemActionInput): Promise<Actio
     return { ok: true, changed: false, item, message: '该操作已处理' };
 
   // Co-handling parts belong to tasks and attendees to meetings: other kinds have none to read.
-  const [parts, attendees, pending] = await Promise.all([
+  const [parts, attendees] = await Promise.all([
     item.kind === 'task' ? getParts(trx, [item.id]) : new Map<string, ItemPart[]>(),
     item.kind === 'meeting' ? getAttendees(trx, [item.id]) : new Map<string, MeetingAttendee[]>(),
-    pendingExtension(trx, item.id),
   ]);
   const departments = [...ref.departments];
   const nameOf = (openId: string) => ref.people.get(openId)?.name ?? openId;

@@ -34,7 +34,7 @@ for (const engine of engines) {
   describe(`a card click's statements on ${engine}`, () => {
     const world = quickRepliesWorld(engine);
 
-    it('a 办结 click sends at most 11 statements once the reference data is in memory', async () => {
+    it('a 办结 click sends at most 9 statements once the reference data is in memory', async () => {
       const counter = statementCounter();
       const deps = {
         ...world.deps,
@@ -57,7 +57,7 @@ for (const engine of engines) {
       const statements = [...counter.seen];
 
       expect(answer.toast).toEqual({ type: 'success', content: '已办结' });
-      expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(11);
+      expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(9);
       expect((await getItem(deps.database.db, second.id))?.status).toBe('done');
       await flushOutbox(deps);
       // Each click patches the group's copy and the handler's.

@@ -134,6 +134,21 @@ export async function insertOutboxMessage(
 }
 
 /**
+ * Several messages in one statement; each idempotent by its uuid. Answers the uuids written now
+ * (a uuid already in the outbox is left as it is and not among them).
+ */
+export async function insertOutboxMessages(db: Db, rows: Insertable<OutboxTable>[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await db
+    .insertInto('outbox')
+    .values(rows)
+    .onConflict((oc) => oc.column('uuid').doNothing())
+    .returning('uuid')
+    .execute();
+  return new Set(inserted.map((r) => r.uuid));
+}
+
+/**
  * Claims due rows for sending, oldest first: pending ones whose time has come, and ones whose
  * sender's lease ran out (it died mid-way). FOR UPDATE SKIP LOCKED plus the lease means several
  * dispatchers never send one row at the same time.

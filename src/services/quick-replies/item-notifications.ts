@@ -119,7 +119,8 @@ async function announceNewItem(trx: Trx, deps: Deps, ctx: ViewContext, item: Ite
   if (!chatId && !item.assignee && item.kind !== 'meeting') {
     // Nobody would hear of an unassigned item: its department's chiefs get it to hand out.
     for (const chief of chiefsIn(ctx.ref, deptCode)) {
-      if (!people.has(chief.openId)) await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new', NEW);
+      if (!people.has(chief.openId))
+        await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new', NEW);
       people.add(chief.openId);
     }
   }

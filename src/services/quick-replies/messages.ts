@@ -5,7 +5,12 @@ import { listCardsNamingItem, rewritePendingContent, type SentCardRow } from '..
 import type { Db } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { Item } from '../../domain/types.js';
-import { enqueueOutbox, outboxKey } from '../../lark/outbox/enqueue.js';
+import {
+  enqueueOutbox,
+  enqueueOutboxMany,
+  type OutboxMessage,
+  outboxKey,
+} from '../../lark/outbox/enqueue.js';
 import { buildItemCardView, type ViewContext } from './item-view.js';
 
 /**
@@ -112,9 +117,9 @@ export async function refreshItemCards(
     return c;
   };
 
-  let patched = 0;
   let rewritten = 0;
   const seen = new Set<string>();
+  const patches: OutboxMessage[] = [];
   for (const r of rows) {
     const audience: Audience =
       r.receive_id_type === 'open_id' && r.receive_id
@@ -125,11 +130,40 @@ export async function refreshItemCards(
       seen.add(r.sent_message_id);
     }
     const content = JSON.stringify(await cardFor(audience));
-    const done = await refreshCardRow(trx, deps, r, content, item.id, item.version);
-    if (done === 'patched') patched++;
-    if (done === 'rewritten') rewritten++;
+    const patch = patchOf(deps, r, content, item.id, item.version);
+    if (patch) patches.push(patch);
+    else if (!r.sent_message_id && r.status === 'pending') {
+      await rewritePendingContent(trx, r.id, content);
+      rewritten++;
+    }
   }
+  // Every copy's patch in one statement.
+  const patched = (await enqueueOutboxMany(trx, patches)).size;
   return { patched, rewritten };
+}
+
+/** The PATCH that brings a sent card up to date, or null (not sent yet, or past Lark's 14 days). */
+function patchOf(
+  deps: Deps,
+  row: { sent_message_id: string | null; sent_at: Date | null },
+  content: string,
+  itemId: string | string[],
+  version?: number,
+): OutboxMessage | null {
+  if (!row.sent_message_id) return null;
+  // Lark updates a card for 14 days only; an older one is answered afresh when clicked.
+  if (row.sent_at && !canStillUpdate(row.sent_at, deps.clock.now())) return null;
+  const digest = createHash('sha256').update(content).digest('base64url').slice(0, 16);
+  return {
+    uuid: outboxKey('patch', row.sent_message_id, ...(version === undefined ? [] : [version]), digest),
+    operation: 'patch',
+    messageId: row.sent_message_id,
+    msgType: 'interactive',
+    content,
+    purpose: 'card-refresh',
+    itemIds: Array.isArray(itemId) ? itemId : [itemId],
+    now: deps.clock.now(),
+  };
 }
 
 /**
@@ -148,19 +182,9 @@ export async function refreshCardRow(
   version?: number,
 ): Promise<'patched' | 'rewritten' | 'none'> {
   if (row.sent_message_id) {
-    // Lark updates a card for 14 days only; an older one is answered afresh when clicked.
-    if (row.sent_at && !canStillUpdate(row.sent_at, deps.clock.now())) return 'none';
-    const digest = createHash('sha256').update(content).digest('base64url').slice(0, 16);
-    const { inserted } = await enqueueOutbox(trx, {
-      uuid: outboxKey('patch', row.sent_message_id, ...(version === undefined ? [] : [version]), digest),
-      operation: 'patch',
-      messageId: row.sent_message_id,
-      msgType: 'interactive',
-      content,
-      purpose: 'card-refresh',
-      itemIds: Array.isArray(itemId) ? itemId : [itemId],
-      now: deps.clock.now(),
-    });
+    const patch = patchOf(deps, row, content, itemId, version);
+    if (!patch) return 'none';
+    const { inserted } = await enqueueOutbox(trx, patch);
     return inserted ? 'patched' : 'none';
   }
   if (row.status !== 'pending') return 'none';
