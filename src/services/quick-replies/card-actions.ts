@@ -26,7 +26,7 @@ import type { ActionName, Item, Person } from '../../domain/types.js';
 import type { CardAction } from '../../lark/events.js';
 import { outboxKey } from '../../lark/outbox/enqueue.js';
 import { type ActionOutcome, type ItemActionInput, performItemActionIn } from '../item-actions.js';
-import { type CardActionAnswer, warn } from './card-answer.js';
+import { type CardActionAnswer, type CardCallback, warn } from './card-answer.js';
 import { answerDutyAction } from './duty-actions.js';
 import {
   buildItemCardView,
@@ -49,7 +49,11 @@ import { todoCardFor } from './todo.js';
  * A card older than Lark's 14-day update window cannot be replaced: the clicker gets the fresh
  * card as a new message instead.
  */
-export async function answerCardAction(deps: Deps, action: CardAction): Promise<CardActionAnswer> {
+export async function answerCardAction(
+  deps: Deps,
+  action: CardAction,
+  callback?: CardCallback,
+): Promise<CardActionAnswer> {
   const value = parseButtonValue(action.value);
   if (!value) {
     deps.logger.warn('card action with an unknown value', { operator: action.operatorOpenId });
@@ -64,11 +68,18 @@ export async function answerCardAction(deps: Deps, action: CardAction): Promise<
     return freshIfOld(deps, db, action, sent, answer);
   }
   // An item's button: one transaction finds the card, locks and changes the item, queues the
-  // patches and draws the answer from what it already read.
+  // patches, draws the answer from what it already read and records it on the callback.
   return inTransaction(db, async (trx) => {
     const sent = action.messageId ? await findSentMessage(trx, action.messageId) : null;
-    const answer = await answerItemClick(deps, trx, action, value, sent);
-    return freshIfOld(deps, trx, action, sent, answer);
+    const answer = await freshIfOld(
+      deps,
+      trx,
+      action,
+      sent,
+      await answerItemClick(deps, trx, action, value, sent),
+    );
+    await callback?.recordIn(trx, answer);
+    return answer;
   });
 }
 

@@ -13,7 +13,14 @@ import { outboxKey } from '../../lark/outbox/enqueue.js';
 import { extensionApprovers } from '../extension-approvers.js';
 import { chiefsIn } from '../reference-data.js';
 import { buildItemCardView, deptNamesOf, loadViewContext, namesOf, type ViewContext } from './item-view.js';
-import { ITEM_CARD_PURPOSE, refreshCardRow, refreshItemCards, sendCard } from './messages.js';
+import {
+  type CardToSend,
+  ITEM_CARD_PURPOSE,
+  refreshCardRow,
+  refreshItemCards,
+  sendCard,
+  sendCards,
+} from './messages.js';
 import { ROUND_CARD_PURPOSES, refreshRoundCards } from './round-cards.js';
 
 /** Approval cards sent to chiefs; patched to their decided state for every chief who got one. */
@@ -88,29 +95,34 @@ async function sendItemCardToPerson(
   openId: string,
   reason: string,
   extra: { pending?: null } = {},
+  /** When given, the card joins these to be sent together instead of going out now. */
+  queue?: CardToSend[],
 ): Promise<void> {
   const person = ctx.ref.people.get(openId);
   const audience = { kind: 'person' as const, openId, isChief: !!person?.roles.includes('chief') };
-  await sendCard(trx, deps, {
+  const card: CardToSend = {
     key: outboxKey('item-card', item.id, openId, reason),
     to: { openId },
     card: itemCard(await buildItemCardView(trx, ctx, item, audience, extra)),
     purpose: ITEM_CARD_PURPOSE,
     itemIds: [item.id],
-  });
+  };
+  if (queue) queue.push(card);
+  else await sendCard(trx, deps, card);
 }
 
 /** A new item has no extension request yet: its cards need not look for one. */
 const NEW = { pending: null } as const;
 
 async function announceNewItem(trx: Trx, deps: Deps, ctx: ViewContext, item: Item): Promise<void> {
+  const queue: CardToSend[] = [];
   const people = new Set<string>();
   if (item.kind === 'meeting') {
     for (const a of (await getAttendees(trx, [item.id])).get(item.id) ?? []) people.add(a.openId);
   } else if (item.assignee) {
     people.add(item.assignee);
   }
-  for (const openId of people) await sendItemCardToPerson(trx, deps, ctx, item, openId, 'new', NEW);
+  for (const openId of people) await sendItemCardToPerson(trx, deps, ctx, item, openId, 'new', NEW, queue);
 
   const deptCode = item.dept ?? item.leadDept;
   const dept = deptCode ? ctx.ref.departmentsByCode.get(deptCode) : null;
@@ -120,7 +132,7 @@ async function announceNewItem(trx: Trx, deps: Deps, ctx: ViewContext, item: Ite
     // Nobody would hear of an unassigned item: its department's chiefs get it to hand out.
     for (const chief of chiefsIn(ctx.ref, deptCode)) {
       if (!people.has(chief.openId))
-        await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new', NEW);
+        await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new', NEW, queue);
       people.add(chief.openId);
     }
   }
@@ -129,7 +141,7 @@ async function announceNewItem(trx: Trx, deps: Deps, ctx: ViewContext, item: Ite
   for (const part of parts) {
     if (part.assignee && !people.has(part.assignee)) {
       people.add(part.assignee);
-      await sendItemCardToPerson(trx, deps, ctx, item, part.assignee, 'new', NEW);
+      await sendItemCardToPerson(trx, deps, ctx, item, part.assignee, 'new', NEW, queue);
     }
     const partChat = ctx.ref.departmentsByCode.get(part.dept)?.chatId;
     if (partChat && !groups.includes(partChat)) groups.push(partChat);
@@ -137,12 +149,12 @@ async function announceNewItem(trx: Trx, deps: Deps, ctx: ViewContext, item: Ite
       for (const chief of chiefsIn(ctx.ref, part.dept)) {
         if (people.has(chief.openId)) continue;
         people.add(chief.openId);
-        await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new', NEW);
+        await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new', NEW, queue);
       }
     }
   }
   for (const group of groups) {
-    await sendCard(trx, deps, {
+    queue.push({
       key: outboxKey('item-card', item.id, group, 'new'),
       to: { chatId: group },
       card: itemCard(await buildItemCardView(trx, ctx, item, { kind: 'group' }, NEW)),
@@ -150,6 +162,8 @@ async function announceNewItem(trx: Trx, deps: Deps, ctx: ViewContext, item: Ite
       itemIds: [item.id],
     });
   }
+  // The handler's cards first, then the groups', in one statement.
+  await sendCards(trx, deps, queue);
 }
 
 function extensionView(ctx: ViewContext, item: Item, request: ExtensionRequest) {

@@ -61,23 +61,21 @@ export async function replyInThread(
   });
 }
 
-/** A new card to a person (by open_id) or a group (by chat_id). */
-export async function sendCard(
-  trx: Db,
-  deps: Deps,
-  input: {
-    key: string;
-    to: { openId: string } | { chatId: string };
-    card: CardJson;
-    purpose: string;
-    itemIds?: string[];
-  },
-): Promise<void> {
+/** A card to send: to a person (by open_id) or a group (by chat_id). */
+export interface CardToSend {
+  key: string;
+  to: { openId: string } | { chatId: string };
+  card: CardJson;
+  purpose: string;
+  itemIds?: string[];
+}
+
+function cardMessage(deps: Deps, input: CardToSend): OutboxMessage {
   const to =
     'openId' in input.to
       ? { receiveIdType: 'open_id' as const, receiveId: input.to.openId }
       : { receiveIdType: 'chat_id' as const, receiveId: input.to.chatId };
-  await enqueueOutbox(trx, {
+  return {
     uuid: input.key,
     operation: 'send',
     ...to,
@@ -86,7 +84,20 @@ export async function sendCard(
     purpose: input.purpose,
     itemIds: input.itemIds ?? [],
     now: deps.clock.now(),
-  });
+  };
+}
+
+/** A new card to a person (by open_id) or a group (by chat_id). */
+export async function sendCard(trx: Db, deps: Deps, input: CardToSend): Promise<void> {
+  await enqueueOutbox(trx, cardMessage(deps, input));
+}
+
+/** Several new cards in one statement, in this order. */
+export async function sendCards(trx: Db, deps: Deps, inputs: CardToSend[]): Promise<void> {
+  await enqueueOutboxMany(
+    trx,
+    inputs.map((input) => cardMessage(deps, input)),
+  );
 }
 
 /**
