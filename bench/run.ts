@@ -4,7 +4,9 @@
  *     by index: the candidate queries never scan the open items);
  *  2. delivering those 10,000 reminders to 2,000 people (one card each) through the fake Lark,
  *     which enforces Lark's limits, with the service's own outbox dispatcher loop, against the
- *     floor those limits allow — 50/s and 1,000/min per app (target ≤ 1.15 × floor, zero 429s).
+ *     floor those limits allow — 50/s and 1,000/min per app (target ≤ 1.15 × floor, zero 429s);
+ *  3. the same delivery by three instances at once, sharing the app's windows through Postgres
+ *     (target ≤ 1.05 × floor, zero 429s).
  * Needs BENCH_DATABASE_URL or TEST_DATABASE_URL (a server where it may create a database).
  * Writes the results to docs/benchmarks.md (section "Reminder engine"). Then the daily digest
  * round over 1,000,000 items (bench/digest.ts; `npm run bench -- digest` runs it alone).
@@ -112,6 +114,12 @@ function floorSeconds(
   return t[n - 1] ?? 0;
 }
 
+/** Empties what a delivery wrote, so the same round can be delivered again. */
+async function resetDelivery(deps: Deps, fake: FakeLark): Promise<void> {
+  await sql`truncate reminders, outbox, item_history, lark_send_log, job_runs`.execute(deps.database.db);
+  fake.reset();
+}
+
 async function main() {
   const loadAvgAtStart = loadavg()
     .map((l) => l.toFixed(1))
@@ -188,6 +196,27 @@ async function main() {
     });
     const { summary, cards, enqueueMs, totalMs, tooMany, floor, ratio } = asShipped;
 
+    // 3. The same round sent by three instances at once (three pools, three dispatcher loops),
+    // sharing the app's windows through lark_send_log.
+    await resetDelivery(deps, fake);
+    const others = await Promise.all([2, 3].map(() => connectPostgres(url.toString())));
+    const three = await deliver(deps, fake, 'three instances', () => {
+      const instances: Deps[] = [
+        deps,
+        ...others.map((database, i) => ({
+          ...deps,
+          database,
+          instanceId: `bench-${i + 2}`,
+          lark: createLarkGateway(config.lark, logger),
+        })),
+      ];
+      const tasks = instances.map((d) => outboxDispatcherTask(d));
+      for (const t of tasks) t.start();
+      return async () => {
+        await Promise.all(tasks.map((t) => t.stop()));
+      };
+    }).finally(() => Promise.all(others.map((o) => o.close())));
+
     const machine = [
       `nproc ${cpus().length}`,
       `memory ${(totalmem() / 2 ** 30).toFixed(1)} GiB (free -h: total ${safe("free -h | awk '/^Mem:/ {print $2}'").trim()}, available ${safe("free -h | awk '/^Mem:/ {print $7}'").trim()})`,
@@ -210,6 +239,9 @@ async function main() {
       `| ratio to floor | ${ratio.toFixed(3)} | ≤ 1.15 |`,
       `| HTTP 429 answers from the fake Lark | ${tooMany} | 0 |`,
       `| of which: round (plan + per-person transactions + enqueue) | ${(enqueueMs / 1000).toFixed(1)} s | runs while the dispatcher sends |`,
+      `| the same ${three.summary.reminders.toLocaleString('en')} reminders (${three.cards.toLocaleString('en')} cards) sent by 3 instances at once (three connection pools, three dispatcher loops) | ${(three.totalMs / 1000).toFixed(1)} s | ≤ 1.05 × floor |`,
+      `| … floor (same limits) / ratio to floor | ${three.floor} s / ${three.ratio.toFixed(3)} | ≤ 1.05 |`,
+      `| … HTTP 429 answers from the fake Lark | ${three.tooMany} | 0 |`,
       '',
       'Candidate query plan (items due before the end of the last yellow day):',
       '',
@@ -224,6 +256,12 @@ async function main() {
       '(Lark counted it before that), so it can send as soon as a window allows without running ahead of',
       "Lark's count. The loop sends batch after batch while rows are due and rests exactly until the limiter",
       'lets the next one go (at most 1 s); when the minute is full it does not claim rows at all.',
+      "Several instances: the app's two windows are kept in Postgres (table lark_send_log, one row per",
+      'request, src/lark/outbox/app-windows.ts). A claim takes an advisory lock, counts the requests of the',
+      'last minute, claims only as many rows as both windows have room for and logs one request per row;',
+      'a logged request counts as "now" until its answer comes, then from the answer. The three-instance',
+      'case runs the same round again (reminders, outbox and the log emptied, the fake reset) with three',
+      'dispatcher loops in one process, each with its own connection pool, limiter and Lark client.',
       'What changed (2026-11-21): before, the dispatcher used token buckets for 50/s only, slept 1 s after',
       'each batch of 50, and knew nothing of 1,000/min (43.8 s vs a 39 s floor that ignored the minute cap;',
       'against the real Lark it would have drawn 429s after the first 1,000 cards). Now the floor counts both',
@@ -291,9 +329,16 @@ function safe(cmd: string): string {
   }
 }
 
-// `npm run bench -- digest` runs only the digest case; without an argument, every case.
+// `npm run bench -- digest` runs only the digest case, `-- reminders` only the reminder engine;
+// without an argument, every case.
 const only = process.argv[2];
-(only === 'digest' ? digestBench(baseUrl!) : main().then(() => digestBench(baseUrl!))).catch((error) => {
+const run =
+  only === 'digest'
+    ? digestBench(baseUrl!)
+    : only === 'reminders'
+      ? main()
+      : main().then(() => digestBench(baseUrl!));
+run.catch((error) => {
   console.error(error);
   process.exit(1);
 });

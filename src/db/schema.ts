@@ -137,6 +137,16 @@ export interface InboundEventsTable {
   answer: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
+/**
+ * One request to Lark as the app's shared send windows count it (2026113040_lark_send_log):
+ * `at_ms` is when it was granted until it is settled, then when its answer came.
+ */
+export interface LarkSendLogTable {
+  id: BigId;
+  at_ms: ColumnType<string, number, number>;
+  settled: Generated<boolean>;
+}
+
 export interface OutboxTable {
   id: BigId;
   uuid: string;
@@ -300,6 +310,7 @@ export interface Database {
   reminders: RemindersTable;
   inbound_events: InboundEventsTable;
   outbox: OutboxTable;
+  lark_send_log: LarkSendLogTable;
   schedules: SchedulesTable;
   job_runs: JobRunsTable;
   settings: SettingsTable;

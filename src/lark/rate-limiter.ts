@@ -2,7 +2,9 @@
  * Lark's send limits, counted the way Lark counts them: sliding windows (50 in any second and
  * 1,000 in any minute per app, 5 in any second per chat, per user, per message for PATCH).
  * Pure: time comes in as milliseconds, so tests drive it with a clock.
- * One limiter per dispatcher (per process); Lark's 429 handles what several processes share.
+ * One limiter per dispatcher (per process). The app's two windows are also kept where every
+ * instance sees them (lark_send_log, see outbox/dispatcher.ts), so several instances together keep
+ * to them; the per-chat, per-user and per-message windows stay per process.
  *
  * Why windows and not token buckets: a bucket of 50 refilling 50/s lets up to ~100 through in one
  * sliding second (a full bucket, then its refill), which Lark answers with 429s; and a minute cap
@@ -15,6 +17,10 @@ export interface RateLimits {
   chatPerSecond: number;
   userPerSecond: number;
   messagePerSecond: number;
+  /** The length of the short window ("a second"): 1,000 ms at Lark; shorter in tests. */
+  secondMs: number;
+  /** The length of the long window ("a minute"): 60,000 ms at Lark; shorter in tests. */
+  minuteMs: number;
 }
 
 export const LARK_LIMITS: RateLimits = {
@@ -23,6 +29,8 @@ export const LARK_LIMITS: RateLimits = {
   chatPerSecond: 5,
   userPerSecond: 5,
   messagePerSecond: 5,
+  secondMs: 1000,
+  minuteMs: 60_000,
 };
 
 export interface RateLimiter {
@@ -49,15 +57,16 @@ interface Window {
 }
 
 function windowsOf(key: string, limits: RateLimits): Window[] {
+  const second = limits.secondMs;
   if (key === 'app')
     return [
-      { count: limits.appPerSecond, ms: 1000 },
-      { count: limits.appPerMinute, ms: 60_000 },
+      { count: limits.appPerSecond, ms: second },
+      { count: limits.appPerMinute, ms: limits.minuteMs },
     ];
-  if (key.startsWith('chat:')) return [{ count: limits.chatPerSecond, ms: 1000 }];
-  if (key.startsWith('user:')) return [{ count: limits.userPerSecond, ms: 1000 }];
-  if (key.startsWith('message:')) return [{ count: limits.messagePerSecond, ms: 1000 }];
-  return [{ count: limits.appPerSecond, ms: 1000 }];
+  if (key.startsWith('chat:')) return [{ count: limits.chatPerSecond, ms: second }];
+  if (key.startsWith('user:')) return [{ count: limits.userPerSecond, ms: second }];
+  if (key.startsWith('message:')) return [{ count: limits.messagePerSecond, ms: second }];
+  return [{ count: limits.appPerSecond, ms: second }];
 }
 
 interface Log {

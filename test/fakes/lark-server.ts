@@ -65,7 +65,16 @@ export interface FakeLarkOptions {
   botOpenId?: string;
   /** Seconds a token lives, as answered in `expire`. */
   tokenExpireSeconds?: number;
-  limits?: { appPerSecond?: number; appPerMinute?: number; chatPerSecond?: number; userPerSecond?: number };
+  limits?: {
+    appPerSecond?: number;
+    appPerMinute?: number;
+    chatPerSecond?: number;
+    userPerSecond?: number;
+    /** The short window's length (1,000 ms at Lark); tests shorten it with the dispatcher's. */
+    secondMs?: number;
+    /** The long window's length (60,000 ms at Lark). */
+    minuteMs?: number;
+  };
 }
 
 const UUID_WINDOW_MS = 60 * 60 * 1000;
@@ -131,6 +140,8 @@ export class FakeLark {
       appPerMinute: options.limits?.appPerMinute ?? 1000,
       chatPerSecond: options.limits?.chatPerSecond ?? 5,
       userPerSecond: options.limits?.userPerSecond ?? 5,
+      secondMs: options.limits?.secondMs ?? 1000,
+      minuteMs: options.limits?.minuteMs ?? 60_000,
     };
     this.server = createServer((req, res) => {
       void this.handle(req, res).catch((err) => {
@@ -391,11 +402,11 @@ export class FakeLark {
 
       // Rate limits come before the uuid check: a rate-limited call is refused outright.
       const checks: Array<[string, number, number]> = [
-        ['app', this.limits.appPerSecond, 1000],
-        ['app:minute', this.limits.appPerMinute, 60_000],
+        ['app', this.limits.appPerSecond, this.limits.secondMs],
+        ['app:minute', this.limits.appPerMinute, this.limits.minuteMs],
       ];
-      if (chatId) checks.push([`chat:${chatId}`, this.limits.chatPerSecond, 1000]);
-      if (openId) checks.push([`user:${openId}`, this.limits.userPerSecond, 1000]);
+      if (chatId) checks.push([`chat:${chatId}`, this.limits.chatPerSecond, this.limits.secondMs]);
+      if (openId) checks.push([`user:${openId}`, this.limits.userPerSecond, this.limits.secondMs]);
       for (const [key, limit, windowMs] of checks) {
         const wait = this.overLimit(key, limit, windowMs);
         if (wait !== null) {

@@ -272,7 +272,7 @@ const unlimited: RateLimiter = { take: () => 0, block: () => {} };
 export async function flushOutbox(deps: Deps, rounds = 20): Promise<void> {
   const { db } = deps.database;
   for (let i = 0; i < rounds; i++) {
-    const s = await dispatchOnce(deps, { limit: 100, limiter: unlimited });
+    const s = await dispatchOnce(deps, { limit: 100, limiter: unlimited, appWindows: false });
     if (s.claimed > 0 && s.deferred === 0) continue;
     if (s.deferred === 0) return;
     // Rate-limited by the fake: wait out its (real-time) window, then make those rows due now.

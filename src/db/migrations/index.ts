@@ -7,6 +7,7 @@ import * as roundCardReminders from './2026113010_round_card_reminders.js';
 import * as duty from './2026113011_duty.js';
 import * as intake from './2026113014_intake.js';
 import * as intakeHotline from './2026113014_intake_hotline.js';
+import * as larkSendLog from './2026113040_lark_send_log.js';
 import * as referenceVersions from './2026113050_reference_versions.js';
 
 /**
@@ -22,5 +23,6 @@ export const migrations: Record<string, Migration> = {
   '2026113011_duty': duty,
   '2026113014_intake': intake,
   '2026113014_intake_hotline': intakeHotline,
+  '2026113040_lark_send_log': larkSendLog,
   '2026113050_reference_versions': referenceVersions,
 };

@@ -10,7 +10,8 @@ import {
 import type { Db, OutboxRow } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { classifyError, type LarkError, type LarkGateway } from '../gateway.js';
-import { createRateLimiter, type RateLimiter } from '../rate-limiter.js';
+import { createRateLimiter, LARK_LIMITS, type RateLimiter, type RateLimits } from '../rate-limiter.js';
+import { claimWithinAppWindows, releaseSlots, settleSlot } from './app-windows.js';
 
 /** Lark de-duplicates a uuid for one hour after the first send. */
 export const UUID_WINDOW_MS = 60 * 60 * 1000;
@@ -44,6 +45,12 @@ export interface DispatchOptions {
   /** The dispatcher's rate limiter; a loop keeps one for its lifetime. */
   limiter?: RateLimiter;
   leaseMs?: number;
+  /**
+   * The app's windows, kept in the database so that every instance draws on the same ones
+   * (app-windows.ts): Lark's by default. False leaves them to `limiter` alone (tests that flush
+   * messages to the fake Lark, whose own windows then decide).
+   */
+  appWindows?: RateLimits | false;
   /** For the jitter; defaults to Math.random. */
   random?: () => number;
 }
@@ -74,6 +81,8 @@ interface Round {
   db: Db;
   lark: LarkGateway;
   limiter: RateLimiter;
+  /** The slot in the shared app windows granted to each claimed row (none without them). */
+  slots: Map<string, string>;
   random: () => number;
   summary: DispatchSummary;
 }
@@ -121,14 +130,15 @@ export async function dispatchOnce(deps: Deps, options: DispatchOptions = {}): P
     deps,
     db: deps.database.db,
     lark: deps.lark,
-    limiter: options.limiter ?? createRateLimiter(),
+    limiter: options.limiter ?? createRateLimiter(options.appWindows || LARK_LIMITS),
+    slots: new Map(),
     random: options.random ?? Math.random,
     summary,
   };
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   // Every operation draws on the app's windows: while they are full, claiming would only hand back.
   if (appWindowFull(round)) return summary;
-  const rows = await claimBatch(deps, options.limit ?? 50, leaseMs);
+  const rows = await claimRows(round, options.limit ?? 50, leaseMs, options.appWindows ?? LARK_LIMITS);
   summary.claimed = rows.length;
   // Slow answers (timeouts) must not let the lease run out under rows not yet sent: past half of
   // it, the rest of the batch is handed back for the next round (or another instance). So is it
@@ -152,6 +162,20 @@ function appWindowFull(round: Round): boolean {
   return wait > 0;
 }
 
+/** Due rows, as many as the shared app windows have room for (when they are kept). */
+async function claimRows(
+  round: Round,
+  limit: number,
+  leaseMs: number,
+  appWindows: RateLimits | false,
+): Promise<OutboxRow[]> {
+  if (!appWindows) return claimBatch(round.deps, limit, leaseMs);
+  const claim = await claimWithinAppWindows(round.deps, { limit, leaseMs, limits: appWindows });
+  if (claim.waitMs !== null) noteWait(round.summary, claim.waitMs);
+  round.slots = claim.slots;
+  return claim.rows;
+}
+
 async function claimBatch(deps: Deps, limit: number, leaseMs: number): Promise<OutboxRow[]> {
   const now = deps.clock.now();
   return deps.database.db.transaction().execute((trx) => claimDueOutbox(trx, { now, limit, leaseMs }));
@@ -159,10 +183,9 @@ async function claimBatch(deps: Deps, limit: number, leaseMs: number): Promise<O
 
 /** Puts the rest of the batch back as it was (same next_attempt_at, so the order is kept). */
 async function handBack(round: Round, rows: OutboxRow[]): Promise<void> {
-  await handBackOutbox(
-    round.db,
-    rows.map((r) => r.id),
-  );
+  const ids = rows.map((r) => r.id);
+  await handBackOutbox(round.db, ids);
+  await releaseSlots(round.db, round.slots, ids);
   round.summary.deferred += rows.length;
 }
 
@@ -191,6 +214,7 @@ async function dispatchRow(round: Round, row: OutboxRow): Promise<void> {
 
 /** Taken over after a crash, too late for Lark's uuid de-duplication: an admin decides. */
 async function flagUnconfirmed(round: Round, row: OutboxRow): Promise<void> {
+  await releaseSlots(round.db, round.slots, [row.id]);
   await markOutboxGivenUp(round.db, row.id, {
     status: 'flagged',
     error: `not confirmed within the 1-hour uuid window (last error: ${row.last_error ?? 'none'}); check Lark before resending`,
@@ -202,6 +226,7 @@ async function flagUnconfirmed(round: Round, row: OutboxRow): Promise<void> {
 async function holdBack(round: Round, row: OutboxRow, now: Date, wait: number): Promise<void> {
   noteWait(round.summary, wait);
   await rescheduleOutbox(round.db, row.id, { nextAttemptAt: new Date(now.getTime() + wait) });
+  await releaseSlots(round.db, round.slots, [row.id]);
   round.summary.deferred++;
 }
 
@@ -210,7 +235,9 @@ async function performCounted(round: Round, attempt: Attempt): Promise<string | 
   try {
     return await perform(round.lark, attempt.row);
   } finally {
-    round.limiter.settle?.(attempt.keys, round.deps.clock.now().getTime());
+    const at = round.deps.clock.now().getTime();
+    round.limiter.settle?.(attempt.keys, at);
+    await settleSlot(round.db, round.slots, attempt.row.id, at);
   }
 }
 
@@ -321,15 +348,15 @@ export function nextRoundInMs(summary: DispatchSummary, intervalMs: number): num
  * The dispatcher loop of one process, with its own limiter. It sends as fast as Lark's limits
  * allow (the limiter paces it), rather than a batch then a fixed pause.
  */
-export function outboxDispatcherTask(deps: Deps, intervalMs = 1000): BackgroundTask {
-  const limiter = createRateLimiter();
+export function outboxDispatcherTask(deps: Deps, intervalMs = 1000, limits = LARK_LIMITS): BackgroundTask {
+  const limiter = createRateLimiter(limits);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = true;
   const run = () => {
     if (stopped || running) return;
     let rest = intervalMs;
-    running = dispatchOnce(deps, { limit: 50, limiter })
+    running = dispatchOnce(deps, { limit: 50, limiter, appWindows: limits })
       .then((summary) => {
         rest = nextRoundInMs(summary, intervalMs);
       })
