@@ -6,9 +6,11 @@
  *  2. the same clicks on PGlite (the default database), 50 concurrent;
  *  3. POST /api/v1/items at 10 concurrent clients;
  *  4. planning a reminder round over 100,000 and 1,000,000 open items.
- * The service runs as `npm start` does (src/node.ts, its own process, logs to a file); the load
- * generator (bench/load.ts) runs in a process of its own. Writes docs/benchmarks.md ("Hot paths").
- * Needs BENCH_DATABASE_URL or TEST_DATABASE_URL. BENCH_CLICKS (default 2000) sizes the click runs.
+ * The service runs as `npm start` does (dist/node.js built from src/node.ts, its own process, logs
+ * to a file); the load generator (bench/load.ts) runs in a process of its own. Writes docs/benchmarks.md ("Hot paths").
+ * Needs BENCH_DATABASE_URL or TEST_DATABASE_URL. BENCH_CLICKS (default 2000) sizes the click runs,
+ * BENCH_CREATES the creations; BENCH_SKIP_PLANNING leaves planning out, BENCH_NO_WRITE leaves the
+ * document as it is, BENCH_NODE_ARGS passes flags to the service's node (e.g. `--cpu-prof`).
  */
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
