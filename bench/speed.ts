@@ -490,7 +490,8 @@ async function main() {
     'one indexed count of the same candidates.',
     '',
     'Where a click goes (`npx tsx bench/click-queries.ts` lists them): 11 statements on Postgres once the',
-    'process holds the reference data (32 before), transaction control included: the callback record;',
+    'process holds the reference data (32 before), transaction control included, plus the instance heartbeat',
+    '(`src/lark/liveness.ts`, one upsert before the callback is stored): the callback record;',
     'then one transaction that finds the clicked card, checks the reference versions (one small select),',
     'locks the item and reads its pending extension request in one statement, closes it, appends the',
     'history row, finds every copy of its cards in one read, queues their patches in one insert and',
@@ -498,7 +499,7 @@ async function main() {
     'and calendar overrides come from the per-process copy (src/services/reference-data.ts), reloaded only when a trigger-set',
     'version row moved; nothing reads the item before its lock, and the answer card is drawn inside the',
     'transaction from what it already has. `test/integration/click-statements.happy.test.ts` holds a',
-    'click to at most 9 statements besides begin/commit. Item creation: 9 statements (18 before;',
+    'click to at most 10 statements besides begin/commit (the heartbeat included). Item creation: 9 statements (18 before;',
     '`npx tsx bench/create-queries.ts`).',
     '',
   ].join('\n');
