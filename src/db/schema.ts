@@ -152,7 +152,7 @@ export interface LarkSendLogTable {
   id: BigId;
   at_ms: ColumnType<string, number, number>;
   settled: Generated<boolean>;
-  /** The instance the request was granted to (2026113044_send_log_owner). */
+  /** The instance the request was granted to (2026113051_send_log_owner). */
   claimed_by: string | null;
 }
 
@@ -342,6 +342,13 @@ export interface Database {
   recurring_duties: RecurringDutiesTable;
   idempotency_keys: IdempotencyKeysTable;
   instances: InstancesTable;
+  reference_versions: ReferenceVersionsTable;
+}
+
+/** One version per reference table, bumped by a trigger on every write (2026113050_reference_versions). */
+export interface ReferenceVersionsTable {
+  name: string;
+  version: ColumnType<string, never, never>;
 }
 
 export type ItemRow = Selectable<ItemsTable>;

@@ -11,7 +11,8 @@ import * as larkSendLog from './2026113040_lark_send_log.js';
 import * as rhythm from './2026113041_rhythm.js';
 import * as rhythmSince from './2026113042_rhythm_since.js';
 import * as instances from './2026113043_instances.js';
-import * as sendLogOwner from './2026113044_send_log_owner.js';
+import * as referenceVersions from './2026113050_reference_versions.js';
+import * as sendLogOwner from './2026113051_send_log_owner.js';
 
 /**
  * Every migration, by name. Names start with a timestamp so they sort in the order they were
@@ -30,5 +31,6 @@ export const migrations: Record<string, Migration> = {
   '2026113041_rhythm': rhythm,
   '2026113042_rhythm_since': rhythmSince,
   '2026113043_instances': instances,
-  '2026113044_send_log_owner': sendLogOwner,
+  '2026113050_reference_versions': referenceVersions,
+  '2026113051_send_log_owner': sendLogOwner,
 };
