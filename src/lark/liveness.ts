@@ -19,9 +19,21 @@ export function aliveSince(now: Date, silentAfterMs = SILENT_AFTER_MS): Date {
   return new Date(now.getTime() - silentAfterMs);
 }
 
-/** One beat of this instance now. */
+/** When each instance (its Deps) last beat, by its own clock. */
+const lastBeat = new WeakMap<Deps, number>();
+
+/**
+ * One beat of this instance now, unless it beat less than half a heartbeat interval ago: its row
+ * is then fresh enough for any claim it makes (the others wait SILENT_AFTER_MS), and a burst of
+ * card clicks does not write the same row once per click.
+ */
 export async function beat(deps: Deps): Promise<void> {
-  await beatInstance(deps.database.db, { id: deps.instanceId, now: deps.clock.now() });
+  const now = deps.clock.now();
+  const last = lastBeat.get(deps);
+  const since = last === undefined ? Number.POSITIVE_INFINITY : now.getTime() - last;
+  if (since >= 0 && since < HEARTBEAT_EVERY_MS / 2) return;
+  await beatInstance(deps.database.db, { id: deps.instanceId, now });
+  lastBeat.set(deps, now.getTime());
 }
 
 /** This instance stops: what it still held (nothing, after a clean stop) is free at once. */
