@@ -265,11 +265,11 @@ async function clickAll(
 
 type Watch = (text: string, values?: unknown[]) => Promise<{ rows: any[] }>;
 
-/** Outbox rows a process (by pid: instance ids start with it) holds. */
+/** Outbox rows a process holds (by pid: instance ids are host:boot:pid:random, src/instance-identity.ts). */
 async function heldBy(watch: Watch, pid: number): Promise<string[]> {
   const { rows } = await watch(
     `select id::text from outbox where status = 'sending' and claimed_by like $1`,
-    [`${pid}-%`],
+    [`%:${pid}:%`],
   );
   return rows.map((r) => r.id as string);
 }

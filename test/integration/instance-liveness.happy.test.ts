@@ -127,6 +127,8 @@ describe.each(engines)('work of a stopped instance on %s', (engine) => {
     expect(early).toMatchObject({ toast: { content: '正在处理，请稍候' } });
     expect(actions).toHaveLength(0);
     deps.clock.advance(2);
+    // The event processor leaves it alone: it is handled again only when Lark delivers it again.
+    expect(await processInboundEvents(deps, async () => {})).toMatchObject({ claimed: 0 });
     const answer = await answerCardCallback(deps, body, '2.0', handler);
     expect(answer).toMatchObject({ toast: { content: '已办结' } });
     expect(actions).toHaveLength(1);

@@ -3,6 +3,9 @@ import { jsonForStorage } from '../../domain/text.js';
 import type { Db, Trx } from '../schema.js';
 import { claimOwnerGone } from './instances.js';
 
+/** The event type card callbacks are stored under (src/lark/events.ts `CARD_ACTION`). */
+const CARD_CALLBACK = 'card.action.trigger';
+
 /** inbound_events: Lark events and card callbacks, stored before they are answered. */
 
 export interface StoredEvent {
@@ -50,6 +53,9 @@ export async function claimInboundEvents(
     .selectFrom('inbound_events')
     .select('event_id')
     .where('status', 'in', ['pending', 'processing'])
+    // A card callback is answered in its HTTP request and handled again only on Lark's next
+    // delivery (retakeCardCallback): processed here, it would be marked done with no answer.
+    .where('event_type', '<>', CARD_CALLBACK)
     .where('next_attempt_at', '<=', o.now)
     .where((eb) =>
       eb.or([
