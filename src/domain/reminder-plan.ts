@@ -108,6 +108,20 @@ export interface Bundle {
   lines: BundleLine[];
 }
 
+/**
+ * Orders texts exactly as String#localeCompare does, without its cost per call (it sets up a
+ * collator each time: sorting 100,000 items took most of a round's planning).
+ */
+const collate = new Intl.Collator().compare;
+
+/** Earliest deadline (a meeting: its start) first, then by id: the order the planner takes items in. */
+export function sortByDeadline(items: readonly PlanItem[]): PlanItem[] {
+  return items
+    .map((item) => ({ item, at: item.dueAt?.getTime() ?? item.startsAt?.getTime() ?? 0 }))
+    .sort((a, b) => a.at - b.at || collate(a.item.id, b.item.id))
+    .map((x) => x.item);
+}
+
 export function onceKey(n: Pick<Notification, 'itemId' | 'recipient' | 'kind' | 'level' | 'period'>): string {
   return `${n.itemId}|${n.recipient}|${n.kind}|${n.level}|${n.period}`;
 }
@@ -253,9 +267,9 @@ export function bundleByPerson(notifications: Notification[], itemOrder: readonl
       (a, b) =>
         KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
         (rank.get(a.itemId) ?? Number.MAX_SAFE_INTEGER) - (rank.get(b.itemId) ?? Number.MAX_SAFE_INTEGER) ||
-        a.itemId.localeCompare(b.itemId),
+        collate(a.itemId, b.itemId),
     );
     bundles.push({ recipient, lines: sorted });
   }
-  return bundles.sort((a, b) => a.recipient.localeCompare(b.recipient));
+  return bundles.sort((a, b) => collate(a.recipient, b.recipient));
 }
