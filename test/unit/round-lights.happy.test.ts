@@ -105,7 +105,8 @@ const itemArb = (now: Date) =>
     id: fc.oneof(
       fc.integer({ min: 1, max: 300 }).map((n) => `T-${n}`),
       fc.integer({ min: 1, max: 300 }).map((n) => `D-${n}`),
-      fc.constantFrom('t-1', 'T-01', 'M-7', 'T_2', 'W-1'),
+      fc.constantFrom('t-1', 'T-01', 'M-7', 'T_2', 'W-1', 'T-1-2', 'T--1', 'T-', '-1', 'T-1a'),
+      fc.stringMatching(/^[0-9A-Z-]{1,6}$/),
     ),
     kind: fc.constantFrom('task', 'document', 'meeting') as fc.Arbitrary<PlanItem['kind']>,
     docType: fc.constantFrom(null, 'normal', 'urgent', 'circular') as fc.Arbitrary<PlanItem['docType']>,
@@ -124,6 +125,15 @@ const itemArb = (now: Date) =>
   });
 
 describe('planning a round with the working-day index', () => {
+  it('orders ids of capital letters, digits and hyphens by code unit exactly as localeCompare does', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9A-Z-]{0,8}$/), fc.stringMatching(/^[0-9A-Z-]{0,8}$/), (a, b) => {
+        expect(Math.sign(a < b ? -1 : a > b ? 1 : 0)).toBe(Math.sign(a.localeCompare(b)));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('gives every deadline the light and working days overdue that lightOf and workdaysOverdue give', () => {
     fc.assert(
       fc.property(
