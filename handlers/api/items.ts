@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { ACTION_NAMES, normalizeItemId } from '../../src/domain/items.js';
+import { MAX_MILESTONES } from '../../src/domain/rhythm.js';
 import { toZonedIso } from '../../src/domain/time.js';
 import type { ActionName, HistoryEntry, Item, Light } from '../../src/domain/types.js';
 import { AppError, notFound } from '../../src/errors.js';
@@ -13,6 +14,8 @@ import {
   lightNow,
   listItemsWithLights,
 } from '../../src/services/items.js';
+import { loadRhythmClock, loadTaskPlan } from '../../src/services/rhythm.js';
+import { updateTaskPlan } from '../../src/services/task-plan.js';
 import { param, readBody, validate } from './body.js';
 import * as F from './fields.js';
 import { idempotencyKeyOf } from './idempotency.js';
@@ -27,6 +30,26 @@ const deptCode = F.deptCode();
 const optional = F.optional;
 const chatId = F.chatId();
 const itemRef = F.itemRef();
+
+const reportEvery = z
+  .enum(['week', 'tenDays', 'month'], { error: 'expected "week", "tenDays", "month" or null' })
+  .nullable()
+  .meta({
+    description:
+      "How often progress is reported (以周保旬、以旬保月): each week (Monday–Sunday), each 旬 (1st–10th, 11th–20th, 21st–end) or each month. A report is due at the end of the period's last working day (before a holiday, not after); a missing one is chased like a deadline. Absent: the default for the source in `GET /rules` `reportEvery`; null: no reports.",
+  });
+const milestone = z
+  .object({
+    title: F.text({ max: 100 }).meta({ description: 'What is reached (节点), e.g. 完成招标.' }),
+    dueAt: instant.meta({ description: "When; no later than the task's deadline." }),
+  })
+  .strict();
+const milestones = z
+  .array(milestone)
+  .max(MAX_MILESTONES, `at most ${MAX_MILESTONES} milestones`)
+  .meta({
+    description: `Milestones (节点, at most ${MAX_MILESTONES}), each with its own light by its own dueAt, shown on the item's card and in the digest.`,
+  });
 
 const documentSchema = z
   .object({
@@ -83,6 +106,8 @@ const taskSchema = z
     ticketNo: optional(z.string().trim().min(1).max(64)),
     caller: optional(z.string().trim().max(100)),
     category: optional(z.string().trim().min(1).max(50)),
+    reportEvery: reportEvery.optional(),
+    milestones: milestones.optional(),
     createdBy: optional(openId),
   })
   .strict();
@@ -90,6 +115,19 @@ const taskSchema = z
 export const createSchema = z.discriminatedUnion('kind', [documentSchema, meetingSchema, taskSchema], {
   error: 'expected one of "document", "meeting", "task"',
 });
+
+const patchSchema = z
+  .object({
+    reportEvery: reportEvery.optional(),
+    milestones: z
+      .array(milestone.extend({ done: z.boolean().optional().meta({ description: 'Reached.' }) }).strict())
+      .max(MAX_MILESTONES, `at most ${MAX_MILESTONES} milestones`)
+      .optional(),
+    by: openId
+      .optional()
+      .meta({ description: 'open_id of who changes it (history actor); default admin-api.' }),
+  })
+  .strict();
 
 const actionSchema = z
   .object({
@@ -196,7 +234,25 @@ export function itemsRoutes(deps: Deps) {
         }
       : {}),
     ...(item.history ? { history: item.history.map((h) => ({ ...h, at: z8(h.at) })) } : {}),
+    ...(item.milestones
+      ? { milestones: item.milestones.map((m) => ({ ...m, dueAt: z8(m.dueAt), doneAt: z8(m.doneAt) })) }
+      : {}),
   });
+  /** The rhythm, milestones with their lights and the sub-task roll-up of one item. */
+  const plan = async (item: Item) => {
+    const db = deps.database.db;
+    const p = await loadTaskPlan(db, item, await loadRhythmClock(db, deps.clock.now(), tz));
+    const r = p.rhythm;
+    return {
+      milestones: p.milestones.map((m) => ({ ...m, dueAt: z8(m.dueAt), doneAt: z8(m.doneAt) })),
+      rhythm: r && {
+        ...r,
+        next: r.next && { ...r.next, dueAt: z8(r.next.dueAt) },
+        lastReport: r.lastReport && { ...r.lastReport, at: z8(r.lastReport.at) },
+      },
+      subtasks: p.subtasks,
+    };
+  };
 
   route(
     app,
@@ -251,6 +307,8 @@ export function itemsRoutes(deps: Deps) {
       path: '/items/{id}',
       tag,
       summary: 'One item with its parts, attendees, extension requests and full history (留痕)',
+      description:
+        "Tasks also answer `rhythm` (how often they report, the next report due, the last report, reports on time / late / missed; null without a rhythm), `milestones` with each one's `light` (null once reached) and `subtasks` (倒排工期: `{total, done, late}` of the sub-tasks, null without any; late = open past the deadline or closed after it).",
       params: idParams,
       ok: { description: 'The item and `history`.' },
       errors: [404],
@@ -259,7 +317,29 @@ export function itemsRoutes(deps: Deps) {
       param(c, 'id', itemRef);
       const item = await getItemWithHistory(deps.database.db, pathParam(c, 'id'));
       if (!item) throw notFound(`No item "${pathParam(c, 'id')}" (ids look like D-12, M-3, T-7).`);
-      return c.json(show(item, await lightNow(deps, item)));
+      return c.json({ ...show(item, await lightNow(deps, item)), ...(await plan(item)) });
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'patch',
+      path: '/items/{id}',
+      tag,
+      summary: "A task's reporting rhythm and milestones",
+      description:
+        "Open tasks only (409 otherwise). `reportEvery` sets how often progress is reported (null: no reports); `milestones` replaces the whole list, `done: true` marking one reached (it keeps the moment it was first marked). A new milestone must lie in the future; every one no later than the task's deadline. Recorded in the history as `update`.",
+      params: idParams,
+      body: patchSchema,
+      ok: { description: 'The task with `rhythm`, `milestones` and `subtasks`, as GET /items/:id.' },
+      errors: [404, 409],
+    },
+    async (c) => {
+      param(c, 'id', itemRef);
+      const { by, ...patch } = await readBody(c, patchSchema);
+      const item = await updateTaskPlan(deps, pathParam(c, 'id'), patch, by ?? 'admin-api');
+      return c.json({ ...show(item, await lightNow(deps, item)), ...(await plan(item)) });
     },
   );
 

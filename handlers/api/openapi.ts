@@ -57,7 +57,7 @@ function errorsFor(statuses: ErrorStatus[]) {
   );
 }
 
-type Method = 'get' | 'put' | 'post' | 'delete';
+type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
 
 export interface RouteDeclaration {
   method: Method;

@@ -36,16 +36,14 @@ export function reportsRoutes(deps: Deps) {
       if (format !== 'json' && format !== 'csv')
         throw new AppError(422, 'invalid_field', 'format: expected "json" or "csv"', [{ field: 'format' }]);
       const report = await summaryReport(deps, { from, to, dept: c.req.query('dept') || undefined });
-      if (format === 'json') {
-        // The hotline's section: the month of `to` (办结率, 按时办结率, recurring categories).
-        const hotline = await hotlineFigures(
-          deps.database.db,
-          atLocal(to, '12:00', deps.config.timezone),
-          deps.config.timezone,
-        );
-        return c.json({ ...report, hotline });
-      }
-      return c.body(reportCsv(report), 200, {
+      // The hotline's section: the month of `to` (办结率, 按时办结率, recurring categories).
+      const hotline = await hotlineFigures(
+        deps.database.db,
+        atLocal(to, '12:00', deps.config.timezone),
+        deps.config.timezone,
+      );
+      if (format === 'json') return c.json({ ...report, hotline });
+      return c.body(reportCsv(report, hotline), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="summary-${from}-${to}.csv"`,
       });

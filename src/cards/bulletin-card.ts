@@ -2,6 +2,8 @@ import { percentText } from '../domain/figures.js';
 import type { Deduction } from '../domain/scores.js';
 import { barChart } from './chart.js';
 import { type CardElement, type CardJson, card, escapeMd, footerNote, hr, md, shorten } from './common.js';
+import { type HotlineView, hotlineDeptElements, hotlineElements } from './hotline-section.js';
+import { type LongTaskLine, longTaskElements } from './long-tasks.js';
 
 /**
  * 通报: the office's ranking for the top department's group (scores out of 100, 按时办结率, overdue,
@@ -28,6 +30,10 @@ export interface BulletinView {
   lines: BulletinLine[];
   overdueThresholdWorkdays: number;
   beyondThreshold: Array<{ name: string; count: number }>;
+  /** 逐月通报进展情况: the long tasks, worst first. */
+  longTasks?: LongTaskLine[];
+  /** The hotline's figures, when there are hotline tickets. */
+  hotline?: HotlineView | null;
 }
 
 export const BULLETIN_MAX_LINES = 30;
@@ -70,6 +76,9 @@ export function bulletinCard(v: BulletinView): CardJson {
       ),
     );
   }
+  if (v.hotline) elements.push(hr(), ...hotlineElements(v.hotline));
+  if (v.longTasks && v.longTasks.length > 0)
+    elements.push(hr(), ...longTaskElements(v.longTasks, '详见各事项卡片'));
   elements.push(
     barChart(
       '各处室得分',
@@ -86,6 +95,8 @@ export function departmentBulletinCard(v: {
   line: BulletinLine;
   of: number;
   deductions: Deduction[];
+  longTasks?: LongTaskLine[];
+  hotline?: HotlineView | null;
 }): CardJson {
   const shown = v.deductions.slice(0, BULLETIN_MAX_DEDUCTIONS);
   const elements: CardElement[] = [
@@ -103,10 +114,12 @@ export function departmentBulletinCard(v: {
         `${d.itemId} ${escapeMd(shorten(d.title, 30))} · ${d.reason} · ${d.points > 0 ? `+${d.points}` : d.points}分`,
       ),
     );
-  elements.push(
-    ...more(v.deductions.length - shown.length),
-    footerNote('扣分依据见各事项的办理记录（留痕）'),
-  );
+  elements.push(...more(v.deductions.length - shown.length));
+  const hotline = v.hotline ? hotlineDeptElements(v.hotline, v.line.name) : [];
+  if (hotline.length > 0) elements.push(hr(), ...hotline);
+  if (v.longTasks && v.longTasks.length > 0)
+    elements.push(hr(), ...longTaskElements(v.longTasks, '详见各事项卡片'));
+  elements.push(footerNote('扣分依据见各事项的办理记录（留痕）'));
   return card({
     title: `【督办通报】${shorten(v.line.name, 16)} ${v.kindZh} ${v.periodZh}`,
     template: 'blue',

@@ -21,6 +21,7 @@ import {
   md,
   shorten,
 } from './common.js';
+import { type LongTaskLine, longTaskElements } from './long-tasks.js';
 
 /**
  * 每日督办简报: one card per chief (their department) or office leader (the whole office).
@@ -51,6 +52,8 @@ export interface DigestView {
   duty: { officer: string; leader: string } | null;
   /** Shifts that ended without a duty log: shown to the office's leaders only. */
   missingDutyLogs: Array<{ dateZh: string; officers: string }>;
+  /** 长期任务进展: tasks on a rhythm, with milestones or with sub-tasks, worst first. */
+  longTasks?: LongTaskLine[];
 }
 
 export const DIGEST_MAX_OVERDUE = 10;
@@ -135,6 +138,8 @@ export function digestCard(v: DigestView): CardJson {
       ),
     );
   }
+  if (v.longTasks && v.longTasks.length > 0)
+    elements.push(hr(), ...longTaskElements(v.longTasks, '详见各事项卡片'));
   elements.push(hr(), md(dutyText(v.duty)));
   if (v.missingDutyLogs.length > 0)
     elements.push(

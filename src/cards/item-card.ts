@@ -11,6 +11,7 @@ import {
   footerNote,
   hr,
   KIND_HEADER,
+  LIGHT_EMOJI,
   LIGHT_TAG_COLOR,
   LIGHT_ZH,
   localTimeZh,
@@ -65,6 +66,40 @@ export interface ItemCardView {
   form?: OpenForm;
   /** One line on top of the clicker's copy, e.g. why a click was refused. */
   notice?: string;
+  /** Tasks on a rhythm, with milestones or with sub-tasks (倒排工期). */
+  plan?: TaskPlanView;
+}
+
+/** What the card shows of a long task: its reporting rhythm, its milestones, its sub-tasks. */
+export interface TaskPlanView {
+  rhythm: {
+    /** 每周 / 每旬 / 每月 */
+    every: string;
+    /** The next report due: its label and due moment. */
+    next: { label: string; dueAt: Date } | null;
+    /** 按时报送 / 缺报1次、迟报1次 */
+    text: string;
+  } | null;
+  milestones: { title: string; dueAt: Date; light: Light | null }[];
+  /** '5项子任务已办结3项，1项逾期' */
+  subtasks: string | null;
+}
+
+/** 进展报送, 节点 and 子任务 lines of a long task. */
+function planElements(plan: TaskPlanView, timeZone: string): CardElement[] {
+  const lines: string[] = [];
+  const r = plan.rhythm;
+  if (r) {
+    const next = r.next ? ` · ${r.next.label}进展${deadlineZh(r.next.dueAt, timeZone)}前报送` : '';
+    lines.push(`**进展报送**：${r.every}${next} · ${r.text}`);
+  }
+  for (const m of plan.milestones.slice(0, 8)) {
+    const icon = m.light ? LIGHT_EMOJI[m.light] : '✅';
+    lines.push(`${icon} **节点** ${escapeMd(shorten(m.title, 30))} · ${deadlineZh(m.dueAt, timeZone)}`);
+  }
+  if (plan.milestones.length > 8) lines.push(`及其他${plan.milestones.length - 8}个节点`);
+  if (plan.subtasks) lines.push(`**子任务**：${plan.subtasks}`);
+  return lines.length > 0 ? [md(lines.join('\n'))] : [];
 }
 
 const CLOSED_VERB = (item: Item) =>
@@ -114,6 +149,7 @@ export function itemCard(view: ItemCardView): CardJson {
       ),
     );
   }
+  if (!closed && view.plan) elements.push(...planElements(view.plan, view.timeZone));
   if (!closed && view.pendingExtension) {
     const p = view.pendingExtension;
     elements.push(

@@ -44,7 +44,15 @@ export interface ReminderLineView {
 
 export const MAX_LINES = 10;
 
-const RED_KINDS: ReadonlySet<ReminderKind> = new Set(['urgent', 'overdue', 'part-overdue', 'escalation']);
+const RED_KINDS: ReadonlySet<ReminderKind> = new Set([
+  'urgent',
+  'overdue',
+  'part-overdue',
+  'escalation',
+  'report-overdue',
+  'report-escalation',
+]);
+const REPORT_KINDS: ReadonlySet<ReminderKind> = new Set(['report-overdue', 'report-due', 'report-yellow']);
 
 function icon(kind: ReminderKind): string {
   if (kind === 'meeting-eve' || kind === 'meeting-soon') return '📅';
@@ -57,9 +65,11 @@ const PREFIX: Partial<Record<ReminderKind, string>> = {
   'part-overdue': '会办 · ',
 };
 
-/** The one button for a line: 已阅 for circulation copies, 反馈进展 for a co-unit's part, else 办结. */
+/** The one button for a line: 已阅 for circulation copies, 反馈进展 for a co-unit's part or a progress report, else 办结. */
 function lineButton(line: ReminderLineView): CardElement | null {
   if (line.itemKind === 'meeting' || line.closed) return null;
+  if (REPORT_KINDS.has(line.kind))
+    return button('反馈进展', { v: 1, op: 'form', form: 'progress', item: line.id }, { type: 'primary' });
   if (line.kind === 'part' || line.kind === 'part-overdue')
     return button('反馈进展', { v: 1, op: 'form', form: 'progress', item: line.id });
   if (line.itemKind === 'document' && line.docType === 'circular')

@@ -64,6 +64,9 @@ export interface ItemsTable {
   ticket_no: string | null;
   caller: string | null;
   category: string | null;
+  /** Tasks: how often progress is reported, and the milestones (2026113041_rhythm). */
+  report_every: 'week' | 'tenDays' | 'month' | null;
+  milestones: Json<{ title: string; dueAt: string; doneAt: string | null }[] | null> | null;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: CreatedAt;

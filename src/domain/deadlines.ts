@@ -40,6 +40,18 @@ export function addMonths(date: string, months: number): string {
   return out;
 }
 
+/** 十件实事 are the year's: assigned in December, they are next year's. */
+function yearEndFor(day: string): number {
+  const year = Number(day.slice(0, 4));
+  return day.slice(5, 7) === '12' ? year + 1 : year;
+}
+
+/** The last working day of a year (the 31st, or the working day before it). */
+export function lastWorkdayOfYear(year: number, calendar: WorkCalendar): string {
+  const last = `${year}-12-31`;
+  return calendar.isWorkday(last) ? last : calendar.previousWorkday(last);
+}
+
 function taskWorkdays(source: TaskSource, rules: DeadlineRules): number {
   switch (source) {
     case 'instruction':
@@ -72,7 +84,8 @@ function monthsLimit(from: Date, months: number, rules: DeadlineRules, cal: Work
  *   the cut-off (16:00), else end of the next working day;
  * - sign-off / ordinary: end of the n-th working day after the day it arrives;
  * - urgent: the next morning (09:00 the next calendar day), whatever the calendar says;
- * - tasks: end of the n-th working day after assignment; proposals: n calendar months;
+ * - tasks: end of the n-th working day after assignment; proposals: n calendar months; 十件实事:
+ *   the end of the year's last working day (rules.practicalDue 'yearEnd'), or n working days;
  * - minutes: end of the n-th working day after the meeting's day;
  * - co-unit parts: proposals n months; others n working days before the item's deadline (but
  *   never before the first working day after assignment, nor after the item's deadline).
@@ -106,6 +119,8 @@ export function defaultDueAt(
       if (input.source === 'proposal')
         return monthsLimit(input.assignedAt, rules.proposalMonths, rules, calendar, tz);
       const day = localDate(input.assignedAt, tz);
+      if (input.source === 'practical' && rules.practicalDue === 'yearEnd')
+        return endOfWorkday(lastWorkdayOfYear(yearEndFor(day), calendar), rules, tz);
       return endOfWorkday(calendar.addWorkdays(day, taskWorkdays(input.source, rules)), rules, tz);
     }
     case 'minutes': {

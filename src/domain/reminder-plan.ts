@@ -16,6 +16,11 @@ import type { DocType, ItemKind, Light } from './types.js';
  *  - part / part-overdue  a co-handling unit, before its own deadline  once per deadline / per date
  *  - meeting-eve   attendees, the working day before at 16:00           once per start time
  *  - meeting-soon  attendees, 30 minutes before the start               once per start time
+ *  - report-yellow / report-due / report-overdue / report-escalation (level 1, the chiefs)
+ *                  a task on a rhythm (以旬保月) whose period's progress report is outstanding:
+ *                  chased like a deadline, by the report's own due moment, with once-keys of their
+ *                  own ('report:<period start>', the overdue one '…@<local date>'), so a report
+ *                  chase and a deadline chase of one item never collide; both ride on one card.
  * "Once per deadline" (period 'due:<local deadline>') means an extended deadline re-arms the kind.
  * The minutes taker hears about the minutes task as its handler (yellow), like any task.
  */
@@ -28,7 +33,11 @@ export type ReminderKind =
   | 'yellow'
   | 'part'
   | 'meeting-soon'
-  | 'meeting-eve';
+  | 'meeting-eve'
+  | 'report-overdue'
+  | 'report-escalation'
+  | 'report-due'
+  | 'report-yellow';
 
 /** Red first: the order in which a person's lines appear on their card. */
 const KIND_ORDER: Record<ReminderKind, number> = {
@@ -39,8 +48,12 @@ const KIND_ORDER: Record<ReminderKind, number> = {
   'due-today': 4,
   yellow: 5,
   part: 6,
+  'report-overdue': 3.5,
+  'report-escalation': 3.6,
   'meeting-soon': 7,
   'meeting-eve': 8,
+  'report-due': 5.5,
+  'report-yellow': 6.5,
 };
 
 export interface PlanPart {
@@ -68,6 +81,19 @@ export interface PlanItem {
   attendees: string[];
   /** Open co-handling parts. */
   parts: PlanPart[];
+  /** A task on a rhythm: the earliest period whose progress report is outstanding. */
+  report?: PlanReport | null;
+}
+
+export interface PlanReport {
+  /** The period's first day: names the report in the once-keys. */
+  period: string;
+  dueAt: Date;
+  /** The local day it is due on. */
+  dueDay: string;
+  /** The report's light at `now`, by its own due moment. */
+  light: Light;
+  workdaysOverdue: number;
 }
 
 export interface PlanInput {
@@ -253,6 +279,11 @@ export function planReminders(input: PlanInput): Notification[] {
       }
     }
 
+    if (regular && item.report) {
+      const when = { today, morning, escalateAfter: rules.escalateToChiefAfter };
+      planReport(item, item.report, { handlers, chiefs: chiefs(item.dept) }, add, when);
+    }
+
     if (regular) {
       for (const part of item.parts) {
         const who = part.assignee ? [part.assignee] : chiefs(part.dept);
@@ -263,6 +294,35 @@ export function planReminders(input: PlanInput): Notification[] {
     }
   }
   return out;
+}
+
+type Add = (
+  itemId: string,
+  recipients: Iterable<string>,
+  kind: ReminderKind,
+  level: number,
+  period: string,
+) => void;
+
+/** An outstanding progress report, chased like a deadline by its own due moment (escalating to the chiefs). */
+function planReport(
+  item: PlanItem,
+  report: PlanReport,
+  who: { handlers: readonly string[]; chiefs: readonly string[] },
+  add: Add,
+  when: { today: string; morning: boolean; escalateAfter: number },
+): void {
+  const key = `report:${report.period}`;
+  if (report.light === 'red') {
+    add(item.id, who.handlers, 'report-overdue', 0, `${key}@${when.today}`);
+    if (report.workdaysOverdue >= when.escalateAfter) {
+      const chiefs = who.chiefs.filter((c) => c !== item.assignee);
+      add(item.id, chiefs, 'report-escalation', 1, key);
+    }
+  } else if (report.light === 'yellow') {
+    add(item.id, who.handlers, 'report-yellow', 0, key);
+    if (when.morning && report.dueDay === when.today) add(item.id, who.handlers, 'report-due', 0, key);
+  }
 }
 
 /**

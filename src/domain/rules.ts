@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ReportEvery, TaskSource } from './types.js';
 
 /**
  * The office's deadline rules (限时办结制), editable by admins and stored in settings under
@@ -38,6 +39,13 @@ export interface DeadlineRules {
   minutesWorkdays: number;
   /** Yellow light when at most this many working days are left before the deadline. */
   yellowWithinWorkdays: number;
+  /**
+   * 十件实事: 'yearEnd' → due at the end of the year's last working day (assigned in December →
+   * the next year's); 'workdays' → `practicalWorkdays` working days like other tasks.
+   */
+  practicalDue: 'yearEnd' | 'workdays';
+  /** How often tasks of each source report progress unless the task says otherwise (null: never). */
+  reportEvery: Record<TaskSource, ReportEvery | null>;
 }
 
 export const DEFAULT_DEADLINE_RULES: DeadlineRules = {
@@ -57,7 +65,18 @@ export const DEFAULT_DEADLINE_RULES: DeadlineRules = {
   coUnitWorkdaysEarlier: 2,
   minutesWorkdays: 1,
   yellowWithinWorkdays: 1,
+  practicalDue: 'yearEnd',
+  reportEvery: {
+    instruction: null,
+    decision: null,
+    proposal: 'month',
+    practical: 'month',
+    hotline: null,
+    other: null,
+  },
 };
+
+const rhythm = z.enum(['week', 'tenDays', 'month']).nullable();
 
 export const DEADLINE_RULES_SETTING = 'deadline_rules';
 
@@ -83,6 +102,17 @@ export const deadlineRulesSchema = z
     coUnitWorkdaysEarlier: workdays(60),
     minutesWorkdays: workdays(30),
     yellowWithinWorkdays: workdays(30),
+    practicalDue: z.enum(['yearEnd', 'workdays']),
+    reportEvery: z
+      .object({
+        instruction: rhythm,
+        decision: rhythm,
+        proposal: rhythm,
+        practical: rhythm,
+        hotline: rhythm,
+        other: rhythm,
+      })
+      .strict(),
   })
   .strict()
   .superRefine((r, ctx) => {
@@ -110,6 +140,17 @@ export const deadlineRulesSchema = z
 export const deadlineRulesPatchSchema = z
   .object(Object.fromEntries(Object.keys(DEFAULT_DEADLINE_RULES).map((k) => [k, z.unknown().optional()])))
   .strict();
+
+/** A partial `reportEvery` in an update keeps the sources it does not name. */
+export function mergeRulesPatch(
+  current: DeadlineRules,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...current, ...patch };
+  const r = patch.reportEvery;
+  if (r && typeof r === 'object' && !Array.isArray(r)) merged.reportEvery = { ...current.reportEvery, ...r };
+  return merged;
+}
 
 /** Rules as stored: unknown keys dropped, missing keys filled from the defaults (older stored sets). */
 export function rulesFromStored(stored: unknown): DeadlineRules {

@@ -8,6 +8,8 @@ export type ItemStatus = 'open' | 'done' | 'cancelled';
 export type DocType = 'circular' | 'signoff' | 'urgent' | 'normal';
 /** 领导批示 / 会议议定 / 建议提案 / 十件实事 / 热线 / 其他 */
 export type TaskSource = 'instruction' | 'decision' | 'proposal' | 'practical' | 'hotline' | 'other';
+/** How often a long task reports progress: each week, each 旬 (ten days) or each month. */
+export type ReportEvery = 'week' | 'tenDays' | 'month';
 /** 红黄绿灯预警 */
 export type Light = 'green' | 'yellow' | 'red';
 export type Role = 'staff' | 'chief' | 'admin';
@@ -109,6 +111,10 @@ export interface Item {
   caller?: string | null;
   /** Hotline tasks: the category the recurring-problem figures count by. */
   category?: string | null;
+  /** Tasks: how often progress is reported (week, 旬 or month), null for none. */
+  reportEvery?: ReportEvery | null;
+  /** Tasks: milestones (节点), each with its own deadline. */
+  milestones?: { title: string; dueAt: Date; doneAt: Date | null }[];
   createdAt: Date;
   version: number;
 }

@@ -15,11 +15,13 @@ import {
   previousPeriod,
 } from '../domain/cadence.js';
 import type { WorkCalendar } from '../domain/calendar.js';
-import { atLocal, localDate } from '../domain/time.js';
+import { addDays, atLocal, localDate } from '../domain/time.js';
 import { enqueueOutbox, outboxKey } from '../lark/outbox/enqueue.js';
 import { type DepartmentFigures, departmentFigures, ranked } from './bulletin-figures.js';
 import { loadWorkCalendar } from './calendar.js';
-import { loadScoringRules } from './rules.js';
+import { hotlineFigures, hotlineView } from './hotline-figures.js';
+import { loadLongTasks } from './long-tasks.js';
+import { loadDeadlineRules, loadScoringRules } from './rules.js';
 
 export const BULLETIN_PURPOSE = 'bulletin';
 /** The 通报 job looks every day at 09:00; the cadence decides which 通报 are due (bulletinsDue). */
@@ -54,7 +56,7 @@ const KIND_ZH = { week: '周通报', month: '月通报' } as const;
 /** The 通报 of one period: the office's ranking and each department's card. */
 export async function buildBulletin(
   db: Db,
-  ctx: { calendar: WorkCalendar; timeZone: string },
+  ctx: { calendar: WorkCalendar; timeZone: string; now: Date },
   period: BulletinPeriod,
 ): Promise<BulletinMessages & { figures: DepartmentFigures[] }> {
   const tz = ctx.timeZone;
@@ -77,9 +79,17 @@ export async function buildBulletin(
     extensions: f.extensions,
   }));
   const common = { kindZh: KIND_ZH[period.kind], periodZh: periodZh(period) };
+  const deptNames = Object.fromEntries(figures.map((f) => [f.dept, f.name]));
+  const clock = { now: ctx.now, calendar: ctx.calendar, rules: await loadDeadlineRules(db), timeZone: tz };
+  const longTasks = await loadLongTasks(db, clock, deptNames);
+  // The hotline's month: the one the period ends in.
+  const hotlineMonth = atLocal(addDays(period.to, -1), '12:00', tz);
+  const hotline = hotlineView(await hotlineFigures(db, hotlineMonth, tz), deptNames);
   const office = bulletinCard({
     ...common,
     lines,
+    longTasks,
+    hotline,
     overdueThresholdWorkdays: rules.overdueThresholdWorkdays,
     beyondThreshold: figures
       .filter((f) => f.overdueBeyondThreshold > 0)
@@ -87,7 +97,14 @@ export async function buildBulletin(
   });
   const departments = figures.map((f, i) => ({
     dept: f.dept,
-    card: departmentBulletinCard({ ...common, line: lines[i]!, of: lines.length, deductions: f.deductions }),
+    card: departmentBulletinCard({
+      ...common,
+      line: lines[i]!,
+      of: lines.length,
+      deductions: f.deductions,
+      longTasks: longTasks.filter((t) => t.deptCode === f.dept),
+      hotline,
+    }),
   }));
   return { period, office, departments, figures };
 }
@@ -112,7 +129,7 @@ export async function runBulletinRound(
   let skipped = 0;
   let noChat = 0;
   for (const period of due) {
-    const b = await buildBulletin(db, { calendar, timeZone: tz }, period);
+    const b = await buildBulletin(db, { calendar, timeZone: tz, now: at }, period);
     const messages = [
       { chatId: top?.chatId ?? null, card: b.office },
       ...b.departments
@@ -155,7 +172,8 @@ export async function bulletinForPerson(deps: Deps, openId: string): Promise<Car
     return { text: '通报发至办公厅群和各处室群，处室负责人和办公厅领导可回复「通报」查看上周通报。' };
   const tz = deps.config.timezone;
   const period: BulletinPeriod = { kind: 'week', ...lastWeek(localDate(deps.clock.now(), tz)) };
-  const b = await buildBulletin(db, { calendar: await loadWorkCalendar(db), timeZone: tz }, period);
+  const ctx = { calendar: await loadWorkCalendar(db), timeZone: tz, now: deps.clock.now() };
+  const b = await buildBulletin(db, ctx, period);
   if (chief.isTop || chief.dept === null) return b.office;
   return b.departments.find((d) => d.dept === chief.dept)?.card ?? b.office;
 }

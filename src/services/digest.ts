@@ -36,6 +36,7 @@ import type { DeadlineRules } from '../domain/rules.js';
 import { formatZh, localDate } from '../domain/time.js';
 import { endedShiftsWithoutLog, type MissingDutyLog } from './duty-logs.js';
 import { dateZh } from './duty-view.js';
+import { type LongTask, loadLongTasks } from './long-tasks.js';
 
 /**
  * 每日督办简报: the figures of every department read in a handful of grouped queries, then one
@@ -75,6 +76,8 @@ export interface DigestData {
   duty: { officer: string; leader: string } | null;
   /** Shifts that ended without a duty log (for the office's leaders). */
   missingDutyLogs: MissingDutyLog[];
+  /** Open long tasks (on a rhythm, with milestones or sub-tasks), worst first. */
+  longTasks: LongTask[];
 }
 
 const TREND_DAYS = 14;
@@ -104,6 +107,8 @@ export async function loadDigestData(db: Db, ctx: FigureContext): Promise<Digest
     ...missingDutyLogs.flatMap((m) => m.officers),
   ]);
   const names = Object.fromEntries(people.map((p) => [p.openId, p.name]));
+  const deptNames = Object.fromEntries(departments.map((d) => [d.code, d.name]));
+  const longTasks = await loadLongTasks(db, ctx, deptNames);
   const withChief = new Set(chiefs.filter((c) => c.dept !== null && !c.isTop).map((c) => c.dept));
   const leadersDecideFor = new Set<string | null>([
     null,
@@ -120,12 +125,13 @@ export async function loadDigestData(db: Db, ctx: FigureContext): Promise<Digest
     extensions,
     readers: chiefs.map((c) => ({ openId: c.openId, dept: c.isTop ? null : c.dept, digestOff: c.digestOff })),
     leadersDecideFor,
-    deptNames: Object.fromEntries(departments.map((d) => [d.code, d.name])),
+    deptNames,
     names,
     duty: duty
       ? { officer: names[duty.officer] ?? '未登记人员', leader: names[duty.leader] ?? '未登记人员' }
       : null,
     missingDutyLogs,
+    longTasks,
   };
 }
 
@@ -186,6 +192,7 @@ export function digestViewFor(data: DigestData, reader: DigestReader, ctx: Figur
             officers: m.officers.map((o) => name(o)).join('、'),
           }))
         : [],
+    longTasks: data.longTasks.filter((t) => dept === null || t.deptCode === dept),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { HotlineView } from '../cards/hotline-section.js';
 import { countDue, countHotlineCategories } from '../db/repos/figures.js';
 import type { Db } from '../db/schema.js';
 import {
@@ -70,5 +71,22 @@ export async function hotlineFigures(db: Db, now: Date, timeZone: string, top = 
     categories: thisMonth
       .slice(0, top)
       .map((c) => ({ category: c.category, thisMonth: c.count, lastMonth: last.get(c.category) ?? 0 })),
+  };
+}
+
+/** Whether the month had any hotline ticket to count (due in it, or registered in it or the one before). */
+export function hasHotlineTickets(f: HotlineFigures): boolean {
+  return f.total.due > 0 || f.categories.length > 0;
+}
+
+/** The figures as the 通报 card shows them (department names for codes), or null without tickets. */
+export function hotlineView(f: HotlineFigures, deptNames: Record<string, string>): HotlineView | null {
+  if (!hasHotlineTickets(f)) return null;
+  const name = (code: string | null) => (code ? (deptNames[code] ?? code) : '未分处室');
+  return {
+    monthZh: `${Number(f.month.slice(5, 7))}月`,
+    total: f.total,
+    byDept: f.byDept.filter((d) => d.due > 0).map((d) => ({ ...d, name: name(d.dept) })),
+    categories: f.categories.map((c) => ({ ...c, category: c.category ?? '未分类' })),
   };
 }

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { claimIdempotencyKey, getIdempotencyKey, setIdempotencyItem } from '../db/repos/idempotency-keys.js';
+import {
+  claimIdempotencyKey,
+  getIdempotencyKey,
+  purgeIdempotencyKeys,
+  setIdempotencyItem,
+} from '../db/repos/idempotency-keys.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import {
@@ -32,10 +37,14 @@ export function bodyHash(rawBody: string): string {
   return createHash('sha256').update(rawBody, 'utf8').digest('hex');
 }
 
+/** How long a key answers its item: 7 days (the promise is at least 24 hours). */
+export const IDEMPOTENCY_RETENTION_DAYS = 7;
+
 /**
  * Creates an item once per key: the key is stored in the creation's own transaction, so a
  * replay (even a simultaneous one) answers the item the first call created, and a failed
- * creation leaves the key free. The same key with another body is a 409.
+ * creation leaves the key free. The same key with another body is a 409. Keys older than
+ * IDEMPOTENCY_RETENTION_DAYS are purged by the next keyed creation; such a key then creates anew.
  */
 export async function createItemOnce(
   deps: Deps,
@@ -45,6 +54,8 @@ export async function createItemOnce(
 ): Promise<IntakeOutcome> {
   const db = deps.database.db;
   const now = deps.clock.now();
+  // A cheap purge on write, in its own statement: keys past their retention are forgotten.
+  await purgeIdempotencyKeys(db, new Date(now.getTime() - IDEMPOTENCY_RETENTION_DAYS * 86_400_000));
   return withDuplicateDocumentCheck(db, input, () =>
     db.transaction().execute(async (trx): Promise<IntakeOutcome> => {
       const claimed = await claimIdempotencyKey(trx, { ...key, at: now });

@@ -13,6 +13,7 @@ import {
   insertParts,
   listItemRows,
   nextItemId,
+  storedMilestones,
 } from '../db/repos/items.js';
 import { getPeople } from '../db/repos/people.js';
 import type { Db, NewItemRow, Trx } from '../db/schema.js';
@@ -30,6 +31,7 @@ import type {
   ItemPart,
   Light,
   MeetingAttendee,
+  ReportEvery,
   TaskSource,
 } from '../domain/types.js';
 import { AppError } from '../errors.js';
@@ -86,7 +88,16 @@ export type CreateItemInput =
       ticketNo?: string | null;
       caller?: string | null;
       category?: string | null;
+      /** How often progress is reported; absent → the rules' default for the source, null → never. */
+      reportEvery?: ReportEvery | null;
+      /** 节点: milestones, each due no later than the task. */
+      milestones?: MilestoneInput[] | null;
     };
+
+export interface MilestoneInput {
+  title: string;
+  dueAt: Date;
+}
 
 export type ItemDetail = Item & {
   parts: ItemPart[];
@@ -98,7 +109,7 @@ export type ItemDetail = Item & {
 export type CreatedItem = ItemDetail & { minutesTaskId?: string };
 
 /** A 422 naming the field and the problem; nothing has been written when it is thrown. */
-function invalid(field: string, message: string, status: 404 | 409 | 422 = 422): AppError {
+export function invalid(field: string, message: string, status: 404 | 409 | 422 = 422): AppError {
   return new AppError(status, 'invalid_field', `${field}: ${message}`, [{ field, message }]);
 }
 
@@ -408,6 +419,7 @@ async function draftTask(c: Creation, input: Input<'task'>): Promise<Draft> {
     defaultDueAt({ kind: 'task', source: input.source, assignedAt: now }, c.rules, c.calendar, c.timeZone);
   // Every reference is checked before the id is drawn: a sequence number is never given back.
   const parts = await coDeptParts(c, input, dueAt);
+  const milestones = checkMilestones(input.milestones ?? [], dueAt, now);
   const row: Draft['row'] = {
     ...baseRow(c, input),
     kind: 'task',
@@ -419,10 +431,27 @@ async function draftTask(c: Creation, input: Input<'task'>): Promise<Draft> {
     ticket_no: input.ticketNo ?? null,
     caller: input.caller ?? null,
     category: input.category ?? null,
+    report_every: input.reportEvery === undefined ? c.rules.reportEvery[input.source] : input.reportEvery,
+    milestones: storedMilestones(milestones),
     due_at: dueAt,
     original_due_at: dueAt,
   };
   return { row, parts, attendees: [], minutes: null };
+}
+
+/** 节点: each new milestone in the future (one kept as it was may have passed), all no later than the task's deadline. */
+export function checkMilestones(
+  list: readonly (MilestoneInput & { doneAt?: Date | null; kept?: boolean })[],
+  taskDueAt: Date | null,
+  now: Date,
+): NonNullable<Item['milestones']> {
+  return list.map((m, i) => {
+    if (!m.doneAt && !m.kept && m.dueAt.getTime() <= now.getTime())
+      throw invalid(`milestones.${i}.dueAt`, 'must be in the future');
+    if (taskDueAt && m.dueAt.getTime() > taskDueAt.getTime())
+      throw invalid(`milestones.${i}.dueAt`, "must not be later than the task's deadline (dueAt)");
+    return { title: m.title, dueAt: m.dueAt, doneAt: m.doneAt ?? null };
+  });
 }
 
 /** 工单号, caller and category belong to hotline tasks; a 工单号 is registered once. */
@@ -485,6 +514,9 @@ function creationDetails(item: Item, draft: Draft, parentId: string | null): Rec
     details.coDepts = draft.parts.map((p) => ({ dept: p.dept, dueAt: p.dueAt?.toISOString() ?? null }));
   if (draft.attendees.length) details.attendees = draft.attendees;
   if (parentId) details.parent = parentId;
+  if (item.reportEvery) details.reportEvery = item.reportEvery;
+  if (item.milestones?.length)
+    details.milestones = item.milestones.map((m) => ({ title: m.title, dueAt: m.dueAt.toISOString() }));
   return details;
 }
 

@@ -34,12 +34,37 @@ const ORDER: ReminderKind[] = [
   'overdue',
   'escalation',
   'part-overdue',
+  'report-overdue',
+  'report-escalation',
   'due-today',
+  'report-due',
   'yellow',
+  'report-yellow',
   'part',
   'meeting-soon',
   'meeting-eve',
 ];
+
+/** A task's outstanding progress report (以旬保月): '10月上旬' and when it is due. */
+export interface LineReport {
+  label: string;
+  dueAt: Date;
+}
+
+export function isEscalation(kind: string): boolean {
+  return kind === 'escalation' || kind === 'report-escalation';
+}
+
+const REPORT_KINDS: ReadonlySet<ReminderKind> = new Set(['report-overdue', 'report-due', 'report-yellow']);
+
+/** '10月上旬进展未报，已逾期1个工作日' / '10月上旬进展今日18:00前报送' / '…10月9日（周五）18:00前报送，剩余1个工作日'. */
+export function reportWhenText(report: LineReport, clock: LineClock): string {
+  const tz = clock.timeZone;
+  const text = deadlineTextZh(report.dueAt, clock.now, clock.calendar, tz);
+  if (clock.now.getTime() > report.dueAt.getTime()) return `${report.label}进展未报，${text}`;
+  if (text === '今日到期') return `${report.label}进展今日${localTime(report.dueAt, tz)}前报送`;
+  return `${report.label}进展${formatZh(report.dueAt, tz)}前报送，${text}`;
+}
 
 /** The most pressing of the reasons a person hears about an item. */
 export function mostPressing(kinds: ReminderKind[]): ReminderKind {
@@ -47,8 +72,15 @@ export function mostPressing(kinds: ReminderKind[]): ReminderKind {
 }
 
 /** '已逾期2个工作日' / '今日18:00到期' / '11月24日（周二）18:00到期，剩余1个工作日' / '…开始'. */
-export function whenText(kind: ReminderKind, item: LineItem, clock: LineClock, partDue: Date | null): string {
+export function whenText(
+  kind: ReminderKind,
+  item: LineItem,
+  clock: LineClock,
+  partDue: Date | null,
+  report: LineReport | null = null,
+): string {
   const tz = clock.timeZone;
+  if (REPORT_KINDS.has(kind)) return report ? reportWhenText(report, clock) : '请报送进展';
   if (kind === 'meeting-eve' || kind === 'meeting-soon')
     return item.startsAt ? `${formatZh(item.startsAt, tz)}开始` : '即将开始';
   const due = (kind === 'part' || kind === 'part-overdue' ? partDue : null) ?? item.dueAt;
@@ -64,7 +96,12 @@ export function ownLine(
   item: LineItem,
   kind: ReminderKind,
   clock: LineClock,
-  opts: { partDue?: Date | null; attendance?: Attendance | null; closed?: string | null } = {},
+  opts: {
+    partDue?: Date | null;
+    attendance?: Attendance | null;
+    closed?: string | null;
+    report?: LineReport | null;
+  } = {},
 ): ReminderLineView {
   return {
     id: item.id,
@@ -72,7 +109,7 @@ export function ownLine(
     itemKind: item.kind,
     docType: item.docType,
     kind,
-    when: whenText(kind, item, clock, opts.partDue ?? null),
+    when: whenText(kind, item, clock, opts.partDue ?? null, opts.report ?? null),
     ...(item.kind === 'meeting' ? { location: item.location, attendance: opts.attendance ?? null } : {}),
     ...(opts.closed ? { closed: opts.closed } : {}),
   };
@@ -82,14 +119,18 @@ export function ownLine(
 export function escalationLine(
   item: LineItem,
   clock: LineClock,
-  who: { deptName: string; handlerName: string | null; closed?: string | null },
+  who: { deptName: string; handlerName: string | null; closed?: string | null; report?: LineReport | null },
 ): EscalationLineView {
   return {
     id: item.id,
     title: item.title,
     deptName: who.deptName,
     handlerName: who.handlerName,
-    overdue: item.dueAt ? deadlineTextZh(item.dueAt, clock.now, clock.calendar, clock.timeZone) : '已逾期',
+    overdue: who.report
+      ? reportWhenText(who.report, clock)
+      : item.dueAt
+        ? deadlineTextZh(item.dueAt, clock.now, clock.calendar, clock.timeZone)
+        : '已逾期',
     ...(who.closed ? { closed: who.closed } : {}),
   };
 }

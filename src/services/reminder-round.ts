@@ -1,6 +1,6 @@
 import type { EscalationLineView } from '../cards/escalation.js';
 import { type ReminderLineView, reminderRoundCard } from '../cards/reminder-round.js';
-import { appendHistory } from '../db/repos/history.js';
+import { appendHistory, listProgressReports } from '../db/repos/history.js';
 import {
   type CandidateItem,
   insertReminders,
@@ -23,18 +23,28 @@ import {
   type Notification,
   onceKey,
   type PlanItem,
+  type PlanReport,
   planReminders,
   type ReminderKind,
   sortByDeadline,
 } from '../domain/reminder-plan.js';
 import type { ReminderRules } from '../domain/reminder-rules.js';
+import { type ProgressReport, periodLabel } from '../domain/rhythm.js';
 import { type RoundLight, roundLights } from '../domain/round-lights.js';
 import { addDays, atLocal, localDate, localParts } from '../domain/time.js';
-import type { Attendance } from '../domain/types.js';
+import type { Attendance, Item } from '../domain/types.js';
 import { enqueueOutbox, outboxKey } from '../lark/outbox/enqueue.js';
 import { loadWorkCalendar } from './calendar.js';
-import { escalationLine, type LineItem, mostPressing, ownLine } from './reminder-lines.js';
+import {
+  escalationLine,
+  isEscalation,
+  type LineItem,
+  type LineReport,
+  mostPressing,
+  ownLine,
+} from './reminder-lines.js';
 import { loadReminderRules } from './reminder-rules.js';
+import { type RhythmClock, rhythmStateOf } from './rhythm.js';
 import { loadDeadlineRules } from './rules.js';
 
 export type RoundSummary = {
@@ -56,6 +66,8 @@ export interface PlannedRound {
   items: Map<string, CandidateItem>;
   /** Meetings: what each invitee answered so far, by `${itemId}|${openId}`. */
   attendance: Map<string, Attendance>;
+  /** Tasks on a rhythm: the outstanding report the lines speak of. */
+  reports: Map<string, LineReport>;
   org: Organisation;
   calendar: WorkCalendar;
   rules: ReminderRules;
@@ -79,6 +91,21 @@ export async function planRound(
   const loaded = performance.now();
   const lightAt = roundLights(now, input.calendar, input.yellowWithinWorkdays, tz);
   const { planItems, partsByItem, rowById } = toPlanItems(input, lightAt);
+  const reportClock = { now, calendar: input.calendar, rules: input.deadlineRules, timeZone: tz };
+  for (const item of planItems) {
+    const row = rowById.get(item.id);
+    if (opts.round && row?.report_every)
+      item.report = outstandingReport(row, input.reports.get(row.id) ?? [], reportClock, lightAt);
+  }
+  const reports = new Map<string, LineReport>();
+  for (const item of planItems) {
+    const every = rowById.get(item.id)?.report_every;
+    if (item.report && every)
+      reports.set(item.id, {
+        label: periodLabel({ start: item.report.period }, every),
+        dueAt: item.report.dueAt,
+      });
+  }
   const notifications = planReminders({
     now,
     timeZone: tz,
@@ -102,6 +129,7 @@ export async function planRound(
     attendance: new Map(
       input.attending.map((a) => [`${a.item_id}|${a.open_id}`, a.attendance as Attendance]),
     ),
+    reports,
     org: input.org,
     calendar: input.calendar,
     rules: input.rules,
@@ -115,7 +143,7 @@ type RoundInput = Awaited<ReturnType<typeof loadRoundInput>>;
 /** Rules, calendar and organisation, then the candidate items with their parts, attendees and sent reminders. */
 async function loadRoundInput(
   deps: Deps,
-  opts: { at: Date; rules?: ReminderRules; calendar?: WorkCalendar },
+  opts: { at: Date; round?: boolean; rules?: ReminderRules; calendar?: WorkCalendar },
 ) {
   const { db } = deps.database;
   const tz = deps.config.timezone;
@@ -134,15 +162,20 @@ async function loadRoundInput(
   const ids = rows.map((r) => r.id);
   const meetingIds = rows.filter((r) => r.kind === 'meeting').map((r) => r.id);
   const hour = `${today}T${String(localParts(now, tz).hour).padStart(2, '0')}`;
-  const [parts, attending, sent] = await Promise.all([
+  // Progress reports are chased in the rounds only: the between-rounds chase skips reading them.
+  const rhythmIds = opts.round === false ? [] : rows.filter((r) => r.report_every).map((r) => r.id);
+  const [parts, attending, sent, reports] = await Promise.all([
     loadOpenParts(db, ids),
     loadAttending(db, meetingIds),
     loadSentKeys(db, ids, { today, hour }),
+    listProgressReports(db, rhythmIds),
   ]);
   return {
     rules,
     calendar,
     org,
+    deadlineRules,
+    reports,
     yellowWithinWorkdays: deadlineRules.yellowWithinWorkdays,
     rows,
     parts,
@@ -188,6 +221,32 @@ function toPlanItems(input: RoundInput, lightAt: LightAt) {
   return { planItems, partsByItem, rowById };
 }
 
+/** The earliest period of a task on a rhythm whose progress report is outstanding, with its light. */
+function outstandingReport(
+  row: CandidateItem,
+  reports: ProgressReport[],
+  clock: RhythmClock,
+  lightAt: LightAt,
+): PlanReport | null {
+  const task = {
+    kind: 'task',
+    reportEvery: row.report_every,
+    createdAt: row.created_at,
+    dueAt: row.due_at,
+    closedAt: null,
+  };
+  const p = rhythmStateOf(task as Item, reports, clock)?.outstanding;
+  if (!p) return null;
+  const { light, overdue } = lightAt(p.dueAt);
+  return {
+    period: p.start,
+    dueAt: p.dueAt,
+    dueDay: localDate(p.dueAt, clock.timeZone),
+    light,
+    workdaysOverdue: overdue,
+  };
+}
+
 function candidateLineItem(item: CandidateItem): LineItem {
   return {
     id: item.id,
@@ -217,6 +276,10 @@ const HISTORY_ACTION: Record<ReminderKind, string> = {
   part: 'reminder sent',
   'meeting-soon': 'reminder sent',
   'meeting-eve': 'reminder sent',
+  'report-overdue': 'report reminder sent',
+  'report-escalation': 'escalation',
+  'report-due': 'report reminder sent',
+  'report-yellow': 'report reminder sent',
 };
 
 /**
@@ -276,7 +339,7 @@ async function deliverBundle(
       },
     });
   }
-  return { reminders: inserted.length, escalations: inserted.filter((r) => r.kind === 'escalation').length };
+  return { reminders: inserted.length, escalations: inserted.filter((r) => isEscalation(r.kind)).length };
 }
 
 type BundleContext = { job: string; slot: string; at: Date; names: Map<string, string> };
@@ -294,21 +357,26 @@ function cardLines(deps: Deps, round: PlannedRound, bundle: Bundle, fresh: Set<s
     const item = round.items.get(line.itemId);
     if (!item) continue;
     itemIds.push(item.id);
-    const handlerNotes = notes.filter((n) => n.kind !== 'escalation');
+    const handlerNotes = notes.filter((n) => !isEscalation(n.kind));
     const lineItem = candidateLineItem(item);
+    const report = round.reports.get(item.id) ?? null;
     if (handlerNotes.length > 0) {
       own.push(
         ownLine(lineItem, mostPressing(handlerNotes.map((n) => n.kind)), clock, {
           partDue: partDueFor(round, item.id, bundle.recipient),
           attendance: round.attendance.get(`${item.id}|${bundle.recipient}`) ?? null,
+          report,
         }),
       );
     }
-    if (notes.some((n) => n.kind === 'escalation')) {
+    const escalated = notes.filter((n) => isEscalation(n.kind));
+    if (escalated.length > 0) {
+      const reportOnly = escalated.every((n) => n.kind === 'report-escalation');
       escalations.push(
         escalationLine(lineItem, clock, {
           deptName: (item.dept && round.org.deptNames.get(item.dept)) || '未指定处室',
           handlerName: item.assignee ? (ctx.names.get(item.assignee) ?? item.assignee) : null,
+          report: reportOnly ? report : null,
         }),
       );
     }
@@ -328,7 +396,7 @@ export async function runReminderRound(
   for (const b of round.bundles)
     for (const l of b.lines) {
       const a = round.items.get(l.itemId)?.assignee;
-      if (a && l.notifications.some((n: Notification) => n.kind === 'escalation')) handlerIds.add(a);
+      if (a && l.notifications.some((n: Notification) => isEscalation(n.kind))) handlerIds.add(a);
     }
   const names = await loadNames(deps.database.db, [...handlerIds]);
   let sent = 0;

@@ -14,6 +14,7 @@ import { addDays, atLocal } from '../domain/time.js';
 import { AppError } from '../errors.js';
 import { departmentFigures } from './bulletin-figures.js';
 import { loadWorkCalendar } from './calendar.js';
+import { type HotlineFigures, hasHotlineTickets } from './hotline-figures.js';
 import { loadScoringRules } from './rules.js';
 
 /**
@@ -180,8 +181,12 @@ function cell(v: string | number | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The report as CSV with a UTF-8 BOM (so Excel reads the Chinese), one line per department and 全办. */
-export function reportCsv(r: Report): string {
+/**
+ * The report as CSV with a UTF-8 BOM (so Excel reads the Chinese), one line per department and 全办;
+ * with hotline tickets, after a blank line the hotline's month per department and 全办, then its
+ * recurring categories (this month against last).
+ */
+export function reportCsv(r: Report, hotline: HotlineFigures | null = null): string {
   const line = (name: string, x: ReportRow) =>
     [
       name,
@@ -201,5 +206,23 @@ export function reportCsv(r: Report): string {
       .map(cell)
       .join(',');
   const lines = [CSV_HEADER.join(','), ...r.departments.map((d) => line(d.name, d)), line('全办', r.office)];
+  if (hotline && hasHotlineTickets(hotline)) lines.push('', ...hotlineCsvLines(r, hotline));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/** The hotline's block of the CSV: rates per department and 全办, then the recurring categories. */
+function hotlineCsvLines(r: Report, f: HotlineFigures): string[] {
+  const names = new Map(r.departments.map((d) => [d.dept, d.name]));
+  const row = (name: string, x: HotlineFigures['total']) =>
+    [name, x.due, x.dueDone, x.dueDoneOnTime, percentText(x.completionRate), percentText(x.onTimeRate)]
+      .map(cell)
+      .join(',');
+  return [
+    [`热线工单（${f.month}）`, '应办结', '办结', '按时办结', '办结率', '按时办结率'].map(cell).join(','),
+    ...f.byDept.map((d) => row(d.dept ? (names.get(d.dept) ?? d.dept) : '未分处室', d)),
+    row('全办', f.total),
+    '',
+    ['热线问题类别', '本月', '上月'].map(cell).join(','),
+    ...f.categories.map((c) => [c.category ?? '未分类', c.thisMonth, c.lastMonth].map(cell).join(',')),
+  ];
 }

@@ -7,6 +7,7 @@ import {
   DEADLINE_RULES_SETTING,
   type DeadlineRules,
   deadlineRulesSchema,
+  mergeRulesPatch,
   rulesFromStored,
 } from '../domain/rules.js';
 import {
@@ -33,7 +34,7 @@ export async function updateDeadlineRules(
 ): Promise<DeadlineRules> {
   return inTransaction(deps.database.db, async (trx) => {
     const current = await loadDeadlineRules(trx);
-    const parsed = deadlineRulesSchema.safeParse({ ...current, ...patch });
+    const parsed = deadlineRulesSchema.safeParse(mergeRulesPatch(current, patch));
     if (!parsed.success) throw invalidFields(parsed.error);
     await putSetting(trx, DEADLINE_RULES_SETTING, parsed.data, by, deps.clock.now());
     return parsed.data;
@@ -56,9 +57,10 @@ export async function updateRules(
 ): Promise<{ rules: DeadlineRules; scoring: ScoringRules }> {
   return inTransaction(deps.database.db, async (trx) => {
     const [rules, scoring] = [await loadDeadlineRules(trx), await loadScoringRules(trx)];
-    const parsed = z
-      .object({ rules: deadlineRulesSchema, scoring: scoringRulesSchema })
-      .safeParse({ rules: { ...rules, ...input.rules }, scoring: { ...scoring, ...(input.scoring ?? {}) } });
+    const parsed = z.object({ rules: deadlineRulesSchema, scoring: scoringRulesSchema }).safeParse({
+      rules: mergeRulesPatch(rules, input.rules),
+      scoring: { ...scoring, ...(input.scoring ?? {}) },
+    });
     if (!parsed.success) throw invalidFields(parsed.error);
     const now = deps.clock.now();
     if (Object.keys(input.rules).length > 0)

@@ -2,9 +2,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
+import { buildBulletin } from '../../src/services/bulletin-round.js';
+import { loadWorkCalendar } from '../../src/services/calendar.js';
 import { hotlineFigures } from '../../src/services/hotline-figures.js';
 import { performItemAction } from '../../src/services/item-actions.js';
 import { createItem } from '../../src/services/items.js';
+import { cardProblems, textOf } from '../helpers/cards.js';
 import { engines, openTestDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import { api } from '../helpers/http.js';
@@ -103,6 +106,52 @@ describe.each(engines)('hotline tickets on %s', (engine) => {
       total: { due: 4, dueDone: 3, dueDoneOnTime: 2, completionRate: 0.75, onTimeRate: 0.5 },
     });
     expect(report.body.hotline.categories[0]).toEqual({ category: '供水', thisMonth: 3, lastMonth: 2 });
+  });
+
+  it('the 通报 card and the summary CSV carry the same hotline figures, against hand-computed values', async () => {
+    const tz = deps.config.timezone;
+    const calendar = await loadWorkCalendar(database.db);
+    const ctx = { calendar, timeZone: tz, now: at('2026-12-01T09:00:00') };
+    const b = await buildBulletin(database.db, ctx, { kind: 'month', from: '2026-11-01', to: '2026-12-01' });
+    expect(cardProblems(b.office)).toEqual([]);
+    const office = textOf(b.office);
+    // As above: 4 due, 3 closed (75%), 2 on time (50%); 秘书一处 2 of 3 and 1 of 3; 督查处 1 of 1.
+    expect(office).toContain('**热线工单**（11月）：应办结 4 件 · 办结率 75% · 按时办结率 50%');
+    expect(office).toContain('秘书一处：应办结 3 件 · 办结率 66.7% · 按时办结率 33.3%');
+    expect(office).toContain('督查处：应办结 1 件 · 办结率 100% · 按时办结率 100%');
+    expect(office).toContain(
+      '**反复出现的问题**：供水 3件（上月2件）、道路 2件（上月0件）、噪音 1件（上月1件）',
+    );
+    const mishu = b.departments.find((d) => d.dept === 'mishu')!.card;
+    expect(cardProblems(mishu)).toEqual([]);
+    expect(textOf(mishu)).toContain('**热线工单**（11月）：应办结 3 件 · 办结率 66.7% · 按时办结率 33.3%');
+    // A month without any ticket (September: none due, none registered then or in August): no section.
+    const sep = await buildBulletin(database.db, ctx, {
+      kind: 'month',
+      from: '2026-09-01',
+      to: '2026-10-01',
+    });
+    expect(textOf(sep.office)).not.toContain('热线工单');
+
+    const csv = await api(
+      createApp(deps),
+      'GET',
+      '/api/v1/reports/summary?from=2026-11-01&to=2026-11-25&format=csv',
+    );
+    expect(csv.status).toBe(200);
+    const lines = String(csv.body).split('\r\n');
+    const block = lines.slice(lines.indexOf('热线工单（2026-11）,应办结,办结,按时办结,办结率,按时办结率'));
+    expect(block.slice(0, 9)).toEqual([
+      '热线工单（2026-11）,应办结,办结,按时办结,办结率,按时办结率',
+      '督查处,1,1,1,100%,100%',
+      '秘书一处,3,2,1,66.7%,33.3%',
+      '全办,4,3,2,75%,50%',
+      '',
+      '热线问题类别,本月,上月',
+      '供水,3,2',
+      '道路,2,0',
+      '噪音,1,1',
+    ]);
   });
 
   it('a 工单号 is registered once; ticket fields belong to hotline tasks; the caller stays off every card', async () => {

@@ -48,9 +48,18 @@ describe('default deadlines (限时办结制)', () => {
     expect(t('decision')).toBe('2026-11-30T18:00:00+08:00');
     expect(t('hotline')).toBe('2026-11-30T18:00:00+08:00');
     expect(t('other')).toBe('2026-11-30T18:00:00+08:00');
-    expect(t('practical')).toBe('2026-12-21T18:00:00+08:00');
+    expect(t('practical', { ...R, practicalDue: 'workdays' })).toBe('2026-12-21T18:00:00+08:00');
     expect(t('instruction', { ...R, instructionWorkdays: 2 })).toBe('2026-11-25T18:00:00+08:00');
     expect(t('decision', { ...R, decisionWorkdays: 1 })).toBe('2026-11-24T18:00:00+08:00');
+  });
+  it("practical things (十件实事): the end of the year's last working day; assigned in December, next year's", () => {
+    const t = (assignedAt: string) => due({ kind: 'task', source: 'practical', assignedAt: at(assignedAt) });
+    expect(t('2026-01-05T10:00:00+08:00')).toBe('2026-12-31T18:00:00+08:00'); // a Thursday
+    expect(t('2026-11-23T10:00:00+08:00')).toBe('2026-12-31T18:00:00+08:00');
+    // 2027 has no official data yet: Monday–Friday, and 2027-12-31 is a Friday.
+    expect(t('2026-12-02T10:00:00+08:00')).toBe('2027-12-31T18:00:00+08:00');
+    // 2022-12-31 was a Saturday: the working day before it.
+    expect(t('2022-03-01T10:00:00+08:00')).toBe('2022-12-30T18:00:00+08:00');
   });
   it('proposals: 3 calendar months, pulled back to a working day; co-units 1 month', () => {
     expect(due({ kind: 'task', source: 'proposal', assignedAt: at('2026-03-10T10:00:00+08:00') })).toBe(

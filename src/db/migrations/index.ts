@@ -8,6 +8,7 @@ import * as duty from './2026113011_duty.js';
 import * as intake from './2026113014_intake.js';
 import * as intakeHotline from './2026113014_intake_hotline.js';
 import * as larkSendLog from './2026113040_lark_send_log.js';
+import * as rhythm from './2026113041_rhythm.js';
 
 /**
  * Every migration, by name. Names start with a timestamp so they sort in the order they were
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '2026113014_intake': intake,
   '2026113014_intake_hotline': intakeHotline,
   '2026113040_lark_send_log': larkSendLog,
+  '2026113041_rhythm': rhythm,
 };

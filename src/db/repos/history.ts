@@ -74,3 +74,30 @@ export async function minutesTaskIds(db: Db, meetingId: string): Promise<string[
     .execute();
   return rows.map((r) => r.taskId).filter((id): id is string => !!id);
 }
+
+/**
+ * The progress reports (进展) on these items themselves — not on a co-handling unit's part —
+ * oldest first: the reports a long task's rhythm is measured by.
+ */
+export async function listProgressReports(
+  db: Db,
+  itemIds: string[],
+): Promise<Map<string, { at: Date; note: string }[]>> {
+  const out = new Map<string, { at: Date; note: string }[]>();
+  if (itemIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('item_history')
+    .select(['item_id', 'at', sql<string | null>`details->>'note'`.as('note')])
+    .where(sql<boolean>`item_id = any(${itemIds}::text[])`)
+    .where('action', '=', 'progress')
+    .where((eb) => eb(eb.ref('details', '->>').key('part' as never), 'is', null))
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  for (const r of rows) {
+    const list = out.get(r.item_id) ?? [];
+    list.push({ at: r.at, note: r.note ?? '' });
+    out.set(r.item_id, list);
+  }
+  return out;
+}

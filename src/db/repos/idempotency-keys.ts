@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, Trx } from '../schema.js';
 
 export interface IdempotencyRecord {
@@ -50,4 +51,17 @@ export async function setIdempotencyItem(
     .where('scope', '=', scope)
     .where('key', '=', key)
     .execute();
+}
+
+/**
+ * Forgets keys stored before `before` (index idempotency_keys_created_idx), a batch at a time.
+ * Rows another transaction holds are skipped (they go on a later write), so a purge never
+ * waits nor deadlocks. Answers how many were removed.
+ */
+export async function purgeIdempotencyKeys(db: Db, before: Date, limit = 500): Promise<number> {
+  const r = await sql`
+    delete from idempotency_keys where ctid in (
+      select ctid from idempotency_keys where created_at < ${before}
+      order by created_at limit ${limit} for update skip locked)`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
 }

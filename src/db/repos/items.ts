@@ -43,9 +43,35 @@ export function toItem(r: ItemRow): Item {
     ticketNo: r.ticket_no,
     caller: r.caller,
     category: r.category,
+    reportEvery: r.report_every ?? null,
+    milestones: milestonesOf(r.milestones),
     createdAt: r.created_at,
     version: r.version,
   };
+}
+
+type StoredMilestone = { title: string; dueAt: string; doneAt: string | null };
+
+function milestonesOf(stored: unknown): NonNullable<Item['milestones']> {
+  const list = (typeof stored === 'string' ? JSON.parse(stored) : stored) as StoredMilestone[] | null;
+  if (!Array.isArray(list)) return [];
+  return list.map((m) => ({
+    title: m.title,
+    dueAt: new Date(m.dueAt),
+    doneAt: m.doneAt ? new Date(m.doneAt) : null,
+  }));
+}
+
+/** Milestones as the column stores them (JSON text; null for none). */
+export function storedMilestones(list: NonNullable<Item['milestones']>): string | null {
+  if (list.length === 0) return null;
+  return JSON.stringify(
+    list.map((m) => ({
+      title: m.title,
+      dueAt: m.dueAt.toISOString(),
+      doneAt: m.doneAt?.toISOString() ?? null,
+    })),
+  );
 }
 
 /** The next short id of a kind (D-12, M-3, T-7), from that kind's sequence. */
@@ -239,4 +265,47 @@ export async function findOpenDocument(
     .where('doc_no', '=', docNo);
   q = direction ? q.where('direction', '=', direction) : q.where('direction', 'is', null);
   return (await q.executeTakeFirst())?.id ?? null;
+}
+
+// --- rhythm ------------------------------------------------------------------------------------
+
+/** The sub-tasks (倒排工期) of these parents, each with what the roll-up counts. */
+export async function listChildren(
+  db: Db,
+  parentIds: string[],
+): Promise<{ parentId: string; status: ItemStatus; dueAt: Date | null; closedAt: Date | null }[]> {
+  if (parentIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('items')
+    .select(['parent_id', 'status', 'due_at', 'closed_at'])
+    .where(sql<boolean>`parent_id = any(${parentIds}::text[])`)
+    .execute();
+  return rows.map((r) => ({
+    parentId: r.parent_id!,
+    status: r.status,
+    dueAt: r.due_at,
+    closedAt: r.closed_at,
+  }));
+}
+
+/**
+ * The open long tasks: those on a reporting rhythm, with milestones, or with open or closed
+ * sub-tasks (倒排工期), of one department or of all.
+ */
+export async function listOpenLongTasks(db: Db, filters: { dept?: string } = {}): Promise<Item[]> {
+  let q = db
+    .selectFrom('items as i')
+    .selectAll('i')
+    .where('i.status', '=', 'open')
+    .where('i.kind', '=', 'task')
+    .where((eb) =>
+      eb.or([
+        eb('i.report_every', 'is not', null),
+        eb('i.milestones', 'is not', null),
+        eb.exists(eb.selectFrom('items as c').select('c.id').whereRef('c.parent_id', '=', 'i.id')),
+      ]),
+    );
+  if (filters.dept) q = q.where('i.dept', '=', filters.dept);
+  const rows = await q.orderBy('i.id').execute();
+  return rows.map(toItem);
 }

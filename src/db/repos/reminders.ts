@@ -14,6 +14,7 @@ export type CandidateItem = Pick<
   | 'created_at'
   | 'starts_at'
   | 'location'
+  | 'report_every'
 >;
 
 const ITEM_COLUMNS = [
@@ -28,19 +29,21 @@ const ITEM_COLUMNS = [
   'created_at',
   'starts_at',
   'location',
+  'report_every',
 ] as const;
 
 /**
  * The open items a reminder run may concern, found by index, never by scanning:
  * deadlines before `dueBefore` (items_open_due_idx), urgent documents (items_open_urgent_idx),
  * meetings starting before `meetingsBefore` (items_meeting_starts_idx), and items whose open
- * co-handling part is due before `dueBefore` (item_parts_open_due_idx).
+ * co-handling part is due before `dueBefore` (item_parts_open_due_idx), and the open tasks that
+ * report on a rhythm (items_open_rhythm_idx: their reports are due whatever their deadline).
  */
 export async function loadReminderCandidates(
   db: Db,
   window: { now: Date; dueBefore: Date; meetingsBefore: Date },
 ): Promise<CandidateItem[]> {
-  const [due, urgent, meetings, partItems] = await Promise.all([
+  const [due, urgent, meetings, partItems, rhythm] = await Promise.all([
     db
       .selectFrom('items')
       .select(ITEM_COLUMNS)
@@ -71,9 +74,15 @@ export async function loadReminderCandidates(
       .where('item_parts.due_at', '<', window.dueBefore)
       .where('items.status', '=', 'open')
       .execute(),
+    db
+      .selectFrom('items')
+      .select(ITEM_COLUMNS)
+      .where('status', '=', 'open')
+      .where('report_every', 'is not', null)
+      .execute(),
   ]);
   const byId = new Map<string, CandidateItem>();
-  for (const row of [...due, ...urgent, ...meetings, ...partItems]) byId.set(row.id, row);
+  for (const row of [...due, ...urgent, ...meetings, ...partItems, ...rhythm]) byId.set(row.id, row);
   return [...byId.values()];
 }
 
@@ -109,7 +118,7 @@ export async function loadAttending(
 
 /**
  * Once-keys already recorded for these items that can still matter: one-shot kinds (periods
- * 'due:…', 'start:…', 'once') and today's / this hour's daily kinds.
+ * 'due:…', 'start:…', 'once', the progress reports' 'report:…') and today's / this hour's daily kinds.
  */
 export async function loadSentKeys(
   db: Db,
@@ -126,6 +135,7 @@ export async function loadSentKeys(
         eb('period', 'in', [periods.today, periods.hour, 'once']),
         eb('period', 'like', 'due:%'),
         eb('period', 'like', 'start:%'),
+        eb('period', 'like', 'report:%'),
       ]),
     )
     .execute();

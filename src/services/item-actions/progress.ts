@@ -1,5 +1,9 @@
+import { listProgressReports } from '../../db/repos/history.js';
 import { updateItem, updatePart } from '../../db/repos/items.js';
-import { type ActionHandler, refused } from './context.js';
+import { periodLabel } from '../../domain/rhythm.js';
+import type { Item } from '../../domain/types.js';
+import { loadRhythmClock, rhythmStateOf } from '../rhythm.js';
+import { type ActionContext, type ActionHandler, refused } from './context.js';
 
 export const PROGRESS_MAX_CHARS = 2000;
 
@@ -18,6 +22,28 @@ export const progress: ActionHandler = {
       updated = await updateItem(trx, item.id, { progress_note: note, progress_at: now }, now);
     }
     ctx.details.note = note;
-    return { item: updated, message: '已记录进展' };
+    const period = partDept ? null : await periodAnswered(ctx, updated, note);
+    if (period) ctx.details.report = period.start;
+    const message = period
+      ? `已记录进展（${period.label}${period.late ? '进展，补报' : '进展'}）`
+      : '已记录进展';
+    return { item: updated, message };
   },
 };
+
+/** The reporting period (以旬保月) this report answers, for a task on a rhythm. */
+async function periodAnswered(
+  ctx: ActionContext,
+  item: Item,
+  note: string,
+): Promise<{ start: string; label: string; late: boolean } | null> {
+  if (item.kind !== 'task' || !item.reportEvery) return null;
+  const { trx, now } = ctx;
+  const earlier = (await listProgressReports(trx, [item.id])).get(item.id) ?? [];
+  const clock = await loadRhythmClock(trx, now, ctx.timeZone);
+  const mine = { at: now, note };
+  const state = rhythmStateOf(item, [...earlier, mine], clock);
+  const p = state?.periods.find((x) => x.report === mine);
+  if (!p) return null;
+  return { start: p.start, label: periodLabel(p, item.reportEvery), late: p.late };
+}

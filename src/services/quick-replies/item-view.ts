@@ -1,4 +1,4 @@
-import type { Audience, ItemCardView, OpenForm } from '../../cards/item-card.js';
+import type { Audience, ItemCardView, OpenForm, TaskPlanView } from '../../cards/item-card.js';
 import { listDepartments } from '../../db/repos/departments.js';
 import { pendingExtension } from '../../db/repos/extension-requests.js';
 import { getAttendees, getParts } from '../../db/repos/items.js';
@@ -8,9 +8,11 @@ import type { Deps } from '../../deps.js';
 import type { WorkCalendar } from '../../domain/calendar.js';
 import { formatWhenZh } from '../../domain/items.js';
 import { deadlineTextZh, lightOf } from '../../domain/lights.js';
+import { REPORT_EVERY_ZH, rollUpTextZh } from '../../domain/rhythm.js';
 import type { DeadlineRules } from '../../domain/rules.js';
 import type { Item, Light } from '../../domain/types.js';
 import { loadWorkCalendar } from '../calendar.js';
+import { loadTaskPlan } from '../rhythm.js';
 import { loadDeadlineRules } from '../rules.js';
 
 /**
@@ -83,6 +85,7 @@ export async function buildItemCardView(
     };
   }
   const parts = item.kind === 'task' ? ((await getParts(db, [item.id])).get(item.id) ?? []) : [];
+  const plan = item.kind === 'task' && item.status === 'open' ? await taskPlanView(db, item, ctx) : null;
   const [names, deptNames] = await Promise.all([
     namesOf(db, [item.assignee, item.closedBy, item.organizer, item.minutesTaker, pending?.requestedBy]),
     deptNamesOf(db),
@@ -101,5 +104,21 @@ export async function buildItemCardView(
     timeZone: ctx.timeZone,
     ...(extra.form ? { form: extra.form } : {}),
     ...(extra.notice ? { notice: extra.notice } : {}),
+    ...(plan ? { plan } : {}),
+  };
+}
+
+/** A long task's rhythm, milestones and sub-tasks for its card; null when it has none of them. */
+async function taskPlanView(db: Db, item: Item, ctx: ViewContext): Promise<TaskPlanView | null> {
+  const p = await loadTaskPlan(db, item, ctx);
+  if (!p.rhythm && p.milestones.length === 0 && !p.subtasks) return null;
+  return {
+    rhythm: p.rhythm && {
+      every: REPORT_EVERY_ZH[p.rhythm.reportEvery],
+      next: p.rhythm.next,
+      text: p.rhythm.text,
+    },
+    milestones: p.milestones.map((m) => ({ title: m.title, dueAt: m.dueAt, light: m.light })),
+    subtasks: p.subtasks ? rollUpTextZh(p.subtasks) : null,
   };
 }

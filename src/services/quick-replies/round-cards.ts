@@ -1,14 +1,18 @@
 import type { CardJson } from '../../cards/common.js';
 import type { EscalationLineView } from '../../cards/escalation.js';
 import { type ReminderLineView, reminderRoundCard } from '../../cards/reminder-round.js';
+import { listProgressReports } from '../../db/repos/history.js';
 import { getAttendees, getItemRow, getParts } from '../../db/repos/items.js';
 import { latestCardContent, listCardsNamingItem, type SentCardRow } from '../../db/repos/outbox.js';
 import { listRemindersOfCard } from '../../db/repos/reminders.js';
 import type { Db } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { ReminderKind } from '../../domain/reminder-plan.js';
+import { type ProgressReport, periodLabel } from '../../domain/rhythm.js';
+import { formatZh } from '../../domain/time.js';
 import type { Item } from '../../domain/types.js';
-import { escalationLine, type LineClock, mostPressing, ownLine } from '../reminder-lines.js';
+import { escalationLine, type LineClock, type LineReport, mostPressing, ownLine } from '../reminder-lines.js';
+import { rhythmStateOf } from '../rhythm.js';
 import { closedText, deptNamesOf, namesOf, type ViewContext } from './item-view.js';
 import { refreshCardRow } from './messages.js';
 
@@ -25,6 +29,10 @@ interface CardLine {
   itemId: string;
   kinds: ReminderKind[];
   escalation: boolean;
+  /** Progress-report reminders: the first day of the period whose report they asked for. */
+  reportPeriod: string | null;
+  /** Only the report was escalated (not the deadline). */
+  reportEscalation: boolean;
 }
 
 /** The items the card carried, in its order, with the reasons each was on it. */
@@ -36,9 +44,22 @@ async function linesOfCard(
   if (reminders.length === 0) return null;
   const lines = new Map<string, CardLine>();
   for (const r of reminders) {
-    const line = lines.get(r.item_id) ?? { itemId: r.item_id, kinds: [], escalation: false };
-    if (r.kind === 'escalation') line.escalation = true;
-    else line.kinds.push(r.kind as ReminderKind);
+    const line = lines.get(r.item_id) ?? {
+      itemId: r.item_id,
+      kinds: [],
+      escalation: false,
+      reportPeriod: null,
+      reportEscalation: false,
+    };
+    if (r.kind.startsWith('report-'))
+      line.reportPeriod = /^report:(\d{4}-\d{2}-\d{2})/.exec(r.period)?.[1] ?? null;
+    if (r.kind === 'escalation') {
+      line.escalation = true;
+      line.reportEscalation = false;
+    } else if (r.kind === 'report-escalation') {
+      if (!line.escalation) line.reportEscalation = true;
+      line.escalation = true;
+    } else line.kinds.push(r.kind as ReminderKind);
     lines.set(r.item_id, line);
   }
   return { recipient: reminders[0]!.recipient, lines: [...lines.values()] };
@@ -74,10 +95,18 @@ export async function redrawRoundCard(
   ]);
   const own: ReminderLineView[] = [];
   const escalations: EscalationLineView[] = [];
+  const reports = await listProgressReports(
+    db,
+    card.lines.filter((l) => l.reportPeriod).map((l) => l.itemId),
+  );
   for (const line of card.lines) {
     const item = items.get(line.itemId);
     if (!item) continue;
-    const closed = item.status === 'open' ? null : await closedText(db, item, ctx.timeZone);
+    const report = line.reportPeriod
+      ? reportOfLine(item, line.reportPeriod, reports.get(item.id) ?? [], ctx)
+      : null;
+    const closed =
+      item.status === 'open' ? (report?.answered ?? null) : await closedText(db, item, ctx.timeZone);
     if (line.kinds.length > 0) {
       const mine = (parts.get(item.id) ?? []).filter((p) => p.status === 'open');
       const part = mine.find((p) => p.assignee === card.recipient) ?? mine.find((p) => p.assignee === null);
@@ -87,6 +116,7 @@ export async function redrawRoundCard(
           partDue: part?.dueAt ?? null,
           attendance: attendance?.attendance ?? null,
           closed,
+          report,
         }),
       );
     }
@@ -97,11 +127,27 @@ export async function redrawRoundCard(
           deptName: (dept && deptNames[dept]) || '未指定处室',
           handlerName: item.assignee ? (names[item.assignee] ?? item.assignee) : null,
           closed,
+          report: line.reportEscalation ? report : null,
         }),
       );
     }
   }
   return reminderRoundCard({ lines: own, escalations, ...(notice ? { notice } : {}) });
+}
+
+/** The period a report reminder asked for, as of now: its label and due moment, and whether it was answered. */
+function reportOfLine(
+  item: Item,
+  start: string,
+  reports: ProgressReport[],
+  ctx: ViewContext,
+): (LineReport & { answered: string | null }) | null {
+  if (!item.reportEvery) return null;
+  const state = rhythmStateOf(item, reports, ctx);
+  const p = state?.periods.find((x) => x.start === start);
+  if (!p) return null;
+  const answered = p.report ? `已于${formatZh(p.report.at, ctx.timeZone)}报送进展` : null;
+  return { label: periodLabel(p, item.reportEvery), dueAt: p.dueAt, answered };
 }
 
 /**
