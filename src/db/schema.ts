@@ -66,6 +66,8 @@ export interface ItemsTable {
   category: string | null;
   /** Tasks: how often progress is reported, and the milestones (2026113041_rhythm). */
   report_every: 'week' | 'tenDays' | 'month' | null;
+  /** When the rhythm began: creation, or a later change of report_every (2026113042_rhythm_since). */
+  report_since: Timestamp | null;
   milestones: Json<{ title: string; dueAt: string; doneAt: string | null }[] | null> | null;
   version: Generated<number>;
   created_at: CreatedAt;

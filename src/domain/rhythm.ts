@@ -88,7 +88,8 @@ export function periodLabel(p: { start: string }, every: ReportEvery): string {
 
 export interface RhythmTask {
   every: ReportEvery;
-  createdAt: Date;
+  /** When the rhythm began: the task's creation, or the later change of its reportEvery. */
+  since: Date;
   dueAt: Date | null;
   /** When it was closed (no report after that), or null while open. */
   closedAt: Date | null;
@@ -128,7 +129,7 @@ export function reportSchedule(
   rules: Pick<DeadlineRules, 'workdayEndsAt'>,
   tz: string,
 ): (ReportPeriod & { dueAt: Date; opensAt: Date })[] {
-  const created = localDate(task.createdAt, tz);
+  const created = localDate(task.since, tz);
   const stop = task.closedAt && task.closedAt < until ? task.closedAt : until;
   const out: (ReportPeriod & { dueAt: Date; opensAt: Date })[] = [];
   let p = reportPeriod(created, task.every, calendar, rules, tz);
@@ -138,7 +139,7 @@ export function reportSchedule(
   for (let i = 0; i < MAX_PERIODS; i++) {
     if (p.dueAt) {
       if (task.dueAt && p.dueAt.getTime() >= task.dueAt.getTime()) break;
-      const opensAt = out.length === 0 ? task.createdAt : atLocal(p.start, '00:00', tz);
+      const opensAt = out.length === 0 ? task.since : atLocal(p.start, '00:00', tz);
       out.push({ ...p, dueAt: p.dueAt, opensAt });
       if (p.dueAt.getTime() > stop.getTime()) break;
     }

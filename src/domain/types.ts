@@ -113,6 +113,8 @@ export interface Item {
   category?: string | null;
   /** Tasks: how often progress is reported (week, 旬 or month), null for none. */
   reportEvery?: ReportEvery | null;
+  /** When the rhythm began (creation, or the later change of reportEvery): no report is owed before. */
+  reportSince?: Date | null;
   /** Tasks: milestones (节点), each with its own deadline. */
   milestones?: { title: string; dueAt: Date; doneAt: Date | null }[];
   createdAt: Date;

@@ -432,6 +432,7 @@ async function draftTask(c: Creation, input: Input<'task'>): Promise<Draft> {
     caller: input.caller ?? null,
     category: input.category ?? null,
     report_every: input.reportEvery === undefined ? c.rules.reportEvery[input.source] : input.reportEvery,
+    report_since: now,
     milestones: storedMilestones(milestones),
     due_at: dueAt,
     original_due_at: dueAt,

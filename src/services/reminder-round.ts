@@ -232,6 +232,7 @@ function outstandingReport(
     kind: 'task',
     reportEvery: row.report_every,
     createdAt: row.created_at,
+    reportSince: row.report_since,
     dueAt: row.due_at,
     closedAt: null,
   };

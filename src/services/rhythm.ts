@@ -49,7 +49,7 @@ export function rhythmStateOf(
   if (item.kind !== 'task' || !item.reportEvery) return null;
   const task = {
     every: item.reportEvery,
-    createdAt: item.createdAt,
+    since: item.reportSince ?? item.createdAt,
     dueAt: item.dueAt,
     closedAt: item.closedAt,
   };

@@ -36,6 +36,8 @@ export async function updateTaskPlan(
     const details: Record<string, unknown> = {};
     if (patch.reportEvery !== undefined) {
       set.report_every = patch.reportEvery;
+      // A new rhythm starts now: the periods before it owe nothing.
+      if (patch.reportEvery !== item.reportEvery) set.report_since = now;
       details.reportEvery = patch.reportEvery;
     }
     if (patch.milestones !== undefined) {

@@ -92,4 +92,19 @@ describe.each(engines)('rhythm defaults, PATCH and the rules on %s', (engine) =>
     expect(updates.map((h: any) => h.actor)).toEqual(['ou_wang', 'admin-api']);
     expect(updates[0].details.reportEvery).toBe('tenDays');
   });
+  it('a rhythm set later starts then: the months before it owe nothing', async () => {
+    deps.clock.set('2026-03-02T10:00:00+08:00');
+    const t = await task('decision', { reportEvery: null, dueAt: '2026-09-30T18:00:00+08:00' });
+    expect(t.body.reportEvery).toBeNull();
+    deps.clock.set('2026-04-15T10:00:00+08:00');
+    const set = await api(app, 'PATCH', `/api/v1/items/${t.body.id}`, { reportEvery: 'month' });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    // Not March (before the rhythm began): April, due Thursday 04-30 (May Day follows).
+    expect(set.body.rhythm).toMatchObject({ missed: 0, onTime: 0, late: 0, text: '按时报送' });
+    expect(set.body.rhythm.next).toEqual({
+      label: '4月',
+      start: '2026-04-01',
+      dueAt: '2026-04-30T18:00:00+08:00',
+    });
+  });
 });

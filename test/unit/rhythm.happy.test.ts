@@ -53,7 +53,7 @@ describe('report periods (以周保旬、以旬保月)', () => {
     expect(due('2026-02-18', 'week')).toBeNull(); // Monday 02-16 … Sunday 02-22: all off
     const task = {
       every: 'week' as const,
-      createdAt: at('2026-02-02T09:00:00'),
+      since: at('2026-02-02T09:00:00'),
       dueAt: null,
       closedAt: null,
     };
@@ -71,7 +71,7 @@ describe('report periods (以周保旬、以旬保月)', () => {
 describe('a rhythm: which period each report answers', () => {
   const task = {
     every: 'month' as const,
-    createdAt: at('2026-01-05T10:00:00'),
+    since: at('2026-01-05T10:00:00'),
     dueAt: at('2026-12-31T18:00:00'),
     closedAt: null,
   };
@@ -96,7 +96,7 @@ describe('a rhythm: which period each report answers', () => {
     expect(rhythmTextZh({ missed: 0, late: 0 })).toBe('按时报送');
   });
   it('a task created close to its period end starts with the next period; none is due at or after its deadline', () => {
-    const late = { ...task, createdAt: at('2026-01-28T10:00:00'), dueAt: at('2026-03-31T18:00:00') };
+    const late = { ...task, since: at('2026-01-28T10:00:00'), dueAt: at('2026-03-31T18:00:00') };
     const s = reportSchedule(late, at('2026-12-01T10:00:00'), cal, R, TZ);
     // January is skipped (2 working days left); March's report would be due with the task itself.
     expect(s.map((p) => p.start)).toEqual(['2026-02-01']);

@@ -44,6 +44,7 @@ export function toItem(r: ItemRow): Item {
     caller: r.caller,
     category: r.category,
     reportEvery: r.report_every ?? null,
+    reportSince: r.report_since ?? null,
     milestones: milestonesOf(r.milestones),
     createdAt: r.created_at,
     version: r.version,

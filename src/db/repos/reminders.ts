@@ -15,6 +15,7 @@ export type CandidateItem = Pick<
   | 'starts_at'
   | 'location'
   | 'report_every'
+  | 'report_since'
 >;
 
 const ITEM_COLUMNS = [
@@ -30,6 +31,7 @@ const ITEM_COLUMNS = [
   'starts_at',
   'location',
   'report_every',
+  'report_since',
 ] as const;
 
 /**
