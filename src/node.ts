@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import type { BackgroundTask } from './background.js';
 import { ConfigError, loadConfig, playgroundEnabled } from './config.js';
 import { buildDeps } from './deps.js';
+import { leave } from './lark/liveness.js';
 import { createPinoLogger } from './pino-logger.js';
 import { createStandIn } from './playground/stand-in.js';
 import { seedDemoOffice } from './services/demo-office.js';
@@ -87,6 +88,8 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     await Promise.all(tasks.map((t) => t.stop()));
     await closed;
+    // Nothing is left claimed after the tasks stopped; leaving says so to the other instances.
+    await leave(deps).catch(() => {});
     await deps.database.close();
     logger.info('stopped');
     process.exit(0);

@@ -7,6 +7,7 @@ import { connectPostgres } from './db/postgres.js';
 import type { Deps } from './deps.js';
 import { createLarkGateway } from './lark/gateway.js';
 import { processInboundEvents } from './lark/inbound/processor.js';
+import { leave, pruneSilentInstances } from './lark/liveness.js';
 import { dispatchOnce } from './lark/outbox/dispatcher.js';
 import { createLogger } from './logger.js';
 import { inboundHandlers } from './services/inbound-router.js';
@@ -58,10 +59,16 @@ async function workerDeps(env: Env, clock: Clock): Promise<Deps> {
   };
 }
 
+/**
+ * The background work of one invocation, as its own short-lived instance: its claims carry its
+ * id, its heartbeat goes on while it works (the dispatcher beats between rows), and it leaves at
+ * the end, so an invocation cut short is taken over within SILENT_AFTER_MS (src/lark/liveness.ts).
+ */
 async function drain(deps: Deps): Promise<void> {
   try {
     await processInboundEvents(deps, inboundHandlers.event);
     await dispatchOnce(deps);
+    await leave(deps);
   } catch (error) {
     deps.logger.error('background work failed', { error });
   }
@@ -86,6 +93,7 @@ export default {
     ctx.waitUntil(
       catchUpMissedSlots(deps, deps.jobs, { window: 10 })
         .then(() => drain(deps))
+        .then(() => pruneSilentInstances(deps))
         .catch((error) => deps.logger.error('scheduled tick failed', { error }))
         .finally(() => deps.database.close()),
     );

@@ -50,6 +50,12 @@ export interface ImportRow {
   input: CreateItemInput;
   /** field → the column heading in the file, so problems name what the office sees. */
   columns: Record<string, string>;
+  /** Checked for its other problems only: its title was refused already. */
+  checkOnly?: boolean;
+}
+
+function withStandInTitle(body: Record<string, unknown>): Record<string, unknown> {
+  return { ...body, title: '标题' };
 }
 
 /** Every row read as an API body; the problems of every row, by row and column. */
@@ -80,9 +86,19 @@ export function rowsOf(sheet: Sheet, timeZone: string): { rows: ImportRow[]; pro
     }
     const parsed = createSchema.safeParse(body);
     if (!parsed.success) {
+      const fields = new Set<string>();
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? 'kind');
+        fields.add(field);
         problems.push({ row, column: columns[field] ?? field, message: issue.message });
+      }
+      // A bad title does not hide the row's other problems (people, departments, deadlines): the
+      // rest of the row is still checked, with a stand-in title, and never created.
+      const rest =
+        fields.size === 1 && fields.has('title') ? createSchema.safeParse(withStandInTitle(body)) : null;
+      if (rest?.success) {
+        const { createdBy: _ignored, ...input } = rest.data;
+        rows.push({ row, input, columns, checkOnly: true });
       }
       continue;
     }

@@ -27,18 +27,26 @@ export interface EscalationLineView {
   overdue: string;
   /** Set once the item is closed: '已由张三于11月23日 10:31办结'. The line then has no button. */
   closed?: string;
+  /** The item is not overdue; its periodic progress report is (the line says which period). */
+  reportOnly?: boolean;
 }
 
 export const MAX_ESCALATION_LINES = 10;
 
-/** 【督办】综合处有2件事项逾期 / 【督办】3个处室有5件事项逾期 (closed lines no longer count). */
+/**
+ * 【督办】综合处有2件事项逾期 / 【督办】3个处室有5件事项逾期 (closed lines no longer count); lines
+ * chased only for a missing progress report say 进展未报, so a chief is never told an item is
+ * overdue when only its report is.
+ */
 export function escalationTitle(all: EscalationLineView[]): string {
   const open = all.filter((l) => !l.closed);
   const lines = open.length > 0 ? open : all;
   const depts = [...new Set(lines.map((l) => l.deptName))];
+  const reports = lines.filter((l) => l.reportOnly).length;
+  const what = reports === 0 ? '逾期' : reports === lines.length ? '进展未报' : '逾期或进展未报';
   return depts.length === 1
-    ? `【督办】${depts[0]}有${lines.length}件事项逾期`
-    : `【督办】${depts.length}个处室有${lines.length}件事项逾期`;
+    ? `【督办】${depts[0]}有${lines.length}件事项${what}`
+    : `【督办】${depts.length}个处室有${lines.length}件事项${what}`;
 }
 
 /** 催办承办人: the quick-replies capability sends the handler a nudge (values.ts `nudge`). */

@@ -26,6 +26,12 @@ export async function connectPostgres(
   // The pool drops that client by itself; without a listener the 'error' event would crash the
   // process instead.
   pool.on('error', (error) => options.onIdleError?.(error));
+  // So can one checked out between two queries (a transaction waiting on the code between its
+  // statements): pg then emits 'error' on the client, which nobody listens to while it is out of
+  // the pool, and the process dies with the restart. With this listener the next query on it fails
+  // instead (the transaction rolls back, the pool discards the client) and the process goes on;
+  // an idle client's error is still reported once, by the pool's listener above.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', close: () => db.destroy() };
 }

@@ -140,6 +140,8 @@ export interface InboundEventsTable {
   last_error: string | null;
   /** The answer given to a card callback (2026112103_lark), replayed to a duplicate. */
   answer: ColumnType<unknown, string | null | undefined, string | null>;
+  /** The instance working on it while `processing` (2026113043_instances). */
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /**
@@ -173,6 +175,8 @@ export interface OutboxTable {
   sent_at: Timestamp | null;
   sent_message_id: string | null;
   last_error: string | null;
+  /** The instance sending it while `sending` (2026113043_instances). */
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SchedulesTable {
@@ -304,6 +308,13 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp;
 }
 
+/** A live instance's heartbeat (2026113043_instances). */
+export interface InstancesTable {
+  id: string;
+  started_at: Timestamp;
+  heartbeat_at: Timestamp;
+}
+
 export interface Database {
   departments: DepartmentsTable;
   people: PeopleTable;
@@ -328,6 +339,7 @@ export interface Database {
   duty_history: DutyHistoryTable;
   recurring_duties: RecurringDutiesTable;
   idempotency_keys: IdempotencyKeysTable;
+  instances: InstancesTable;
 }
 
 export type ItemRow = Selectable<ItemsTable>;

@@ -33,6 +33,23 @@ async function resolver(deps: Deps): Promise<{ resolve: Resolve; nameOf: (id: st
   return { resolve, nameOf: (id) => ids.get(id) ?? id };
 }
 
+/**
+ * A refused roster file, by the error policy: an English message for the operator naming the
+ * rows, every problem in `details.problems` ({row, field, message}) and the office's Chinese
+ * sentence in `details.reply`.
+ */
+function refusedCsv(problems: Array<{ row: number; field: string; message: string }>): AppError {
+  const rows = [...new Set(problems.filter((p) => p.row > 0).map((p) => p.row))];
+  const where = rows.length > 0 ? `row(s) ${rows.join(', ')}` : 'the file';
+  const text = problems.map((p) => (p.row ? `第${p.row}行 ${p.field}：${p.message}` : p.message)).join('；');
+  return new AppError(
+    422,
+    'invalid_csv',
+    `csv: ${problems.length} problem(s) in ${where}; nothing was imported (details.problems lists them).`,
+    { problems, reply: `${problems.length}处问题，未导入任何记录：${text}` },
+  );
+}
+
 export async function importDutyCsv(
   deps: Deps,
   csv: string,
@@ -40,12 +57,7 @@ export async function importDutyCsv(
 ): Promise<{ imported: number; from: string; to: string }> {
   const { resolve } = await resolver(deps);
   const { shifts, problems } = parseDutyCsv(csv, resolve);
-  if (problems.length > 0) {
-    const text = problems
-      .map((p) => (p.row ? `第${p.row}行 ${p.field}：${p.message}` : p.message))
-      .join('；');
-    throw new AppError(422, 'invalid_csv', `${problems.length}处问题，未导入任何记录：${text}`, problems);
-  }
+  if (problems.length > 0) throw refusedCsv(problems);
   const now = deps.clock.now();
   await deps.database.db.transaction().execute(async (trx) => {
     for (const s of shifts) {

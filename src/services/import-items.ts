@@ -16,6 +16,11 @@ export interface ImportRowInput {
   input: CreateItemInput;
   /** field → the column heading in the file. */
   columns: Record<string, string>;
+  /**
+   * Checked for problems only, never created: a row already refused for one field (its title),
+   * whose other fields are still checked so that every problem of the row is listed.
+   */
+  checkOnly?: boolean;
 }
 
 export type ImportResult =
@@ -47,7 +52,7 @@ export async function importItems(
       }
     }
     problems.push(...repeatedDocNos(rows));
-    if (problems.length > 0) throw rejected(problems);
+    if (problems.length > 0 || checked.some((c) => c.row.checkOnly)) throw rejected(problems);
     if (options.dryRun)
       return { dryRun: true, items: checked.map((c) => ({ row: c.row.row, ...c.preview })) };
     const items: { row: number; id: string; title: string; dueAt: Date | null }[] = [];

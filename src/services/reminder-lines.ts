@@ -132,5 +132,6 @@ export function escalationLine(
         ? deadlineTextZh(item.dueAt, clock.now, clock.calendar, clock.timeZone)
         : '已逾期',
     ...(who.closed ? { closed: who.closed } : {}),
+    ...(who.report ? { reportOnly: true } : {}),
   };
 }

@@ -53,6 +53,13 @@ export type Fault =
   /** Answer a Lark error code in an HTTP 400, e.g. 230002 bot not in chat. */
   | { type: 'code'; code: number; msg?: string; status?: number };
 
+/**
+ * Faults on a schedule rather than one by one: called with each API request's operation and its
+ * number (1, 2, … over the fake's life, token fetches excluded), answers the fault it meets, if
+ * any. The fault drills use it to fail every n-th send, patch or update.
+ */
+export type FaultSchedule = (operation: FakeOperation, n: number) => Fault | undefined;
+
 interface PendingFault {
   operation: FakeOperation | 'any';
   fault: Fault;
@@ -119,11 +126,15 @@ export class FakeLark {
    * can share it: `fake.clock = () => deps.clock.now().getTime()`.
    */
   clock: () => number = () => Date.now();
+  /** Each API answer (token fetches aside) waits this long, as the open platform's round trip does. */
+  latencyMs = 0;
 
   private server: Server;
   private readonly validTokens = new Map<string, number>();
   private readonly uuids = new Map<string, { messageId: string; at: number }>();
   private readonly faults: PendingFault[] = [];
+  private schedule: FaultSchedule | undefined;
+  private scheduled = 0;
   private readonly windows = new Map<string, number[]>();
   private readonly hanging = new Set<ServerResponse>();
   private readonly limits: Required<NonNullable<FakeLarkOptions['limits']>>;
@@ -172,6 +183,23 @@ export class FakeLark {
     this.faults.push({ operation: options.operation ?? 'any', fault, remaining: options.times ?? 1 });
   }
 
+  /** Faults on a schedule from now on (undefined: none). */
+  setFaultSchedule(schedule: FaultSchedule | undefined): void {
+    this.schedule = schedule;
+    this.scheduled = 0;
+  }
+
+  /** How many requests are left hanging now. */
+  get hangingCount(): number {
+    return this.hanging.size;
+  }
+
+  /** Cuts the connections of requests left hanging (their clients see a connection error). */
+  releaseHanging(): void {
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
+  }
+
   /** Forgets injected faults that have not fired. */
   clearFaults(): void {
     this.faults.length = 0;
@@ -201,10 +229,13 @@ export class FakeLark {
     this.validTokens.clear();
     this.uuids.clear();
     this.faults.length = 0;
+    this.schedule = undefined;
+    this.scheduled = 0;
     this.windows.clear();
     this.chatsWithoutBot.clear();
     this.unreachableUsers.clear();
     this.offsetMs = 0;
+    this.latencyMs = 0;
     this.clock = () => Date.now();
   }
 
@@ -289,7 +320,10 @@ export class FakeLark {
       return answer(200, { code: 0, msg: 'ok', tenant_access_token: token, expire: this.tokenExpireSeconds });
     }
 
-    const fault = this.takeFault(operation);
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const fault =
+      this.takeFault(operation) ??
+      (this.schedule && operation !== 'bot_info' ? this.schedule(operation, ++this.scheduled) : undefined);
     if (fault?.type === 'hang') {
       this.hanging.add(res);
       return;

@@ -65,10 +65,28 @@ describe.each(engines)('a bad import file on %s', (engine) => {
         { row: 4, column: 'assignee', message: 'nobody named "王五" in department "mishu"' },
         { row: 5, column: 'docNo', message: '"穗府办〔2026〕1号" (in) is already open as D-1' },
         { row: 6, column: 'title', message: expect.any(String) },
+        { row: 6, column: 'leadDept', message: 'unknown department "nowhere"' },
         { row: 7, column: 'docNo', message: 'same docNo as row 2' },
         { row: 8, column: 'dueAt', message: 'must be in the future' },
       ]);
     }
+    expect(await count()).toBe(1);
+  });
+
+  it('a row whose title is refused is still checked for its other problems, every one listed', async () => {
+    const csv = [
+      'kind,title,docType,docNo,direction,assignee,dept,source,leadDept,dueAt',
+      'document,\u200b\u200b,normal,穗府办〔2026〕1号,in,王五,mishu,,,',
+      'task,,,,,ou_lisi,,decision,nowhere,',
+    ].join('\n');
+    const res = await upload(csv);
+    expect(res.status).toBe(422);
+    expect(res.body.error.details).toEqual([
+      { row: 2, column: 'title', message: expect.any(String) },
+      { row: 2, column: 'assignee', message: 'nobody named "王五" in department "mishu"' },
+      { row: 3, column: 'title', message: expect.any(String) },
+      { row: 3, column: 'leadDept', message: 'unknown department "nowhere"' },
+    ]);
     expect(await count()).toBe(1);
   });
 

@@ -163,6 +163,20 @@ describe('the escalation card', () => {
     expect(texts(both)).toContain('督办：综合处有1件事项逾期');
   });
 
+  it('a line chased only for its progress report is not called overdue in the title', () => {
+    const report = { ...esc('T-1', '综合处'), overdue: '10月进展未报，已逾期1个工作日', reportOnly: true };
+    expect((escalationCard({ lines: [report] }) as any).header.title.content).toBe(
+      '【督办】综合处有1件事项进展未报',
+    );
+    expect((escalationCard({ lines: [report, esc('T-3', '综合处')] }) as any).header.title.content).toBe(
+      '【督办】综合处有2件事项逾期或进展未报',
+    );
+    const closedOverdue = { ...esc('T-3', '综合处'), closed: '已由张三于11月23日 10:31办结' };
+    expect((escalationCard({ lines: [report, closedOverdue] }) as any).header.title.content).toBe(
+      '【督办】综合处有1件事项进展未报',
+    );
+  });
+
   it('a closed escalation line says who closed it and offers no 催办承办人', () => {
     const card = escalationCard({
       lines: [{ ...esc('T-4', '综合处'), closed: '已由张三于11月23日 10:31办结' }, esc('D-9', '综合处')],

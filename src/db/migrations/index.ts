@@ -10,6 +10,7 @@ import * as intakeHotline from './2026113014_intake_hotline.js';
 import * as larkSendLog from './2026113040_lark_send_log.js';
 import * as rhythm from './2026113041_rhythm.js';
 import * as rhythmSince from './2026113042_rhythm_since.js';
+import * as instances from './2026113043_instances.js';
 
 /**
  * Every migration, by name. Names start with a timestamp so they sort in the order they were
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '2026113040_lark_send_log': larkSendLog,
   '2026113041_rhythm': rhythm,
   '2026113042_rhythm_since': rhythmSince,
+  '2026113043_instances': instances,
 };

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { jsonForStorage } from '../../domain/text.js';
 import type { Db, Trx } from '../schema.js';
+import { claimOwnerGone } from './instances.js';
 
 /** inbound_events: Lark events and card callbacks, stored before they are answered. */
 
@@ -36,20 +37,27 @@ export async function storeInboundEvent(
 }
 
 /**
- * Claims due events for processing: pending ones whose time has come, and ones whose previous
- * claimer's lease ran out (it crashed). FOR UPDATE SKIP LOCKED plus the lease means several
- * instances never work on one event at the same time.
+ * Claims due events for processing by instance `self`: pending ones whose time has come, and ones
+ * whose previous claimer's lease ran out or whose claimer stopped beating (it crashed; see
+ * repos/instances.ts). FOR UPDATE SKIP LOCKED plus the lease and the owner mean several instances
+ * never work on one event at the same time.
  */
 export async function claimInboundEvents(
   trx: Trx,
-  o: { now: Date; limit: number; leaseMs: number; eventId?: string },
+  o: { now: Date; limit: number; leaseMs: number; self: string; aliveSince: Date; eventId?: string },
 ): Promise<StoredEvent[]> {
   let q = trx
     .selectFrom('inbound_events')
     .select('event_id')
     .where('status', 'in', ['pending', 'processing'])
     .where('next_attempt_at', '<=', o.now)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', o.now)]))
+    .where((eb) =>
+      eb.or([
+        eb('locked_until', 'is', null),
+        eb('locked_until', '<', o.now),
+        claimOwnerGone('inbound_events', { self: o.self, aliveSince: o.aliveSince }),
+      ]),
+    )
     .orderBy('next_attempt_at')
     .limit(o.limit)
     .forUpdate()
@@ -63,6 +71,7 @@ export async function claimInboundEvents(
       status: 'processing',
       attempts: sql`attempts + 1`,
       locked_until: new Date(o.now.getTime() + o.leaseMs),
+      claimed_by: o.self,
     })
     .where('event_id', 'in', ids)
     .returning(['event_id', 'event_type', 'payload', 'attempts', 'received_at'])
@@ -125,7 +134,7 @@ export async function pruneInboundEvents(db: Db, now: Date, keepMs = 7 * 24 * 36
  */
 export async function startCardCallback(
   db: Db,
-  c: { key: string; eventType: string; payload: unknown; now: Date; lockedUntil: Date },
+  c: { key: string; eventType: string; payload: unknown; now: Date; lockedUntil: Date; self: string },
 ): Promise<boolean> {
   const inserted = await db
     .insertInto('inbound_events')
@@ -138,6 +147,7 @@ export async function startCardCallback(
       received_at: c.now,
       next_attempt_at: c.now,
       locked_until: c.lockedUntil,
+      claimed_by: c.self,
     })
     .onConflict((oc) => oc.column('event_id').doNothing())
     .returning('event_id')
@@ -157,21 +167,33 @@ export async function findCardCallback(
 }
 
 /**
- * Takes over a stored callback whose attempt failed, or whose handler died (its lease ran out);
- * one still in progress is not taken. Answers whether this call took it.
+ * Takes over a stored callback whose attempt failed, or whose handler died (its lease ran out, or
+ * its instance stopped beating); one still in progress is not taken. Answers whether this call
+ * took it.
  */
 export async function retakeCardCallback(
   db: Db,
-  c: { key: string; now: Date; lockedUntil: Date },
+  c: { key: string; now: Date; lockedUntil: Date; self: string; aliveSince: Date },
 ): Promise<boolean> {
   const retaken = await db
     .updateTable('inbound_events')
-    .set({ status: 'processing', locked_until: c.lockedUntil, attempts: (eb) => eb('attempts', '+', 1) })
+    .set({
+      status: 'processing',
+      locked_until: c.lockedUntil,
+      claimed_by: c.self,
+      attempts: (eb) => eb('attempts', '+', 1),
+    })
     .where('event_id', '=', c.key)
     .where((eb) =>
       eb.or([
         eb('status', '=', 'failed'),
-        eb.and([eb('status', '=', 'processing'), eb('locked_until', '<', c.now)]),
+        eb.and([
+          eb('status', '=', 'processing'),
+          eb.or([
+            eb('locked_until', '<', c.now),
+            claimOwnerGone('inbound_events', { self: c.self, aliveSince: c.aliveSince }),
+          ]),
+        ]),
       ]),
     )
     .returning('event_id')

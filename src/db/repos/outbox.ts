@@ -1,5 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import type { Db, OutboxRow, OutboxTable, Trx } from '../schema.js';
+import { claimOwnerGone } from './instances.js';
 
 /** outbox: every outgoing Lark message, written in the transaction of the change that caused it. */
 
@@ -127,56 +128,80 @@ export async function insertOutboxMessage(
 }
 
 /**
- * Claims due rows for sending, oldest first: pending ones whose time has come, and ones whose
- * sender's lease ran out (it died mid-way). FOR UPDATE SKIP LOCKED plus the lease means several
- * dispatchers never send one row at the same time.
+ * Claims due rows for sending, oldest first, for instance `self`: pending ones whose time has
+ * come, ones whose sender's lease ran out, and ones whose sender stopped beating (no heartbeat
+ * since `aliveSince`: it died mid-way, see repos/instances.ts). FOR UPDATE SKIP LOCKED, the lease
+ * and the owner mean several dispatchers never send one row at the same time. Answers the rows
+ * and how many of them were taken over from another instance.
  */
 export async function claimDueOutbox(
   trx: Trx,
-  o: { now: Date; limit: number; leaseMs: number },
-): Promise<OutboxRow[]> {
-  const ids = (
-    await trx
-      .selectFrom('outbox')
-      .select('id')
-      .where('status', 'in', ['pending', 'sending'])
-      .where('next_attempt_at', '<=', o.now)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', o.now)]))
-      .orderBy('next_attempt_at')
-      .orderBy('id')
-      .limit(o.limit)
-      .forUpdate()
-      .skipLocked()
-      .execute()
-  ).map((r) => r.id);
-  if (ids.length === 0) return [];
+  o: { now: Date; limit: number; leaseMs: number; self: string; aliveSince: Date },
+): Promise<{ rows: OutboxRow[]; takenOver: number }> {
+  const due = await trx
+    .selectFrom('outbox')
+    .select(['id', 'status'])
+    .where('status', 'in', ['pending', 'sending'])
+    .where('next_attempt_at', '<=', o.now)
+    .where((eb) =>
+      eb.or([
+        eb('locked_until', 'is', null),
+        eb('locked_until', '<', o.now),
+        claimOwnerGone('outbox', { self: o.self, aliveSince: o.aliveSince }),
+      ]),
+    )
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(o.limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  if (due.length === 0) return { rows: [], takenOver: 0 };
   const rows = await trx
     .updateTable('outbox')
-    .set({ status: 'sending', locked_until: new Date(o.now.getTime() + o.leaseMs) })
-    .where('id', 'in', ids)
+    .set({ status: 'sending', locked_until: new Date(o.now.getTime() + o.leaseMs), claimed_by: o.self })
+    .where(
+      'id',
+      'in',
+      due.map((r) => r.id),
+    )
     .returningAll()
     .execute();
-  return rows.sort((a, b) => Number(a.id) - Number(b.id));
+  return {
+    rows: rows.sort((a, b) => Number(a.id) - Number(b.id)),
+    takenOver: due.filter((r) => r.status === 'sending').length,
+  };
 }
 
-/** Puts claimed rows back as they were (same next_attempt_at, so the order is kept). */
-export async function handBackOutbox(db: Db, ids: string[]): Promise<void> {
+/** Puts rows `self` claimed back as they were (same next_attempt_at, so the order is kept). */
+export async function handBackOutbox(db: Db, ids: string[], self: string): Promise<void> {
   if (ids.length === 0) return;
   await db
     .updateTable('outbox')
     .set({ status: 'pending', locked_until: null })
     .where('id', 'in', ids)
     .where('status', '=', 'sending')
+    .where('claimed_by', '=', self)
     .execute();
 }
 
-/** Counts an attempt, recording the first one's time (it opens Lark's uuid window). */
-export async function recordOutboxAttempt(db: Db, id: string, firstAttemptAt: Date): Promise<void> {
-  await db
+/**
+ * Counts an attempt by `self`, recording the first one's time (it opens Lark's uuid window).
+ * Answers false when the row is no longer `self`'s to send (another instance took it over while
+ * this one was silent): then it must not be sent.
+ */
+export async function recordOutboxAttempt(
+  db: Db,
+  o: { id: string; self: string; firstAttemptAt: Date },
+): Promise<boolean> {
+  const res = await db
     .updateTable('outbox')
-    .set({ first_attempt_at: firstAttemptAt, attempts: sql`attempts + 1` })
-    .where('id', '=', id)
-    .execute();
+    .set({ first_attempt_at: o.firstAttemptAt, attempts: sql`attempts + 1` })
+    .where('id', '=', o.id)
+    .where('status', '=', 'sending')
+    .where('claimed_by', '=', o.self)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
 }
 
 export async function markOutboxSent(
@@ -197,24 +222,32 @@ export async function markOutboxSent(
     .execute();
 }
 
-/** Sends it no more: failed for good, or flagged for an admin to decide. */
+/**
+ * Sends it no more: failed for good, or flagged for an admin to decide. Only while it is still
+ * `self`'s claim (one taken over meanwhile is the new owner's to settle).
+ */
 export async function markOutboxGivenUp(
   db: Db,
   id: string,
-  o: { status: 'failed' | 'flagged'; error: string },
+  o: { status: 'failed' | 'flagged'; error: string; self: string },
 ): Promise<void> {
   await db
     .updateTable('outbox')
     .set({ status: o.status, locked_until: null, last_error: o.error })
     .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .where('claimed_by', '=', o.self)
     .execute();
 }
 
-/** Back in the queue until `nextAttemptAt`; with `error` when an attempt failed. */
+/**
+ * Back in the queue until `nextAttemptAt`; with `error` when an attempt failed. Only while it is
+ * still `self`'s claim (one taken over meanwhile, perhaps sent already, is left alone).
+ */
 export async function rescheduleOutbox(
   db: Db,
   id: string,
-  o: { nextAttemptAt: Date; error?: string },
+  o: { nextAttemptAt: Date; error?: string; self: string },
 ): Promise<void> {
   await db
     .updateTable('outbox')
@@ -225,6 +258,8 @@ export async function rescheduleOutbox(
       ...(o.error === undefined ? {} : { last_error: o.error }),
     })
     .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .where('claimed_by', '=', o.self)
     .execute();
 }
 

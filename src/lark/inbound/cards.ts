@@ -8,6 +8,7 @@ import {
 } from '../../db/repos/inbound-events.js';
 import type { Deps } from '../../deps.js';
 import { CARD_ACTION, type CardAction, parseCardAction } from '../events.js';
+import { aliveSince, beat } from '../liveness.js';
 import type { CardActionAnswer, CardActionHandler } from './handlers.js';
 
 const LEASE_MS = 30_000;
@@ -53,12 +54,15 @@ export async function answerCardCallback(
   const now = deps.clock.now();
   const lockedUntil = new Date(now.getTime() + LEASE_MS);
 
+  // Beating first: a click that meets a dead instance's unfinished claim takes it over at once.
+  await beat(deps);
   const started = await startCardCallback(db, {
     key,
     eventType: CARD_ACTION,
     payload: body,
     now,
     lockedUntil,
+    self: deps.instanceId,
   });
   if (!started) {
     const existing = await findCardCallback(db, key);
@@ -67,7 +71,8 @@ export async function answerCardCallback(
       return (existing.answer as Record<string, unknown> | null) ?? {};
     }
     // A failed attempt (or one whose handler died) may be taken over; one in progress may not.
-    if (!(await retakeCardCallback(db, { key, now, lockedUntil }))) {
+    const self = deps.instanceId;
+    if (!(await retakeCardCallback(db, { key, now, lockedUntil, self, aliveSince: aliveSince(now) }))) {
       deps.logger.info('card callback already being handled', { eventId: key });
       return formatCardAnswer({ toast: { type: 'info', content: '正在处理，请稍候' } }, style);
     }

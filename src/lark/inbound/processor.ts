@@ -10,6 +10,7 @@ import {
 import type { Trx } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { type InboundEvent, MESSAGE_RECEIVED, parseInboundEvent } from '../events.js';
+import { aliveSince, beat, beatWhenDue } from '../liveness.js';
 import { enqueueOutbox, outboxKey } from '../outbox/enqueue.js';
 import type { InboundEventHandler } from './handlers.js';
 
@@ -48,15 +49,20 @@ export async function receiveInboundEvent(
 export async function processInboundEvents(
   deps: Deps,
   handler: InboundEventHandler,
-  options: { limit?: number; eventId?: string; leaseMs?: number } = {},
+  options: { limit?: number; eventId?: string; leaseMs?: number; silentAfterMs?: number } = {},
 ): Promise<InboundSummary> {
   const { db } = deps.database;
   const summary: InboundSummary = { claimed: 0, done: 0, retried: 0, failed: 0 };
+  const now = deps.clock.now();
+  await beat(deps);
+  const beatIfDue = beatWhenDue(deps);
   const rows = await db.transaction().execute((trx) =>
     claimInboundEvents(trx, {
-      now: deps.clock.now(),
+      now,
       limit: options.limit ?? 20,
       leaseMs: options.leaseMs ?? LEASE_MS,
+      self: deps.instanceId,
+      aliveSince: aliveSince(now, options.silentAfterMs),
       ...(options.eventId === undefined ? {} : { eventId: options.eventId }),
     }),
   );
@@ -73,6 +79,7 @@ export async function processInboundEvents(
       break;
     }
     let event: InboundEvent | null = null;
+    await beatIfDue();
     try {
       const body = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<
         string,

@@ -9,6 +9,7 @@ import {
 import { claimDueOutbox } from '../../db/repos/outbox.js';
 import type { Db, OutboxRow } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import { aliveSince } from '../liveness.js';
 import type { RateLimits } from '../rate-limiter.js';
 
 /**
@@ -24,6 +25,8 @@ import type { RateLimits } from '../rate-limiter.js';
 /** Claimed rows, each with the id of the slot granted to it. */
 export interface WindowedClaim {
   rows: OutboxRow[];
+  /** How many of them were taken over from an instance that stopped beating (liveness.ts). */
+  takenOver: number;
   slots: Map<string, string>;
   /** When the windows had no room: ms until one more request may start. */
   waitMs: number | null;
@@ -42,7 +45,7 @@ function windowLimits(limits: RateLimits, leaseMs: number): AppWindowLimits {
 
 export async function claimWithinAppWindows(
   deps: Deps,
-  o: { limit: number; leaseMs: number; limits: RateLimits },
+  o: { limit: number; leaseMs: number; limits: RateLimits; silentAfterMs?: number | undefined },
 ): Promise<WindowedClaim> {
   const now = deps.clock.now();
   const nowMs = now.getTime();
@@ -50,10 +53,16 @@ export async function claimWithinAppWindows(
   return deps.database.db.transaction().execute(async (trx) => {
     await lockAppWindows(trx);
     const state = await appWindowState(trx, nowMs, w);
-    if (state.free === 0) return { rows: [], slots: new Map(), waitMs: state.waitMs };
-    const rows = await claimDueOutbox(trx, { now, limit: Math.min(o.limit, state.free), leaseMs: o.leaseMs });
+    if (state.free === 0) return { rows: [], takenOver: 0, slots: new Map(), waitMs: state.waitMs };
+    const { rows, takenOver } = await claimDueOutbox(trx, {
+      now,
+      limit: Math.min(o.limit, state.free),
+      leaseMs: o.leaseMs,
+      self: deps.instanceId,
+      aliveSince: aliveSince(now, o.silentAfterMs),
+    });
     const ids = await logGrantedSends(trx, rows.length, nowMs);
-    return { rows, slots: new Map(rows.map((r, i) => [r.id, ids[i]!])), waitMs: null };
+    return { rows, takenOver, slots: new Map(rows.map((r, i) => [r.id, ids[i]!])), waitMs: null };
   });
 }
 

@@ -10,6 +10,7 @@ import {
 import type { Db, OutboxRow } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { classifyError, type LarkError, type LarkGateway } from '../gateway.js';
+import { aliveSince, beat, beatWhenDue } from '../liveness.js';
 import { createRateLimiter, LARK_LIMITS, type RateLimiter, type RateLimits } from '../rate-limiter.js';
 import { claimWithinAppWindows, releaseSlots, settleSlot } from './app-windows.js';
 
@@ -33,6 +34,10 @@ export interface DispatchSummary {
   retried: number;
   failed: number;
   flagged: number;
+  /** Claimed from another instance that stopped beating (it died mid-way); resent with the same uuid. */
+  takenOver: number;
+  /** Claimed, then found taken over by another instance before the send: left to it, not sent. */
+  yielded: number;
   /**
    * When our own limits held something back: the ms until the soonest of it may go (the app's
    * window reopening, or a chat's/user's). Null when nothing was held back.
@@ -53,6 +58,8 @@ export interface DispatchOptions {
   appWindows?: RateLimits | false;
   /** For the jitter; defaults to Math.random. */
   random?: () => number;
+  /** How long an instance may stay silent before its claims are free (liveness.ts). */
+  silentAfterMs?: number;
 }
 
 /** 2 s, 4 s, 8 s … capped at 5 min, with jitter (half to full length) so instances spread out. */
@@ -85,6 +92,8 @@ interface Round {
   slots: Map<string, string>;
   random: () => number;
   summary: DispatchSummary;
+  /** Keeps this instance's heartbeat going between rows (Workers have no heartbeat task). */
+  beat: () => Promise<void>;
 }
 
 /** One send of one claimed row, as its failure handling needs it. */
@@ -108,6 +117,8 @@ function emptySummary(): DispatchSummary {
     retried: 0,
     failed: 0,
     flagged: 0,
+    takenOver: 0,
+    yielded: 0,
     waitMs: null,
   };
 }
@@ -117,10 +128,10 @@ function noteWait(summary: DispatchSummary, ms: number): void {
 }
 
 /**
- * Sends due outbox rows once. Rows are claimed with FOR UPDATE SKIP LOCKED and a lease, so
- * several dispatchers (instances) never send one row at the same time; a row whose sender died
- * mid-way is taken over when its lease runs out and resent with the same uuid, which Lark
- * de-duplicates for an hour. Retries that would fall outside that hour are flagged for an admin
+ * Sends due outbox rows once. Rows are claimed with FOR UPDATE SKIP LOCKED, a lease and this
+ * instance's id, so several dispatchers (instances) never send one row at the same time; a row
+ * whose sender died mid-way is taken over as soon as that instance stops beating (liveness.ts),
+ * or when its lease runs out, and resent with the same uuid, which Lark de-duplicates for an hour. Retries that would fall outside that hour are flagged for an admin
  * instead, so nothing is ever sent twice.
  */
 export async function dispatchOnce(deps: Deps, options: DispatchOptions = {}): Promise<DispatchSummary> {
@@ -134,12 +145,21 @@ export async function dispatchOnce(deps: Deps, options: DispatchOptions = {}): P
     slots: new Map(),
     random: options.random ?? Math.random,
     summary,
+    beat: beatWhenDue(deps),
   };
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   // Every operation draws on the app's windows: while they are full, claiming would only hand back.
   if (appWindowFull(round)) return summary;
-  const rows = await claimRows(round, options.limit ?? 50, leaseMs, options.appWindows ?? LARK_LIMITS);
+  const { rows, takenOver } = await claimRows(
+    round,
+    options.limit ?? 50,
+    leaseMs,
+    options.appWindows ?? LARK_LIMITS,
+    options.silentAfterMs,
+  );
   summary.claimed = rows.length;
+  summary.takenOver = takenOver;
+  if (takenOver > 0) deps.logger.warn('outbox rows taken over from a silent instance', { takenOver });
   // Slow answers (timeouts) must not let the lease run out under rows not yet sent: past half of
   // it, the rest of the batch is handed back for the next round (or another instance). So is it
   // while the app's window is full (50 in a second, 1,000 in a minute): no row can go, and
@@ -150,6 +170,7 @@ export async function dispatchOnce(deps: Deps, options: DispatchOptions = {}): P
       await handBack(round, rows.slice(index));
       break;
     }
+    await round.beat();
     await dispatchRow(round, row);
   }
   return summary;
@@ -168,23 +189,39 @@ async function claimRows(
   limit: number,
   leaseMs: number,
   appWindows: RateLimits | false,
-): Promise<OutboxRow[]> {
-  if (!appWindows) return claimBatch(round.deps, limit, leaseMs);
-  const claim = await claimWithinAppWindows(round.deps, { limit, leaseMs, limits: appWindows });
+  silentAfterMs?: number,
+): Promise<{ rows: OutboxRow[]; takenOver: number }> {
+  // Beating first: this instance's claims start alive.
+  await beat(round.deps);
+  if (!appWindows) return claimBatch(round.deps, limit, leaseMs, silentAfterMs);
+  const claim = await claimWithinAppWindows(round.deps, {
+    limit,
+    leaseMs,
+    limits: appWindows,
+    silentAfterMs,
+  });
   if (claim.waitMs !== null) noteWait(round.summary, claim.waitMs);
   round.slots = claim.slots;
-  return claim.rows;
+  return claim;
 }
 
-async function claimBatch(deps: Deps, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+async function claimBatch(deps: Deps, limit: number, leaseMs: number, silentAfterMs?: number) {
   const now = deps.clock.now();
-  return deps.database.db.transaction().execute((trx) => claimDueOutbox(trx, { now, limit, leaseMs }));
+  return deps.database.db.transaction().execute((trx) =>
+    claimDueOutbox(trx, {
+      now,
+      limit,
+      leaseMs,
+      self: deps.instanceId,
+      aliveSince: aliveSince(now, silentAfterMs),
+    }),
+  );
 }
 
 /** Puts the rest of the batch back as it was (same next_attempt_at, so the order is kept). */
 async function handBack(round: Round, rows: OutboxRow[]): Promise<void> {
   const ids = rows.map((r) => r.id);
-  await handBackOutbox(round.db, ids);
+  await handBackOutbox(round.db, ids, round.deps.instanceId);
   await releaseSlots(round.db, round.slots, ids);
   round.summary.deferred += rows.length;
 }
@@ -200,8 +237,12 @@ async function dispatchRow(round: Round, row: OutboxRow): Promise<void> {
   const wait = round.limiter.take(keys, now.getTime());
   if (wait > 0) return holdBack(round, row, now, wait);
 
-  // Record the first attempt before sending, so a crash after Lark accepted still knows the window.
-  await recordOutboxAttempt(round.db, row.id, firstAttemptAt);
+  // Record the first attempt before sending, so a crash after Lark accepted still knows the window;
+  // a row taken over meanwhile (this instance was silent too long) is its new owner's to send.
+  if (!(await recordOutboxAttempt(round.db, { id: row.id, self: round.deps.instanceId, firstAttemptAt }))) {
+    round.summary.yielded++;
+    return;
+  }
   const attempt: Attempt = { row, keys, number: row.attempts + 1, firstAttemptAt, windowEnd };
   try {
     const messageId = await performCounted(round, attempt);
@@ -218,6 +259,7 @@ async function flagUnconfirmed(round: Round, row: OutboxRow): Promise<void> {
   await markOutboxGivenUp(round.db, row.id, {
     status: 'flagged',
     error: `not confirmed within the 1-hour uuid window (last error: ${row.last_error ?? 'none'}); check Lark before resending`,
+    self: round.deps.instanceId,
   });
   round.summary.flagged++;
 }
@@ -225,7 +267,10 @@ async function flagUnconfirmed(round: Round, row: OutboxRow): Promise<void> {
 /** Our own limiter says wait: back in the queue until then (not a failure). */
 async function holdBack(round: Round, row: OutboxRow, now: Date, wait: number): Promise<void> {
   noteWait(round.summary, wait);
-  await rescheduleOutbox(round.db, row.id, { nextAttemptAt: new Date(now.getTime() + wait) });
+  await rescheduleOutbox(round.db, row.id, {
+    nextAttemptAt: new Date(now.getTime() + wait),
+    self: round.deps.instanceId,
+  });
   await releaseSlots(round.db, round.slots, [row.id]);
   round.summary.deferred++;
 }
@@ -254,6 +299,7 @@ async function settleFailure(round: Round, attempt: Attempt, err: unknown): Prom
   await rescheduleOutbox(round.db, row.id, {
     nextAttemptAt: new Date(next),
     error: error.message.slice(0, 1000),
+    self: round.deps.instanceId,
   });
   if (error.kind === 'rate_limited') round.summary.deferred++;
   else round.summary.retried++;
@@ -280,7 +326,11 @@ function tooLateToRetry(attempt: Attempt, next: number): boolean {
 }
 
 async function failForGood(round: Round, row: OutboxRow, error: LarkError): Promise<void> {
-  await markOutboxGivenUp(round.db, row.id, { status: 'failed', error: error.message.slice(0, 1000) });
+  await markOutboxGivenUp(round.db, row.id, {
+    status: 'failed',
+    error: error.message.slice(0, 1000),
+    self: round.deps.instanceId,
+  });
   round.deps.logger.warn('outbox message failed', { id: row.id, purpose: row.purpose, error: error.message });
   round.summary.failed++;
 }
@@ -292,6 +342,7 @@ async function giveUp(round: Round, row: OutboxRow, error: LarkError): Promise<v
   await markOutboxGivenUp(round.db, row.id, {
     status,
     error: `${error.message} (gave up: ${reason})`.slice(0, 1000),
+    self: round.deps.instanceId,
   });
   round.deps.logger.warn(`outbox message ${status}`, {
     id: row.id,
