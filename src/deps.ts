@@ -6,6 +6,7 @@ import { createLarkGateway, type LarkGateway } from './lark/gateway.js';
 import type { Logger } from './logger.js';
 import type { StandIn } from './playground/stand-in.js';
 import type { ScheduledJob } from './services/job-types.js';
+import type { ReferenceCache } from './services/reference-cache.js';
 
 /**
  * Everything the app and the jobs need, built once at start-up and passed in. Nothing in the
@@ -26,6 +27,12 @@ export interface Deps {
   playground?: StandIn;
   /** The scheduled jobs (jobs/registry.ts), passed in by the entry that builds these Deps. */
   jobs: readonly ScheduledJob<Deps>[];
+  /**
+   * The in-memory copy of people, departments, settings and calendar overrides
+   * (src/services/reference-data.ts). Unset: one per database handle. Workers pass one kept per
+   * isolate, since each request there opens its own handle.
+   */
+  referenceCache?: ReferenceCache;
 }
 
 export async function buildDeps(

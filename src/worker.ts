@@ -11,6 +11,7 @@ import { leave, pruneSilentInstances } from './lark/liveness.js';
 import { dispatchOnce } from './lark/outbox/dispatcher.js';
 import { createLogger } from './logger.js';
 import { inboundHandlers } from './services/inbound-router.js';
+import { ReferenceCache } from './services/reference-cache.js';
 import { catchUpMissedSlots } from './services/scheduler.js';
 
 /**
@@ -32,6 +33,8 @@ interface ExecutionContext {
 }
 
 let migrated: Promise<unknown> | undefined;
+/** People, departments, settings and calendar overrides, kept per isolate across requests. */
+const referenceCache = new ReferenceCache();
 
 async function workerDeps(env: Env, clock: Clock): Promise<Deps> {
   const vars: Record<string, string | undefined> = {};
@@ -56,6 +59,7 @@ async function workerDeps(env: Env, clock: Clock): Promise<Deps> {
     larkEnabled: larkConfigured(config),
     lark: larkConfigured(config) ? createLarkGateway(config.lark, logger) : null,
     jobs: jobRegistry,
+    referenceCache,
   };
 }
 

@@ -340,6 +340,13 @@ export interface Database {
   recurring_duties: RecurringDutiesTable;
   idempotency_keys: IdempotencyKeysTable;
   instances: InstancesTable;
+  reference_versions: ReferenceVersionsTable;
+}
+
+/** One version per reference table, bumped by a trigger on every write (2026113050_reference_versions). */
+export interface ReferenceVersionsTable {
+  name: string;
+  version: ColumnType<string, never, never>;
 }
 
 export type ItemRow = Selectable<ItemsTable>;

@@ -92,16 +92,26 @@ export function createWorkCalendar(overrides: Map<string, boolean> = new Map()):
     return d;
   }
 
+  // A calendar lives as long as its overrides (a process keeps one, src/services/reference-data.ts):
+  // the counts cards and lights ask for again and again are kept, up to a bound.
+  const between = new Map<string, number>();
   function workdaysBetween(from: string, to: string): number {
+    const key = `${from}|${to}`;
+    const known = between.get(key);
+    if (known !== undefined) return known;
     assertDate(from);
     assertDate(to);
-    if (to < from) return -workdaysBetween(to, from);
     let count = 0;
-    let d = from;
-    while (d < to) {
-      d = addDays(d, 1);
-      if (isWorkday(d)) count++;
+    if (to < from) count = -workdaysBetween(to, from);
+    else {
+      let d = from;
+      while (d < to) {
+        d = addDays(d, 1);
+        if (isWorkday(d)) count++;
+      }
     }
+    if (between.size >= 10_000) between.clear();
+    between.set(key, count);
     return count;
   }
 

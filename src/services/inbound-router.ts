@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.js';
 import { inboundTextProblem } from '../domain/text.js';
 import type { CardAction, InboundEvent } from '../lark/events.js';
-import type { CardActionAnswer, InboundHandlers } from '../lark/inbound/handlers.js';
+import type { CardActionAnswer, CardCallback, InboundHandlers } from '../lark/inbound/handlers.js';
 import { answerCardAction } from './quick-replies/card-actions.js';
 import { answerChatMessage } from './quick-replies/chat-commands.js';
 import { welcomeGroup } from './quick-replies/welcome.js';
@@ -23,13 +23,17 @@ export async function handleInboundEvent(deps: Deps, event: InboundEvent): Promi
 }
 
 /** A card button or form: answered within Lark's 3 s with a toast and the clicker's card. */
-export async function handleCardAction(deps: Deps, action: CardAction): Promise<CardActionAnswer> {
+export async function handleCardAction(
+  deps: Deps,
+  action: CardAction,
+  callback?: CardCallback,
+): Promise<CardActionAnswer> {
   // A form value that cannot be stored (NUL, control characters) is answered, not attempted.
   const texts = Object.values(action.formValue ?? {}).filter((v): v is string => typeof v === 'string');
   if (texts.some((t) => inboundTextProblem(t) !== null)) {
     return { toast: { type: 'warning', content: '填写内容含有无法识别的字符，请删除后重新提交' } };
   }
-  return answerCardAction(deps, action);
+  return answerCardAction(deps, action, callback);
 }
 
 /** What the app passes to the Lark channel (routes, the processor loop, the Workers drain). */

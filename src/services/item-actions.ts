@@ -1,16 +1,15 @@
-import { listDepartments } from '../db/repos/departments.js';
-import { pendingExtension } from '../db/repos/extension-requests.js';
 import { hasRequest } from '../db/repos/history.js';
-import { getAttendees, getParts, lockItem } from '../db/repos/items.js';
-import { getPeople, getPerson } from '../db/repos/people.js';
+import { getAttendees, getParts, lockItemWithPending } from '../db/repos/items.js';
 import type { Trx } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { normalizeItemId, stateProblem } from '../domain/items.js';
 import { authorize } from '../domain/permissions.js';
+import type { ItemPart, MeetingAttendee } from '../domain/types.js';
 import type { ActionHandler, ActionOutcome, Applied, ItemActionInput } from './item-actions/context.js';
 import { type ActionContext, recordAndNotify, refused, trimmed } from './item-actions/context.js';
 import { ACTION_HANDLERS } from './item-actions/index.js';
 import type { ItemChange } from './notify-item-change.js';
+import { referenceData } from './reference-data.js';
 
 export type { ActionOutcome, ItemActionInput } from './item-actions/context.js';
 
@@ -26,6 +25,18 @@ export async function performItemAction(deps: Deps, input: ItemActionInput): Pro
   if (!id)
     return { ok: false, code: 'not_found', message: `找不到事项“${input.itemId}”，请核对编号（如 D-12）` };
   return deps.database.db.transaction().execute((trx) => runAction(trx, deps, { ...input, itemId: id }));
+}
+
+/** performItemAction inside the caller's transaction (a card click does more in the same one). */
+export async function performItemActionIn(
+  trx: Trx,
+  deps: Deps,
+  input: ItemActionInput,
+): Promise<ActionOutcome> {
+  const id = normalizeItemId(input.itemId);
+  if (!id)
+    return { ok: false, code: 'not_found', message: `找不到事项“${input.itemId}”，请核对编号（如 D-12）` };
+  return runAction(trx, deps, { ...input, itemId: id });
 }
 
 async function runAction(trx: Trx, deps: Deps, input: ItemActionInput): Promise<ActionOutcome> {
@@ -53,25 +64,22 @@ async function runAction(trx: Trx, deps: Deps, input: ItemActionInput): Promise<
 
 /** Locks the item and gathers what every action needs; a missing item or actor ends here. */
 async function load(trx: Trx, deps: Deps, input: ItemActionInput): Promise<ActionContext | ActionOutcome> {
-  const item = await lockItem(trx, input.itemId);
-  if (!item) return { ok: false, code: 'not_found', message: `找不到事项 ${input.itemId}，请核对编号` };
-  const actor = await getPerson(trx, input.by);
+  const locked = await lockItemWithPending(trx, input.itemId);
+  if (!locked) return { ok: false, code: 'not_found', message: `找不到事项 ${input.itemId}，请核对编号` };
+  const { item, pending } = locked;
+  const ref = await referenceData(deps, trx);
+  const actor = ref.people.get(input.by);
   if (!actor) return { ok: false, code: 'forbidden', message: '您尚未登记，请联系办公室管理员', item };
   if (input.requestId && (await hasRequest(trx, item.id, input.requestId)))
     return { ok: true, changed: false, item, message: '该操作已处理' };
 
-  const [parts, attendees, pending, departments] = await Promise.all([
-    getParts(trx, [item.id]),
-    getAttendees(trx, [item.id]),
-    pendingExtension(trx, item.id),
-    listDepartments(trx),
+  // Co-handling parts belong to tasks and attendees to meetings: other kinds have none to read.
+  const [parts, attendees] = await Promise.all([
+    item.kind === 'task' ? getParts(trx, [item.id]) : new Map<string, ItemPart[]>(),
+    item.kind === 'meeting' ? getAttendees(trx, [item.id]) : new Map<string, MeetingAttendee[]>(),
   ]);
-  const concerned = [item.assignee, item.closedBy, pending?.requestedBy, input.to];
-  const people = await getPeople(
-    trx,
-    concerned.filter((x): x is string => !!x),
-  );
-  const names = new Map(people.map((p) => [p.openId, p.name]));
+  const departments = [...ref.departments];
+  const nameOf = (openId: string) => ref.people.get(openId)?.name ?? openId;
   return {
     trx,
     deps,
@@ -84,7 +92,7 @@ async function load(trx: Trx, deps: Deps, input: ItemActionInput): Promise<Actio
     attendees: attendees.get(item.id) ?? [],
     pending,
     departments,
-    nameOf: (openId) => names.get(openId) ?? openId,
+    nameOf,
     partDept: null,
     note: trimmed(input.note),
     details: input.requestId ? { requestId: input.requestId } : {},

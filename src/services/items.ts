@@ -1,4 +1,3 @@
-import { getDepartment } from '../db/repos/departments.js';
 import { listExtensionRequests } from '../db/repos/extension-requests.js';
 import { appendHistory, listHistory } from '../db/repos/history.js';
 import {
@@ -15,7 +14,6 @@ import {
   nextItemId,
   storedMilestones,
 } from '../db/repos/items.js';
-import { getPeople } from '../db/repos/people.js';
 import type { Db, NewItemRow, Trx } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import type { WorkCalendar } from '../domain/calendar.js';
@@ -35,9 +33,8 @@ import type {
   TaskSource,
 } from '../domain/types.js';
 import { AppError } from '../errors.js';
-import { loadWorkCalendar } from './calendar.js';
 import { notifyItemChanged } from './notify-item-change.js';
-import { loadDeadlineRules } from './rules.js';
+import { type ReferenceData, referenceData } from './reference-data.js';
 
 export interface CoDeptInput {
   dept: string;
@@ -113,16 +110,14 @@ export function invalid(field: string, message: string, status: 404 | 409 | 422 
   return new AppError(status, 'invalid_field', `${field}: ${message}`, [{ field, message }]);
 }
 
-async function requirePeople(db: Db, field: string, openIds: (string | null | undefined)[]): Promise<void> {
+function requirePeople(ref: ReferenceData, field: string, openIds: (string | null | undefined)[]): void {
   const wanted = [...new Set(openIds.filter((x): x is string => !!x))];
-  if (wanted.length === 0) return;
-  const found = new Set((await getPeople(db, wanted)).map((p) => p.openId));
-  const missing = wanted.filter((id) => !found.has(id));
+  const missing = wanted.filter((id) => !ref.people.has(id));
   if (missing.length > 0) throw invalid(field, `unknown person ${missing.map((m) => `"${m}"`).join(', ')}`);
 }
 
-async function requireDept(db: Db, field: string, code: string | null | undefined): Promise<void> {
-  if (code && !(await getDepartment(db, code))) throw invalid(field, `unknown department "${code}"`);
+function requireDept(ref: ReferenceData, field: string, code: string | null | undefined): void {
+  if (code && !ref.departmentsByCode.has(code)) throw invalid(field, `unknown department "${code}"`);
 }
 
 async function requireParent(db: Db, parent: string | null | undefined): Promise<string | null> {
@@ -160,9 +155,7 @@ export async function createItemInTrx(
   now: Date,
   options: CreateItemOptions = {},
 ): Promise<CreatedItem> {
-  const calendar = await loadWorkCalendar(trx);
-  const rules = await loadDeadlineRules(trx);
-  return createInTrx(trx, deps, input, actor, now, calendar, rules, deps.config.timezone, options);
+  return createInTrx(trx, deps, input, actor, now, await referenceData(deps, trx), options);
 }
 
 /**
@@ -176,10 +169,9 @@ export async function previewItemInTrx(
   actor: string,
   now: Date,
 ): Promise<ItemPreview> {
-  const calendar = await loadWorkCalendar(trx);
-  const rules = await loadDeadlineRules(trx);
+  const ref = await referenceData(deps, trx);
   const parentId = await requireParent(trx, input.parent);
-  const c: Creation = { trx, deps, actor, now, calendar, rules, timeZone: deps.config.timezone, parentId };
+  const c: Creation = { trx, deps, actor, now, ...fromReference(ref, deps), parentId };
   const draft = await draftItem(c, input);
   const r = draft.row;
   return {
@@ -262,6 +254,8 @@ interface Creation {
   deps: Deps;
   actor: string;
   now: Date;
+  /** The people and departments every reference is checked against. */
+  ref: ReferenceData;
   calendar: WorkCalendar;
   rules: DeadlineRules;
   timeZone: string;
@@ -283,19 +277,21 @@ interface MinutesPlan {
   dept: string | null;
 }
 
+function fromReference(ref: ReferenceData, deps: Deps) {
+  return { ref, calendar: ref.calendar, rules: ref.rules, timeZone: deps.config.timezone };
+}
+
 async function createInTrx(
   trx: Trx,
   deps: Deps,
   input: CreateItemInput,
   actor: string,
   now: Date,
-  calendar: WorkCalendar,
-  rules: DeadlineRules,
-  timeZone: string,
+  ref: ReferenceData,
   options: CreateItemOptions = {},
 ): Promise<CreatedItem> {
   const parentId = await requireParent(trx, input.parent);
-  const c: Creation = { trx, deps, actor, now, calendar, rules, timeZone, parentId };
+  const c: Creation = { trx, deps, actor, now, ...fromReference(ref, deps), parentId };
   const draft = await draftItem(c, input);
   if (options.occurrence) {
     const { recurringId, key } = options.occurrence;
@@ -343,8 +339,8 @@ type Input<K extends CreateItemInput['kind']> = Extract<CreateItemInput, { kind:
 
 async function draftDocument(c: Creation, input: Input<'document'>): Promise<Draft> {
   const { trx, now } = c;
-  await requirePeople(trx, 'assignee', [input.assignee]);
-  await requireDept(trx, 'dept', input.dept);
+  requirePeople(c.ref, 'assignee', [input.assignee]);
+  requireDept(c.ref, 'dept', input.dept);
   const receivedAt = input.receivedAt ?? now;
   if (input.dueAt && input.dueAt.getTime() <= receivedAt.getTime())
     throw invalid('dueAt', 'must be later than receivedAt');
@@ -352,7 +348,7 @@ async function draftDocument(c: Creation, input: Input<'document'>): Promise<Dra
     const existing = await findOpenDocument(trx, input.docNo, input.direction ?? null);
     if (existing) throw duplicateDocument(existing, input.docNo, input.direction ?? null);
   }
-  const dept = input.dept ?? (await deptOf(trx, input.assignee));
+  const dept = input.dept ?? deptOf(c.ref, input.assignee);
   const dueAt =
     input.dueAt ??
     defaultDueAt({ kind: 'document', docType: input.docType, receivedAt }, c.rules, c.calendar, c.timeZone);
@@ -372,14 +368,13 @@ async function draftDocument(c: Creation, input: Input<'document'>): Promise<Dra
 }
 
 async function draftMeeting(c: Creation, input: Input<'meeting'>): Promise<Draft> {
-  const { trx } = c;
   if (input.endsAt.getTime() <= input.startsAt.getTime())
     throw invalid('endsAt', 'must be later than startsAt');
-  await requirePeople(trx, 'attendees', input.attendees);
-  await requirePeople(trx, 'organizer', [input.organizer]);
-  await requirePeople(trx, 'minutesTaker', [input.minutesTaker]);
-  await requireDept(trx, 'dept', input.dept);
-  const dept = input.dept ?? (input.organizer ? await deptOf(trx, input.organizer) : null);
+  requirePeople(c.ref, 'attendees', input.attendees);
+  requirePeople(c.ref, 'organizer', [input.organizer]);
+  requirePeople(c.ref, 'minutesTaker', [input.minutesTaker]);
+  requireDept(c.ref, 'dept', input.dept);
+  const dept = input.dept ?? (input.organizer ? deptOf(c.ref, input.organizer) : null);
   const row: Draft['row'] = {
     ...baseRow(c, input),
     kind: 'meeting',
@@ -401,7 +396,7 @@ async function draftMeeting(c: Creation, input: Input<'meeting'>): Promise<Draft
     minutes = {
       taker: input.minutesTaker,
       dueAt: defaultDueAt({ kind: 'minutes', meetingEndsAt }, c.rules, c.calendar, c.timeZone),
-      dept: dept ?? (await deptOf(trx, input.minutesTaker)),
+      dept: dept ?? deptOf(c.ref, input.minutesTaker),
     };
   }
   return { row, parts: [], attendees: input.attendees, minutes };
@@ -409,9 +404,9 @@ async function draftMeeting(c: Creation, input: Input<'meeting'>): Promise<Draft
 
 async function draftTask(c: Creation, input: Input<'task'>): Promise<Draft> {
   const { trx, now } = c;
-  await requireDept(trx, 'leadDept', input.leadDept);
-  await requirePeople(trx, 'assignee', [input.assignee]);
-  await requirePeople(trx, 'leader', [input.leader]);
+  requireDept(c.ref, 'leadDept', input.leadDept);
+  requirePeople(c.ref, 'assignee', [input.assignee]);
+  requirePeople(c.ref, 'leader', [input.leader]);
   await requireHotlineFields(trx, input);
   if (input.dueAt && input.dueAt.getTime() <= now.getTime()) throw invalid('dueAt', 'must be in the future');
   const dueAt =
@@ -475,7 +470,7 @@ async function requireHotlineFields(trx: Trx, input: Input<'task'>): Promise<voi
 
 /** 会办: each co-handling unit checked, with its own deadline (before the item's). */
 async function coDeptParts(c: Creation, input: Input<'task'>, itemDueAt: Date): Promise<ItemPart[]> {
-  const { trx, now } = c;
+  const { now } = c;
   const co = (input.coDepts ?? []).map((d) => (typeof d === 'string' ? { dept: d } : d));
   const seen = new Set<string>();
   for (const [i, d] of co.entries()) {
@@ -483,8 +478,8 @@ async function coDeptParts(c: Creation, input: Input<'task'>, itemDueAt: Date): 
     if (d.dept === input.leadDept) throw invalid(field, `"${d.dept}" is the lead department`);
     if (seen.has(d.dept)) throw invalid(field, `"${d.dept}" is listed twice`);
     seen.add(d.dept);
-    await requireDept(trx, field, d.dept);
-    await requirePeople(trx, `${field}.assignee`, [d.assignee]);
+    requireDept(c.ref, field, d.dept);
+    requirePeople(c.ref, `${field}.assignee`, [d.assignee]);
     if (d.dueAt && d.dueAt.getTime() > itemDueAt.getTime())
       throw invalid(`${field}.dueAt`, 'a co-handling unit answers the lead unit before the item is due');
     if (d.dueAt && d.dueAt.getTime() <= now.getTime())
@@ -502,8 +497,8 @@ async function coDeptParts(c: Creation, input: Input<'task'>, itemDueAt: Date): 
   }));
 }
 
-async function deptOf(db: Db, openId: string): Promise<string | null> {
-  return (await getPeople(db, [openId]))[0]?.dept ?? null;
+function deptOf(ref: ReferenceData, openId: string): string | null {
+  return ref.people.get(openId)?.dept ?? null;
 }
 
 /** What the 'create' history row says. */
@@ -608,11 +603,7 @@ export async function listItemsWithLights(
   filters: ItemFilters & { light?: Light },
 ): Promise<(Item & { light: Light; parts: ItemPart[] })[]> {
   const db = deps.database.db;
-  const [items, calendar, rules] = await Promise.all([
-    listItemRows(db, filters),
-    loadWorkCalendar(db),
-    loadDeadlineRules(db),
-  ]);
+  const [items, { calendar, rules }] = await Promise.all([listItemRows(db, filters), referenceData(deps)]);
   const now = deps.clock.now();
   const parts = await getParts(
     db,
@@ -629,7 +620,6 @@ export async function listItemsWithLights(
 
 /** The light of one item as of the clock (loads the calendar and rules). */
 export async function lightNow(deps: Deps, item: Item): Promise<Light> {
-  const db = deps.database.db;
-  const [calendar, rules] = await Promise.all([loadWorkCalendar(db), loadDeadlineRules(db)]);
+  const { calendar, rules } = await referenceData(deps);
   return lightOf(item, deps.clock.now(), calendar, rules, deps.config.timezone);
 }

@@ -1,12 +1,10 @@
 import { feedbackCard } from '../cards/feedback-card.js';
-import { getDepartment } from '../db/repos/departments.js';
-import { getPeople } from '../db/repos/people.js';
 import type { Trx } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import type { ItemChange } from '../domain/item-change.js';
 import { workdaysOverdue } from '../domain/lights.js';
 import { enqueueOutbox, outboxKey } from '../lark/outbox/enqueue.js';
-import { loadWorkCalendar } from './calendar.js';
+import { referenceData } from './reference-data.js';
 
 export const FEEDBACK_PURPOSE = 'result-feedback';
 /** Sources whose results go back to the leader who gave them. */
@@ -21,18 +19,14 @@ export async function feedBackResult(trx: Trx, deps: Deps, change: ItemChange): 
   if (change.action !== 'done' || item.status !== 'done' || previous?.status === 'done') return;
   if (item.kind !== 'task' || !item.source || !FED_BACK.has(item.source) || !item.closedAt) return;
   const candidates = [item.leader, item.createdBy].filter((x): x is string => !!x);
-  const people = await getPeople(trx, [
-    ...candidates,
-    ...(item.assignee ? [item.assignee] : []),
-    change.actor,
-  ]);
-  const to = candidates.find((id) => people.some((p) => p.openId === id));
+  const ref = await referenceData(deps, trx);
+  const to = candidates.find((id) => ref.people.has(id));
   if (!to) return;
-  const calendar = await loadWorkCalendar(trx);
+  const { calendar } = ref;
   const tz = deps.config.timezone;
   const onTime = !item.dueAt || item.closedAt.getTime() <= item.dueAt.getTime();
   const handlerId = item.assignee ?? change.actor;
-  const dept = item.dept ? await getDepartment(trx, item.dept) : null;
+  const dept = item.dept ? ref.departmentsByCode.get(item.dept) : null;
   const note = typeof change.details.note === 'string' ? change.details.note : null;
   await enqueueOutbox(trx, {
     uuid: outboxKey(FEEDBACK_PURPOSE, item.id),
@@ -42,7 +36,7 @@ export async function feedBackResult(trx: Trx, deps: Deps, change: ItemChange): 
     msgType: 'interactive',
     content: feedbackCard({
       item,
-      handler: people.find((p) => p.openId === handlerId)?.name ?? '未登记人员',
+      handler: ref.people.get(handlerId)?.name ?? '未登记人员',
       deptName: dept?.name ?? '—',
       onTime,
       workdaysLate: onTime || !item.dueAt ? 0 : workdaysOverdue(item.dueAt, item.closedAt, calendar, tz),

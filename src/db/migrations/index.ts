@@ -11,6 +11,7 @@ import * as larkSendLog from './2026113040_lark_send_log.js';
 import * as rhythm from './2026113041_rhythm.js';
 import * as rhythmSince from './2026113042_rhythm_since.js';
 import * as instances from './2026113043_instances.js';
+import * as referenceVersions from './2026113050_reference_versions.js';
 
 /**
  * Every migration, by name. Names start with a timestamp so they sort in the order they were
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '2026113041_rhythm': rhythm,
   '2026113042_rhythm_since': rhythmSince,
   '2026113043_instances': instances,
+  '2026113050_reference_versions': referenceVersions,
 };

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type {
   DocType,
+  ExtensionRequest,
   Item,
   ItemKind,
   ItemPart,
@@ -96,6 +97,52 @@ export async function getItemRow(db: Db, id: string): Promise<Item | null> {
 export async function lockItem(trx: Trx, id: string): Promise<Item | null> {
   const r = await trx.selectFrom('items').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   return r ? toItem(r) : null;
+}
+
+/**
+ * Locks the item row (FOR UPDATE of the item only) and reads its pending extension request in the
+ * same statement: what every action on an item reads first, in one round trip.
+ */
+export async function lockItemWithPending(
+  trx: Trx,
+  id: string,
+): Promise<{ item: Item; pending: ExtensionRequest | null } | null> {
+  const r = await trx
+    .selectFrom('items')
+    .leftJoin('extension_requests as e', (j) =>
+      j.onRef('e.item_id', '=', 'items.id').on('e.status', '=', 'pending'),
+    )
+    .selectAll('items')
+    .select([
+      'e.id as e_id',
+      'e.requested_by as e_requested_by',
+      'e.requested_at as e_requested_at',
+      'e.current_due_at as e_current_due_at',
+      'e.new_due_at as e_new_due_at',
+      'e.reason as e_reason',
+      'e.decided_by as e_decided_by',
+      'e.decided_at as e_decided_at',
+    ])
+    .where('items.id', '=', id)
+    .forUpdate('items')
+    .executeTakeFirst();
+  if (!r) return null;
+  const pending: ExtensionRequest | null =
+    r.e_id === null
+      ? null
+      : {
+          id: r.e_id,
+          itemId: r.id,
+          requestedBy: r.e_requested_by!,
+          requestedAt: r.e_requested_at!,
+          currentDueAt: r.e_current_due_at,
+          newDueAt: r.e_new_due_at!,
+          reason: r.e_reason,
+          status: 'pending',
+          decidedBy: r.e_decided_by,
+          decidedAt: r.e_decided_at,
+        };
+  return { item: toItem(r), pending };
 }
 
 /** Changes an item and bumps its version (cards compare versions to know they are stale). */

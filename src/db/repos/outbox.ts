@@ -15,13 +15,19 @@ export interface SentCardRow {
   sent_message_id: string | null;
   sent_at: Date | null;
   item_ids: string[];
+  purpose: string;
 }
 
 /**
- * The messages of one purpose (e.g. 'item-card') that named an item, oldest first: the copies
- * of its cards to bring up to date when the item changes.
+ * The messages of one purpose (e.g. 'item-card') or several that named an item, oldest first: the
+ * copies of its cards to bring up to date when the item changes.
  */
-export async function listCardsNamingItem(db: Db, purpose: string, itemId: string): Promise<SentCardRow[]> {
+export async function listCardsNamingItem(
+  db: Db,
+  purpose: string | readonly string[],
+  itemId: string,
+): Promise<SentCardRow[]> {
+  const purposes = typeof purpose === 'string' ? [purpose] : [...purpose];
   const rows = await db
     .selectFrom('outbox')
     .select([
@@ -34,8 +40,9 @@ export async function listCardsNamingItem(db: Db, purpose: string, itemId: strin
       'sent_message_id',
       'sent_at',
       'item_ids',
+      'purpose',
     ])
-    .where('purpose', '=', purpose)
+    .where('purpose', 'in', purposes)
     .where('operation', 'in', ['send', 'reply'])
     .where(sql<boolean>`item_ids @> array[${itemId}]::text[]`)
     .orderBy('id')
@@ -125,6 +132,21 @@ export async function insertOutboxMessage(
     .where('uuid', '=', row.uuid)
     .executeTakeFirstOrThrow();
   return { id: String(existing.id), inserted: false };
+}
+
+/**
+ * Several messages in one statement; each idempotent by its uuid. Answers the uuids written now
+ * (a uuid already in the outbox is left as it is and not among them).
+ */
+export async function insertOutboxMessages(db: Db, rows: Insertable<OutboxTable>[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await db
+    .insertInto('outbox')
+    .values(rows)
+    .onConflict((oc) => oc.column('uuid').doNothing())
+    .returning('uuid')
+    .execute();
+  return new Set(inserted.map((r) => r.uuid));
 }
 
 /**

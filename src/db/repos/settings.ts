@@ -47,3 +47,9 @@ export async function settingHistory(
     changedAt: r.changed_at,
   }));
 }
+
+/** Every setting by key (a handful of small JSON documents). */
+export async function listSettings(db: Db): Promise<Map<string, unknown>> {
+  const rows = await db.selectFrom('settings').select(['key', 'value']).execute();
+  return new Map(rows.map((r) => [r.key, typeof r.value === 'string' ? JSON.parse(r.value) : r.value]));
+}

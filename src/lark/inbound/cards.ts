@@ -9,7 +9,7 @@ import {
 import type { Deps } from '../../deps.js';
 import { CARD_ACTION, type CardAction, parseCardAction } from '../events.js';
 import { aliveSince, beat } from '../liveness.js';
-import type { CardActionAnswer, CardActionHandler } from './handlers.js';
+import type { CardActionAnswer, CardActionHandler, CardCallback } from './handlers.js';
 
 const LEASE_MS = 30_000;
 
@@ -102,9 +102,16 @@ async function handleAndRecord(
   handler: CardActionHandler,
 ): Promise<Record<string, unknown>> {
   const { db } = deps.database;
+  let recorded = false;
+  const callback: CardCallback = {
+    async recordIn(trx, answer) {
+      await recordCardAnswer(trx, key, formatCardAnswer(answer, style), deps.clock.now());
+      recorded = true;
+    },
+  };
   try {
-    const answer = formatCardAnswer(await handler(deps, action), style);
-    await recordCardAnswer(db, key, answer, deps.clock.now());
+    const answer = formatCardAnswer(await handler(deps, action, callback), style);
+    if (!recorded) await recordCardAnswer(db, key, answer, deps.clock.now());
     return answer;
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { insertOutboxMessage } from '../../db/repos/outbox.js';
+import { insertOutboxMessage, insertOutboxMessages } from '../../db/repos/outbox.js';
 import type { Db } from '../../db/schema.js';
 
 export type OutboxOperation = 'send' | 'reply' | 'patch' | 'card_update';
@@ -60,7 +60,20 @@ function validate(m: OutboxMessage): void {
  */
 export async function enqueueOutbox(trx: Db, m: OutboxMessage): Promise<{ id: string; inserted: boolean }> {
   validate(m);
-  return insertOutboxMessage(trx, {
+  return insertOutboxMessage(trx, rowOf(m));
+}
+
+/**
+ * Several messages in one statement (a change that patches every copy of a card), each as
+ * enqueueOutbox would write it. Answers the uuids written now; the others were there already.
+ */
+export async function enqueueOutboxMany(trx: Db, ms: OutboxMessage[]): Promise<Set<string>> {
+  for (const m of ms) validate(m);
+  return insertOutboxMessages(trx, ms.map(rowOf));
+}
+
+function rowOf(m: OutboxMessage) {
+  return {
     uuid: m.uuid,
     operation: m.operation,
     receive_id_type: m.receiveIdType ?? null,
@@ -73,5 +86,5 @@ export async function enqueueOutbox(trx: Db, m: OutboxMessage): Promise<{ id: st
     item_ids: m.itemIds ?? [],
     created_at: m.now,
     next_attempt_at: m.now,
-  });
+  };
 }

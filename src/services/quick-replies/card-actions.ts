@@ -5,16 +5,18 @@ import { type Audience, itemCard, type OpenForm } from '../../cards/item-card.js
 import {
   extendForm,
   type FormOp,
+  type ItemButtonValue,
   isDutyValue,
   parseButtonValue,
   progressForm,
   reassignForm,
 } from '../../cards/values.js';
-import { getDepartment, listDepartments } from '../../db/repos/departments.js';
 import { listExtensionRequests } from '../../db/repos/extension-requests.js';
 import { getItemRow } from '../../db/repos/items.js';
 import { findSentMessage, type SentMessage } from '../../db/repos/outbox.js';
-import { getPerson, listPeople } from '../../db/repos/people.js';
+import { listPeople } from '../../db/repos/people.js';
+import type { Db, Trx } from '../../db/schema.js';
+import { inTransaction } from '../../db/transaction.js';
 import type { Deps } from '../../deps.js';
 import { endOfWorkday } from '../../domain/deadlines.js';
 import { formatWhenZh } from '../../domain/items.js';
@@ -23,10 +25,17 @@ import { isValidDate } from '../../domain/time.js';
 import type { ActionName, Item, Person } from '../../domain/types.js';
 import type { CardAction } from '../../lark/events.js';
 import { outboxKey } from '../../lark/outbox/enqueue.js';
-import { type ActionOutcome, type ItemActionInput, performItemAction } from '../item-actions.js';
-import { type CardActionAnswer, warn } from './card-answer.js';
+import { type ActionOutcome, type ItemActionInput, performItemActionIn } from '../item-actions.js';
+import { type CardActionAnswer, type CardCallback, warn } from './card-answer.js';
 import { answerDutyAction } from './duty-actions.js';
-import { buildItemCardView, closedText, loadViewContext, namesOf, type ViewContext } from './item-view.js';
+import {
+  buildItemCardView,
+  closedText,
+  deptNamesOf,
+  loadViewContext,
+  namesOf,
+  type ViewContext,
+} from './item-view.js';
 import { ITEM_CARD_PURPOSE, sendCard } from './messages.js';
 import { nudgeHandler } from './nudge.js';
 import { ROUND_CARD_PURPOSES, redrawRoundCard } from './round-cards.js';
@@ -40,75 +49,108 @@ import { todoCardFor } from './todo.js';
  * A card older than Lark's 14-day update window cannot be replaced: the clicker gets the fresh
  * card as a new message instead.
  */
-export async function answerCardAction(deps: Deps, action: CardAction): Promise<CardActionAnswer> {
-  const sent = action.messageId ? await findSentMessage(deps.database.db, action.messageId) : null;
-  const answer = await answerClick(deps, action, sent);
-  if (!sent?.sentAt || !answer.card || canStillUpdate(sent.sentAt, deps.clock.now())) return answer;
-  return resendFresh(deps, action, sent, answer);
-}
-
-async function answerClick(
+export async function answerCardAction(
   deps: Deps,
   action: CardAction,
-  sent: SentMessage | null,
+  callback?: CardCallback,
 ): Promise<CardActionAnswer> {
   const value = parseButtonValue(action.value);
   if (!value) {
     deps.logger.warn('card action with an unknown value', { operator: action.operatorOpenId });
     return warn('该卡片已失效，请回复「待办」查看最新事项');
   }
-  if (isDutyValue(value)) return answerDutyAction(deps, action, value);
   const { db } = deps.database;
+  if (isDutyValue(value) || value.op === 'nudge') {
+    const sent = action.messageId ? await findSentMessage(db, action.messageId) : null;
+    const answer = isDutyValue(value)
+      ? await answerDutyAction(deps, action, value)
+      : await nudgeHandler(deps, action.operatorOpenId, value.item);
+    return freshIfOld(deps, db, action, sent, answer);
+  }
+  // An item's button: one transaction finds the card, locks and changes the item, queues the
+  // patches, draws the answer from what it already read and records it on the callback.
+  return inTransaction(db, async (trx) => {
+    const sent = action.messageId ? await findSentMessage(trx, action.messageId) : null;
+    const answer = await freshIfOld(
+      deps,
+      trx,
+      action,
+      sent,
+      await answerItemClick(deps, trx, action, value, sent),
+    );
+    await callback?.recordIn(trx, answer);
+    return answer;
+  });
+}
+
+async function freshIfOld(
+  deps: Deps,
+  db: Db,
+  action: CardAction,
+  sent: SentMessage | null,
+  answer: CardActionAnswer,
+): Promise<CardActionAnswer> {
+  if (!sent?.sentAt || !answer.card || canStillUpdate(sent.sentAt, deps.clock.now())) return answer;
+  return resendFresh(deps, db, action, sent, answer);
+}
+
+async function answerItemClick(
+  deps: Deps,
+  trx: Trx,
+  action: CardAction,
+  value: Exclude<ItemButtonValue, { op: 'nudge' }>,
+  sent: SentMessage | null,
+): Promise<CardActionAnswer> {
   const by = action.operatorOpenId;
-  const ctx = await loadViewContext(db, deps);
-  const person = await getPerson(db, by);
+  const ctx = await loadViewContext(trx, deps);
+  const person = ctx.ref.people.get(by) ?? null;
   const audience: Audience = { kind: 'person', openId: by, isChief: !!person?.roles.includes('chief') };
 
-  if (value.op === 'todo') return { card: await todoCardFor(db, ctx, by) };
-  if (value.op === 'nudge') return nudgeHandler(deps, by, value.item);
-
-  const item = await getItemRow(db, value.item);
-  if (!item) return warn(`找不到事项 ${value.item}，可能已被删除`);
+  if (value.op === 'todo') return { card: await todoCardFor(trx, ctx, by) };
   const render = async (i: Item, extra: { form?: OpenForm; notice?: string } = {}) =>
-    itemCard(await buildItemCardView(db, ctx, i, audience, extra));
+    itemCard(await buildItemCardView(trx, ctx, i, audience, extra));
+  const missing = () => warn(`找不到事项 ${value.item}，可能已被删除`);
 
-  if (value.op === 'view') return { card: await render(item) };
-  if (value.op === 'form') return openForm(deps, person, item, value.form, render);
+  if (value.op === 'view' || value.op === 'form') {
+    const item = await getItemRow(trx, value.item);
+    if (!item) return missing();
+    if (value.op === 'view') return { card: await render(item) };
+    return openForm(trx, ctx, person, item, value.form, render);
+  }
 
   if (value.op === 'approve-extension' || value.op === 'reject-extension') {
-    const outcome = await performItemAction(deps, {
-      itemId: item.id,
-      action: value.op,
-      by,
-      extensionId: value.req,
-    });
-    const answer = await answerDecision(deps, ctx, item, value.req, outcome);
+    const input = { itemId: value.item, action: value.op, by, extensionId: value.req };
+    const outcome = await performItemActionIn(trx, deps, input);
+    if (!outcome.ok && outcome.code === 'not_found') return missing();
+    const answer = await answerDecision(trx, ctx, outcome.item!, value.req, outcome);
     // On a digest the decision is a toast: the digest stays as it was sent.
     if (answer.toast && sent && DIGEST_PURPOSES.includes(sent.purpose)) return { toast: answer.toast };
     return answer;
   }
 
-  const input: ItemActionInput = { itemId: item.id, action: value.op, by };
+  const input: ItemActionInput = { itemId: value.item, action: value.op, by };
   if (value.op === 'progress' || value.op === 'extend' || value.op === 'reassign') {
     const problem = readForm(ctx, value.op, action.formValue ?? {}, input);
     if (problem) return warn(problem);
   }
-  const outcome = await performItemAction(deps, input);
+  const outcome = await performItemActionIn(trx, deps, input);
+  if (!outcome.ok && outcome.code === 'not_found') return missing();
   // A button on a list (待办, a reminder round) answers with the list redrawn as of now, not
   // with one item's card in place of the whole list.
   const fromList = !!sent && LIST_PURPOSES.includes(sent.purpose);
-  const list = (notice: string) => listCardFor(deps, ctx, by, sent!, notice);
+  const list = (notice: string) => listCardFor(trx, ctx, by, sent!, notice);
   if (outcome.ok) {
     const toast = {
       type: outcome.changed ? ('success' as const) : ('info' as const),
       content: outcome.message,
     };
+    const { item } = outcome;
     if (fromList) return { toast, card: await list(`${outcome.message}：${item.id} ${item.title}`) };
-    return { toast, card: await render(outcome.item) };
+    return { toast, card: await render(item) };
   }
   if (outcome.item && outcome.item.status !== 'open') {
     // A stale card: the item was closed meanwhile. Say by whom and when, and show it closed.
-    const content = await closedBy(deps, outcome.item);
+    const content = closedBy(ctx, outcome.item);
     return {
       toast: { type: 'info', content },
       card: fromList ? await list(content) : await render(outcome.item),
@@ -125,13 +167,12 @@ const DIGEST_PURPOSES = ['digest', 'digest-on-demand'];
 
 /** A reminder round card redrawn from its items as they are now; a 待办 list, refreshed. */
 async function listCardFor(
-  deps: Deps,
+  db: Db,
   ctx: ViewContext,
   by: string,
   sent: SentMessage,
   notice: string,
 ): Promise<CardJson> {
-  const { db } = deps.database;
   const round = ROUND_CARD_PURPOSES.includes(sent.purpose)
     ? await redrawRoundCard(db, ctx, sent.id, notice)
     : null;
@@ -145,11 +186,11 @@ async function listCardFor(
  */
 async function resendFresh(
   deps: Deps,
+  db: Db,
   action: CardAction,
   sent: SentMessage,
   answer: CardActionAnswer,
 ): Promise<CardActionAnswer> {
-  const { db } = deps.database;
   const by = action.operatorOpenId;
   const isList = LIST_PURPOSES.includes(sent.purpose);
   const card = isList
@@ -173,8 +214,8 @@ async function resendFresh(
 }
 
 /** '该事项已由李四于11月22日 09:05办结' */
-async function closedBy(deps: Deps, item: Item): Promise<string> {
-  return `该事项${await closedText(deps.database.db, item, deps.config.timezone)}`;
+function closedBy(ctx: ViewContext, item: Item): string {
+  return `该事项${closedText(ctx, item)}`;
 }
 
 const FORM_ACTION: Record<FormOp, ActionName> = {
@@ -188,17 +229,17 @@ const FORM_ACTION: Record<FormOp, ActionName> = {
  * form just to be refused.
  */
 async function openForm(
-  deps: Deps,
+  db: Db,
+  ctx: ViewContext,
   person: Person | null,
   item: Item,
   form: FormOp,
   render: (i: Item, extra?: { form?: OpenForm; notice?: string }) => Promise<CardJson>,
 ): Promise<CardActionAnswer> {
-  const { db } = deps.database;
   if (item.status !== 'open')
-    return { toast: { type: 'info', content: await closedBy(deps, item) }, card: await render(item) };
-  const departments = await listDepartments(db);
-  const names = await namesOf(db, [item.assignee]);
+    return { toast: { type: 'info', content: closedBy(ctx, item) }, card: await render(item) };
+  const departments = [...ctx.ref.departments];
+  const names = namesOf(ctx, [item.assignee]);
   const decision = authorize(person, FORM_ACTION[form], item, { departments, names });
   if (!decision.allowed) return warn(decision.reason);
   if (form === 'reassign') {
@@ -208,7 +249,7 @@ async function openForm(
       .filter((p) => p.openId !== item.assignee)
       .map((p) => ({ openId: p.openId, name: p.name }));
     if (candidates.length === 0) {
-      const name = dept ? ((await getDepartment(db, dept))?.name ?? dept) : '本处室';
+      const name = dept ? (ctx.ref.departmentsByCode.get(dept)?.name ?? dept) : '本处室';
       return warn(`${name}暂无其他可转办的人员`);
     }
     return { card: await render(item, { form: { kind: 'reassign', candidates } }) };
@@ -257,20 +298,19 @@ function readForm(
 
 /** 同意 / 驳回 on an approval card: the toast, and the approval card in its decided state. */
 async function answerDecision(
-  deps: Deps,
+  db: Db,
   ctx: ViewContext,
   item: Item,
   requestId: number,
   outcome: ActionOutcome,
 ): Promise<CardActionAnswer> {
-  const { db } = deps.database;
   const requests = await listExtensionRequests(db, item.id);
   const request = requests.find((r) => r.id === requestId);
   const current = outcome.item ?? item;
   let card: CardJson | undefined;
   if (request) {
-    const names = await namesOf(db, [request.requestedBy, request.decidedBy]);
-    const deptNames = Object.fromEntries((await listDepartments(db)).map((d) => [d.code, d.name]));
+    const names = namesOf(ctx, [request.requestedBy, request.decidedBy]);
+    const deptNames = deptNamesOf(ctx);
     card = extensionCard({ item: current, request, names, deptNames, timeZone: ctx.timeZone });
   }
   if (outcome.ok) {
@@ -283,7 +323,7 @@ async function answerDecision(
   if (request && request.status !== 'pending') {
     let content = '该延期申请已撤回（事项已办结或撤销）';
     if (request.status !== 'withdrawn') {
-      const names = await namesOf(db, [request.decidedBy]);
+      const names = namesOf(ctx, [request.decidedBy]);
       const who = request.decidedBy ? (names[request.decidedBy] ?? '他人') : '他人';
       const verb = request.status === 'approved' ? '批准' : '驳回';
       const when = request.decidedAt ? `于${formatWhenZh(request.decidedAt, ctx.timeZone)}` : '';

@@ -1,11 +1,9 @@
 import type { CardJson } from '../../cards/common.js';
 import { extensionCard, extensionDecisionCard } from '../../cards/extension-card.js';
 import { itemCard } from '../../cards/item-card.js';
-import { getDepartment } from '../../db/repos/departments.js';
 import { listExtensionRequests, pendingExtension } from '../../db/repos/extension-requests.js';
 import { getAttendees, getParts } from '../../db/repos/items.js';
 import { listCardsNamingItem } from '../../db/repos/outbox.js';
-import { chiefsFor, getPeople } from '../../db/repos/people.js';
 import type { Trx } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { ItemChange } from '../../domain/item-change.js';
@@ -13,9 +11,17 @@ import { localDate } from '../../domain/time.js';
 import type { ExtensionRequest, Item } from '../../domain/types.js';
 import { outboxKey } from '../../lark/outbox/enqueue.js';
 import { extensionApprovers } from '../extension-approvers.js';
+import { chiefsIn } from '../reference-data.js';
 import { buildItemCardView, deptNamesOf, loadViewContext, namesOf, type ViewContext } from './item-view.js';
-import { ITEM_CARD_PURPOSE, refreshCardRow, refreshItemCards, sendCard } from './messages.js';
-import { refreshRoundCards } from './round-cards.js';
+import {
+  type CardToSend,
+  ITEM_CARD_PURPOSE,
+  refreshCardRow,
+  refreshItemCards,
+  sendCard,
+  sendCards,
+} from './messages.js';
+import { ROUND_CARD_PURPOSES, refreshRoundCards } from './round-cards.js';
 
 /** Approval cards sent to chiefs; patched to their decided state for every chief who got one. */
 export const EXTENSION_CARD_PURPOSE = 'extension-card';
@@ -55,9 +61,25 @@ export async function notifyItemChangeInTrx(trx: Trx, deps: Deps, change: ItemCh
     default:
       break;
   }
-  if (change.previous === null || stateChanged(change.previous, item) || change.action === 'extend') {
+  if (change.previous === null) {
     await refreshItemCards(trx, deps, ctx, item);
-    if (change.previous !== null) await refreshRoundCards(trx, deps, ctx, item);
+  } else if (stateChanged(change.previous, item) || change.action === 'extend') {
+    // One read finds every copy: the item's own cards and the round cards that list it.
+    const rows = await listCardsNamingItem(trx, [ITEM_CARD_PURPOSE, ...ROUND_CARD_PURPOSES], item.id);
+    await refreshItemCards(
+      trx,
+      deps,
+      ctx,
+      item,
+      rows.filter((r) => r.purpose === ITEM_CARD_PURPOSE),
+    );
+    await refreshRoundCards(
+      trx,
+      deps,
+      ctx,
+      item,
+      rows.filter((r) => r.purpose !== ITEM_CARD_PURPOSE),
+    );
   }
 }
 
@@ -72,70 +94,81 @@ async function sendItemCardToPerson(
   item: Item,
   openId: string,
   reason: string,
+  extra: { pending?: null } = {},
+  /** When given, the card joins these to be sent together instead of going out now. */
+  queue?: CardToSend[],
 ): Promise<void> {
-  const [person] = await getPeople(trx, [openId]);
+  const person = ctx.ref.people.get(openId);
   const audience = { kind: 'person' as const, openId, isChief: !!person?.roles.includes('chief') };
-  await sendCard(trx, deps, {
+  const card: CardToSend = {
     key: outboxKey('item-card', item.id, openId, reason),
     to: { openId },
-    card: itemCard(await buildItemCardView(trx, ctx, item, audience)),
+    card: itemCard(await buildItemCardView(trx, ctx, item, audience, extra)),
     purpose: ITEM_CARD_PURPOSE,
     itemIds: [item.id],
-  });
+  };
+  if (queue) queue.push(card);
+  else await sendCard(trx, deps, card);
 }
 
+/** A new item has no extension request yet: its cards need not look for one. */
+const NEW = { pending: null } as const;
+
 async function announceNewItem(trx: Trx, deps: Deps, ctx: ViewContext, item: Item): Promise<void> {
+  const queue: CardToSend[] = [];
   const people = new Set<string>();
   if (item.kind === 'meeting') {
     for (const a of (await getAttendees(trx, [item.id])).get(item.id) ?? []) people.add(a.openId);
   } else if (item.assignee) {
     people.add(item.assignee);
   }
-  for (const openId of people) await sendItemCardToPerson(trx, deps, ctx, item, openId, 'new');
+  for (const openId of people) await sendItemCardToPerson(trx, deps, ctx, item, openId, 'new', NEW, queue);
 
   const deptCode = item.dept ?? item.leadDept;
-  const dept = deptCode ? await getDepartment(trx, deptCode) : null;
+  const dept = deptCode ? ctx.ref.departmentsByCode.get(deptCode) : null;
   const chatId = item.chatId ?? dept?.chatId ?? null;
   const groups: string[] = chatId ? [chatId] : [];
   if (!chatId && !item.assignee && item.kind !== 'meeting') {
     // Nobody would hear of an unassigned item: its department's chiefs get it to hand out.
-    for (const chief of await chiefsFor(trx, deptCode)) {
-      if (!people.has(chief.openId)) await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new');
+    for (const chief of chiefsIn(ctx.ref, deptCode)) {
+      if (!people.has(chief.openId))
+        await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new', NEW, queue);
       people.add(chief.openId);
     }
   }
-  // 会办: each co-handling unit's handler, or else its group, hears of its part.
-  for (const part of (await getParts(trx, [item.id])).get(item.id) ?? []) {
+  // 会办: each co-handling unit's handler, or else its group, hears of its part (tasks have parts).
+  const parts = item.kind === 'task' ? ((await getParts(trx, [item.id])).get(item.id) ?? []) : [];
+  for (const part of parts) {
     if (part.assignee && !people.has(part.assignee)) {
       people.add(part.assignee);
-      await sendItemCardToPerson(trx, deps, ctx, item, part.assignee, 'new');
+      await sendItemCardToPerson(trx, deps, ctx, item, part.assignee, 'new', NEW, queue);
     }
-    const partChat = (await getDepartment(trx, part.dept))?.chatId;
+    const partChat = ctx.ref.departmentsByCode.get(part.dept)?.chatId;
     if (partChat && !groups.includes(partChat)) groups.push(partChat);
     if (!part.assignee && !partChat) {
-      for (const chief of await chiefsFor(trx, part.dept)) {
+      for (const chief of chiefsIn(ctx.ref, part.dept)) {
         if (people.has(chief.openId)) continue;
         people.add(chief.openId);
-        await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new');
+        await sendItemCardToPerson(trx, deps, ctx, item, chief.openId, 'new', NEW, queue);
       }
     }
   }
   for (const group of groups) {
-    await sendCard(trx, deps, {
+    queue.push({
       key: outboxKey('item-card', item.id, group, 'new'),
       to: { chatId: group },
-      card: itemCard(await buildItemCardView(trx, ctx, item, { kind: 'group' })),
+      card: itemCard(await buildItemCardView(trx, ctx, item, { kind: 'group' }, NEW)),
       purpose: ITEM_CARD_PURPOSE,
       itemIds: [item.id],
     });
   }
+  // The handler's cards first, then the groups', in one statement.
+  await sendCards(trx, deps, queue);
 }
 
-async function extensionView(trx: Trx, ctx: ViewContext, item: Item, request: ExtensionRequest) {
-  const [names, deptNames] = await Promise.all([
-    namesOf(trx, [request.requestedBy, request.decidedBy, item.assignee]),
-    deptNamesOf(trx),
-  ]);
+function extensionView(ctx: ViewContext, item: Item, request: ExtensionRequest) {
+  const names = namesOf(ctx, [request.requestedBy, request.decidedBy, item.assignee]);
+  const deptNames = deptNamesOf(ctx);
   let extraText: string | null = null;
   if (request.currentDueAt) {
     const days = ctx.calendar.workdaysBetween(
@@ -155,7 +188,7 @@ async function askChiefs(trx: Trx, deps: Deps, ctx: ViewContext, item: Item): Pr
     deps.logger.warn('extension request has no chief to approve it', { itemId: item.id, dept: item.dept });
     return;
   }
-  const card = extensionCard(await extensionView(trx, ctx, item, request));
+  const card = extensionCard(extensionView(ctx, item, request));
   for (const chief of chiefs) {
     await sendCard(trx, deps, {
       key: outboxKey('ext-request', request.id, chief.openId),
@@ -180,7 +213,7 @@ async function tellDecision(
     requests.find((r) => r.id === wanted) ??
     [...requests].reverse().find((r) => r.status === 'approved' || r.status === 'rejected');
   if (!request || request.status === 'pending') return;
-  const view = await extensionView(trx, ctx, item, request);
+  const view = extensionView(ctx, item, request);
   if (request.requestedBy !== change.actor) {
     await sendCard(trx, deps, {
       key: outboxKey('ext-decision', request.id, request.requestedBy),

@@ -1,8 +1,6 @@
 import type { Audience, ItemCardView, OpenForm, TaskPlanView } from '../../cards/item-card.js';
-import { listDepartments } from '../../db/repos/departments.js';
 import { pendingExtension } from '../../db/repos/extension-requests.js';
 import { getAttendees, getParts } from '../../db/repos/items.js';
-import { getPeople } from '../../db/repos/people.js';
 import type { Db } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { WorkCalendar } from '../../domain/calendar.js';
@@ -11,15 +9,16 @@ import { deadlineTextZh, lightOf } from '../../domain/lights.js';
 import { REPORT_EVERY_ZH, rollUpTextZh } from '../../domain/rhythm.js';
 import type { DeadlineRules } from '../../domain/rules.js';
 import type { Item, Light } from '../../domain/types.js';
-import { loadWorkCalendar } from '../calendar.js';
+import { deptNamesIn, namesIn, type ReferenceData, referenceData } from '../reference-data.js';
 import { loadTaskPlan } from '../rhythm.js';
-import { loadDeadlineRules } from '../rules.js';
 
 /**
  * Everything a card needs besides the item: the calendar and rules (for the light and the
- * working days left), and the clock. Loaded once per request and reused for every card in it.
+ * working days left), the people and departments (for names), and the clock. Taken once per
+ * request (once per transaction) from the in-memory reference data and reused for every card in it.
  */
 export interface ViewContext {
+  ref: ReferenceData;
   calendar: WorkCalendar;
   rules: DeadlineRules;
   now: Date;
@@ -27,8 +26,14 @@ export interface ViewContext {
 }
 
 export async function loadViewContext(db: Db, deps: Deps): Promise<ViewContext> {
-  const [calendar, rules] = await Promise.all([loadWorkCalendar(db), loadDeadlineRules(db)]);
-  return { calendar, rules, now: deps.clock.now(), timeZone: deps.config.timezone };
+  const ref = await referenceData(deps, db);
+  return {
+    ref,
+    calendar: ref.calendar,
+    rules: ref.rules,
+    now: deps.clock.now(),
+    timeZone: deps.config.timezone,
+  };
 }
 
 /** The light and '剩余2个工作日' / '已逾期1个工作日' of an item now. */
@@ -42,26 +47,22 @@ export function deadlineOf(item: Item, ctx: ViewContext): { light: Light; remain
 }
 
 /** Display names for open_ids (unknown ones are left out; cards say 未登记人员). */
-export async function namesOf(
-  db: Db,
-  openIds: Array<string | null | undefined>,
-): Promise<Record<string, string>> {
-  const ids = [...new Set(openIds.filter((x): x is string => !!x))];
-  const people = await getPeople(db, ids);
-  return Object.fromEntries(people.map((p) => [p.openId, p.name]));
+export function namesOf(ctx: ViewContext, openIds: Array<string | null | undefined>): Record<string, string> {
+  return namesIn(ctx.ref, openIds);
 }
 
 /** '已由李四于11月22日 09:05办结' (阅毕 for a circulation copy, 撤销 for a cancelled item). */
-export async function closedText(db: Db, item: Item, timeZone: string): Promise<string> {
-  const names = await namesOf(db, [item.closedBy]);
+export function closedText(ctx: ViewContext, item: Item): string {
+  const timeZone = ctx.timeZone;
+  const names = namesOf(ctx, [item.closedBy]);
   const who = item.closedBy ? (names[item.closedBy] ?? '他人') : '他人';
   const verb = item.status === 'cancelled' ? '撤销' : item.docType === 'circular' ? '阅毕' : '办结';
   const when = item.closedAt ? `于${formatWhenZh(item.closedAt, timeZone)}` : '';
   return `已由${who}${when}${verb}`;
 }
 
-export async function deptNamesOf(db: Db): Promise<Record<string, string>> {
-  return Object.fromEntries((await listDepartments(db)).map((d) => [d.code, d.name]));
+export function deptNamesOf(ctx: ViewContext): Record<string, string> {
+  return deptNamesIn(ctx.ref);
 }
 
 /** The view of one item's card for one audience, read from the database as of now. */
@@ -70,9 +71,11 @@ export async function buildItemCardView(
   ctx: ViewContext,
   item: Item,
   audience: Audience,
-  extra: { form?: OpenForm; notice?: string } = {},
+  extra: { form?: OpenForm; notice?: string; pending?: null } = {},
 ): Promise<ItemCardView> {
-  const pending = item.status === 'open' ? await pendingExtension(db, item.id) : null;
+  // A closed item, or one just created (pending: null), has no extension request waiting.
+  const pending =
+    item.status === 'open' && extra.pending === undefined ? await pendingExtension(db, item.id) : null;
   let attendance: ItemCardView['attendance'];
   if (item.kind === 'meeting') {
     const list = (await getAttendees(db, [item.id])).get(item.id) ?? [];
@@ -86,10 +89,14 @@ export async function buildItemCardView(
   }
   const parts = item.kind === 'task' ? ((await getParts(db, [item.id])).get(item.id) ?? []) : [];
   const plan = item.kind === 'task' && item.status === 'open' ? await taskPlanView(db, item, ctx) : null;
-  const [names, deptNames] = await Promise.all([
-    namesOf(db, [item.assignee, item.closedBy, item.organizer, item.minutesTaker, pending?.requestedBy]),
-    deptNamesOf(db),
+  const names = namesOf(ctx, [
+    item.assignee,
+    item.closedBy,
+    item.organizer,
+    item.minutesTaker,
+    pending?.requestedBy,
   ]);
+  const deptNames = deptNamesOf(ctx);
   return {
     item,
     ...deadlineOf(item, ctx),

@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import { type CardJson, canStillUpdate } from '../../cards/common.js';
 import { type Audience, itemCard } from '../../cards/item-card.js';
-import { listCardsNamingItem, rewritePendingContent } from '../../db/repos/outbox.js';
-import { getPeople } from '../../db/repos/people.js';
+import { listCardsNamingItem, rewritePendingContent, type SentCardRow } from '../../db/repos/outbox.js';
 import type { Db } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { Item } from '../../domain/types.js';
-import { enqueueOutbox, outboxKey } from '../../lark/outbox/enqueue.js';
+import {
+  enqueueOutbox,
+  enqueueOutboxMany,
+  type OutboxMessage,
+  outboxKey,
+} from '../../lark/outbox/enqueue.js';
 import { buildItemCardView, type ViewContext } from './item-view.js';
 
 /**
@@ -57,23 +61,21 @@ export async function replyInThread(
   });
 }
 
-/** A new card to a person (by open_id) or a group (by chat_id). */
-export async function sendCard(
-  trx: Db,
-  deps: Deps,
-  input: {
-    key: string;
-    to: { openId: string } | { chatId: string };
-    card: CardJson;
-    purpose: string;
-    itemIds?: string[];
-  },
-): Promise<void> {
+/** A card to send: to a person (by open_id) or a group (by chat_id). */
+export interface CardToSend {
+  key: string;
+  to: { openId: string } | { chatId: string };
+  card: CardJson;
+  purpose: string;
+  itemIds?: string[];
+}
+
+function cardMessage(deps: Deps, input: CardToSend): OutboxMessage {
   const to =
     'openId' in input.to
       ? { receiveIdType: 'open_id' as const, receiveId: input.to.openId }
       : { receiveIdType: 'chat_id' as const, receiveId: input.to.chatId };
-  await enqueueOutbox(trx, {
+  return {
     uuid: input.key,
     operation: 'send',
     ...to,
@@ -82,7 +84,20 @@ export async function sendCard(
     purpose: input.purpose,
     itemIds: input.itemIds ?? [],
     now: deps.clock.now(),
-  });
+  };
+}
+
+/** A new card to a person (by open_id) or a group (by chat_id). */
+export async function sendCard(trx: Db, deps: Deps, input: CardToSend): Promise<void> {
+  await enqueueOutbox(trx, cardMessage(deps, input));
+}
+
+/** Several new cards in one statement, in this order. */
+export async function sendCards(trx: Db, deps: Deps, inputs: CardToSend[]): Promise<void> {
+  await enqueueOutboxMany(
+    trx,
+    inputs.map((input) => cardMessage(deps, input)),
+  );
 }
 
 /**
@@ -96,16 +111,12 @@ export async function refreshItemCards(
   deps: Deps,
   ctx: ViewContext,
   item: Item,
+  /** The item's cards, when the caller has read them already. */
+  known?: readonly SentCardRow[],
 ): Promise<{ patched: number; rewritten: number }> {
-  const rows = await listCardsNamingItem(trx, ITEM_CARD_PURPOSE, item.id);
+  const rows = known ?? (await listCardsNamingItem(trx, ITEM_CARD_PURPOSE, item.id));
   if (rows.length === 0) return { patched: 0, rewritten: 0 };
-
-  const personIds = rows
-    .filter((r) => r.receive_id_type === 'open_id' && r.receive_id)
-    .map((r) => r.receive_id!);
-  const chiefs = new Set(
-    (await getPeople(trx, personIds)).filter((p) => p.roles.includes('chief')).map((p) => p.openId),
-  );
+  const isChief = (openId: string) => !!ctx.ref.people.get(openId)?.roles.includes('chief');
   const cards = new Map<string, CardJson>();
   const cardFor = async (audience: Audience) => {
     const key = audience.kind === 'group' ? 'group' : audience.openId;
@@ -117,24 +128,53 @@ export async function refreshItemCards(
     return c;
   };
 
-  let patched = 0;
   let rewritten = 0;
   const seen = new Set<string>();
+  const patches: OutboxMessage[] = [];
   for (const r of rows) {
     const audience: Audience =
       r.receive_id_type === 'open_id' && r.receive_id
-        ? { kind: 'person', openId: r.receive_id, isChief: chiefs.has(r.receive_id) }
+        ? { kind: 'person', openId: r.receive_id, isChief: isChief(r.receive_id) }
         : { kind: 'group' };
     if (r.sent_message_id) {
       if (seen.has(r.sent_message_id)) continue;
       seen.add(r.sent_message_id);
     }
     const content = JSON.stringify(await cardFor(audience));
-    const done = await refreshCardRow(trx, deps, r, content, item.id, item.version);
-    if (done === 'patched') patched++;
-    if (done === 'rewritten') rewritten++;
+    const patch = patchOf(deps, r, content, item.id, item.version);
+    if (patch) patches.push(patch);
+    else if (!r.sent_message_id && r.status === 'pending') {
+      await rewritePendingContent(trx, r.id, content);
+      rewritten++;
+    }
   }
+  // Every copy's patch in one statement.
+  const patched = (await enqueueOutboxMany(trx, patches)).size;
   return { patched, rewritten };
+}
+
+/** The PATCH that brings a sent card up to date, or null (not sent yet, or past Lark's 14 days). */
+function patchOf(
+  deps: Deps,
+  row: { sent_message_id: string | null; sent_at: Date | null },
+  content: string,
+  itemId: string | string[],
+  version?: number,
+): OutboxMessage | null {
+  if (!row.sent_message_id) return null;
+  // Lark updates a card for 14 days only; an older one is answered afresh when clicked.
+  if (row.sent_at && !canStillUpdate(row.sent_at, deps.clock.now())) return null;
+  const digest = createHash('sha256').update(content).digest('base64url').slice(0, 16);
+  return {
+    uuid: outboxKey('patch', row.sent_message_id, ...(version === undefined ? [] : [version]), digest),
+    operation: 'patch',
+    messageId: row.sent_message_id,
+    msgType: 'interactive',
+    content,
+    purpose: 'card-refresh',
+    itemIds: Array.isArray(itemId) ? itemId : [itemId],
+    now: deps.clock.now(),
+  };
 }
 
 /**
@@ -153,19 +193,9 @@ export async function refreshCardRow(
   version?: number,
 ): Promise<'patched' | 'rewritten' | 'none'> {
   if (row.sent_message_id) {
-    // Lark updates a card for 14 days only; an older one is answered afresh when clicked.
-    if (row.sent_at && !canStillUpdate(row.sent_at, deps.clock.now())) return 'none';
-    const digest = createHash('sha256').update(content).digest('base64url').slice(0, 16);
-    const { inserted } = await enqueueOutbox(trx, {
-      uuid: outboxKey('patch', row.sent_message_id, ...(version === undefined ? [] : [version]), digest),
-      operation: 'patch',
-      messageId: row.sent_message_id,
-      msgType: 'interactive',
-      content,
-      purpose: 'card-refresh',
-      itemIds: Array.isArray(itemId) ? itemId : [itemId],
-      now: deps.clock.now(),
-    });
+    const patch = patchOf(deps, row, content, itemId, version);
+    if (!patch) return 'none';
+    const { inserted } = await enqueueOutbox(trx, patch);
     return inserted ? 'patched' : 'none';
   }
   if (row.status !== 'pending') return 'none';

@@ -84,15 +84,12 @@ export async function redrawRoundCard(
     if (item) items.set(item.id, item);
   }
   const ids = [...items.keys()];
-  const [parts, attendees, deptNames, names] = await Promise.all([
-    getParts(db, ids),
-    getAttendees(db, ids),
-    deptNamesOf(db),
-    namesOf(
-      db,
-      [...items.values()].map((i) => i.assignee),
-    ),
-  ]);
+  const [parts, attendees] = await Promise.all([getParts(db, ids), getAttendees(db, ids)]);
+  const deptNames = deptNamesOf(ctx);
+  const names = namesOf(
+    ctx,
+    [...items.values()].map((i) => i.assignee),
+  );
   const own: ReminderLineView[] = [];
   const escalations: EscalationLineView[] = [];
   const reports = await listProgressReports(
@@ -105,8 +102,7 @@ export async function redrawRoundCard(
     const report = line.reportPeriod
       ? reportOfLine(item, line.reportPeriod, reports.get(item.id) ?? [], ctx)
       : null;
-    const closed =
-      item.status === 'open' ? (report?.answered ?? null) : await closedText(db, item, ctx.timeZone);
+    const closed = item.status === 'open' ? (report?.answered ?? null) : closedText(ctx, item);
     if (line.kinds.length > 0) {
       const mine = (parts.get(item.id) ?? []).filter((p) => p.status === 'open');
       const part = mine.find((p) => p.assignee === card.recipient) ?? mine.find((p) => p.assignee === null);
@@ -155,14 +151,19 @@ function reportOfLine(
  * patched (or rewritten while still waiting to be sent). Older round cards of the same person
  * are redrawn when clicked.
  */
-export async function refreshRoundCards(trx: Db, deps: Deps, ctx: ViewContext, item: Item): Promise<number> {
+export async function refreshRoundCards(
+  trx: Db,
+  deps: Deps,
+  ctx: ViewContext,
+  item: Item,
+  /** The round cards naming the item, when the caller has read them already. */
+  known?: readonly SentCardRow[],
+): Promise<number> {
   const latest = new Map<string, SentCardRow>();
-  for (const purpose of ROUND_CARD_PURPOSES) {
-    for (const row of await listCardsNamingItem(trx, purpose, item.id)) {
-      const key = `${purpose}|${row.receive_id}`;
-      const seen = latest.get(key);
-      if (!seen || Number(seen.id) < Number(row.id)) latest.set(key, row);
-    }
+  for (const row of known ?? (await listCardsNamingItem(trx, ROUND_CARD_PURPOSES, item.id))) {
+    const key = `${row.purpose}|${row.receive_id}`;
+    const seen = latest.get(key);
+    if (!seen || Number(seen.id) < Number(row.id)) latest.set(key, row);
   }
   let refreshed = 0;
   for (const row of latest.values()) {
