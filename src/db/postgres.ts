@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { fastTimestamptzParser } from './timestamptz.js';
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
@@ -13,6 +14,8 @@ export interface DatabaseHandle {
 pg.types.setTypeParser(1082, (v: string) => v);
 // bigint ids as strings (they can exceed 2^53 in principle).
 pg.types.setTypeParser(20, (v: string) => v);
+// timestamptz read by character codes (src/db/timestamptz.ts), the unusual shapes as before.
+pg.types.setTypeParser(1184, fastTimestamptzParser(pg.types.getTypeParser(1184)));
 
 export async function connectPostgres(
   url: string,

@@ -134,6 +134,41 @@ export interface Bundle {
   lines: BundleLine[];
 }
 
+/**
+ * Orders texts exactly as String#localeCompare does, without its cost per call (it sets up a
+ * collator each time: sorting 100,000 items took most of a round's planning).
+ */
+const collate = new Intl.Collator().compare;
+
+/**
+ * Ids made of capital letters, digits and hyphens ('T-123', 'D-45') collate in code-unit order:
+ * each of these characters has its own primary weight, in the same order as its code. Comparing
+ * them with `<` gives what the collator gives, many times faster (the property test checks both).
+ */
+const PLAIN_ID = /^[0-9A-Z-]*$/;
+
+/** Earliest deadline (a meeting: its start) first, then by id: the order the planner takes items in. */
+export function sortByDeadline(items: readonly PlanItem[]): PlanItem[] {
+  return items
+    .map((item) => ({
+      item,
+      at: item.dueAt?.getTime() ?? item.startsAt?.getTime() ?? 0,
+      plain: PLAIN_ID.test(item.id),
+    }))
+    .sort(
+      (a, b) =>
+        a.at - b.at ||
+        (a.plain && b.plain
+          ? a.item.id < b.item.id
+            ? -1
+            : a.item.id > b.item.id
+              ? 1
+              : 0
+          : collate(a.item.id, b.item.id)),
+    )
+    .map((x) => x.item);
+}
+
 export function onceKey(n: Pick<Notification, 'itemId' | 'recipient' | 'kind' | 'level' | 'period'>): string {
   return `${n.itemId}|${n.recipient}|${n.kind}|${n.level}|${n.period}`;
 }
@@ -176,6 +211,8 @@ export function planReminders(input: PlanInput): Notification[] {
   const morning = time < '12:00';
   const hour = `${today}T${String(localParts(now, tz).hour).padStart(2, '0')}`;
   const out: Notification[] = [];
+  // Nothing recorded yet for these items (a first round): no once-key to build and look up.
+  const checkSent = input.alreadySent.size > 0;
   const add = (
     itemId: string,
     recipients: Iterable<string>,
@@ -185,7 +222,8 @@ export function planReminders(input: PlanInput): Notification[] {
   ) => {
     for (const recipient of recipients) {
       const n = { itemId, recipient, kind, level, period };
-      if (!input.alreadySent.has(onceKey(n))) out.push(n);
+      if (checkSent && input.alreadySent.has(onceKey(n))) continue;
+      out.push(n);
     }
   };
   const chiefs = (dept: string | null) => (dept ? (input.chiefsByDept.get(dept) ?? []) : []);
@@ -292,7 +330,8 @@ function planReport(
  * order the items came in (the caller passes them by deadline).
  */
 export function bundleByPerson(notifications: Notification[], itemOrder: readonly string[] = []): Bundle[] {
-  const rank = new Map(itemOrder.map((id, i) => [id, i]));
+  const rank = new Map<string, number>();
+  for (let i = 0; i < itemOrder.length; i++) rank.set(itemOrder[i]!, i);
   const people = new Map<string, Map<string, BundleLine>>();
   for (const n of notifications) {
     let lines = people.get(n.recipient);
@@ -309,13 +348,16 @@ export function bundleByPerson(notifications: Notification[], itemOrder: readonl
   }
   const bundles: Bundle[] = [];
   for (const [recipient, lines] of people) {
-    const sorted = [...lines.values()].sort(
-      (a, b) =>
-        KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
-        (rank.get(a.itemId) ?? Number.MAX_SAFE_INTEGER) - (rank.get(b.itemId) ?? Number.MAX_SAFE_INTEGER) ||
-        a.itemId.localeCompare(b.itemId),
-    );
-    bundles.push({ recipient, lines: sorted });
+    // Sort keys looked up once per line, not once per comparison.
+    const keyed: Array<{ line: BundleLine; kind: number; rank: number }> = [];
+    for (const line of lines.values())
+      keyed.push({
+        line,
+        kind: KIND_ORDER[line.kind],
+        rank: rank.get(line.itemId) ?? Number.MAX_SAFE_INTEGER,
+      });
+    keyed.sort((a, b) => a.kind - b.kind || a.rank - b.rank || collate(a.line.itemId, b.line.itemId));
+    bundles.push({ recipient, lines: keyed.map((k) => k.line) });
   }
-  return bundles.sort((a, b) => a.recipient.localeCompare(b.recipient));
+  return bundles.sort((a, b) => collate(a.recipient, b.recipient));
 }

@@ -17,7 +17,6 @@ import type { Trx } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Deps } from '../deps.js';
 import type { WorkCalendar } from '../domain/calendar.js';
-import { lightOf, workdaysOverdue } from '../domain/lights.js';
 import {
   type Bundle,
   bundleByPerson,
@@ -27,9 +26,11 @@ import {
   type PlanReport,
   planReminders,
   type ReminderKind,
+  sortByDeadline,
 } from '../domain/reminder-plan.js';
 import type { ReminderRules } from '../domain/reminder-rules.js';
 import { type ProgressReport, periodLabel } from '../domain/rhythm.js';
+import { type RoundLight, roundLights } from '../domain/round-lights.js';
 import { addDays, atLocal, localDate, localParts } from '../domain/time.js';
 import type { Attendance, Item } from '../domain/types.js';
 import { enqueueOutbox, outboxKey } from '../lark/outbox/enqueue.js';
@@ -88,7 +89,7 @@ export async function planRound(
   const started = performance.now();
   const input = await loadRoundInput(deps, opts);
   const loaded = performance.now();
-  const lightAt = lightsAsOf(now, input.calendar, input.yellowWithinWorkdays, tz);
+  const lightAt = roundLights(now, input.calendar, input.yellowWithinWorkdays, tz);
   const { planItems, partsByItem, rowById } = toPlanItems(input, lightAt);
   const reportClock = { now, calendar: input.calendar, rules: input.deadlineRules, timeZone: tz };
   for (const item of planItems) {
@@ -183,24 +184,7 @@ async function loadRoundInput(
   };
 }
 
-type LightAt = (dueAt: Date | null) => { light: PlanItem['light']; overdue: number };
-
-/** The light and working days overdue of a deadline as of `now`: computed once per distinct deadline. */
-function lightsAsOf(now: Date, calendar: WorkCalendar, yellowWithinWorkdays: number, tz: string): LightAt {
-  const lights = new Map<number, { light: PlanItem['light']; overdue: number }>();
-  return (dueAt) => {
-    const key = dueAt ? dueAt.getTime() : Number.NaN;
-    let l = lights.get(key);
-    if (!l) {
-      l = {
-        light: lightOf({ status: 'open', dueAt }, now, calendar, { yellowWithinWorkdays }, tz),
-        overdue: dueAt ? workdaysOverdue(dueAt, now, calendar, tz) : 0,
-      };
-      lights.set(key, l);
-    }
-    return l;
-  };
-}
+type LightAt = (dueAt: Date | null) => RoundLight;
 
 /** The candidates as the planner sees them (with parts, attendees and lights), earliest deadline first. */
 function toPlanItems(input: RoundInput, lightAt: LightAt) {
@@ -213,10 +197,13 @@ function toPlanItems(input: RoundInput, lightAt: LightAt) {
     partsByItem.set(p.item_id, list);
   }
   const attendeesByItem = new Map<string, string[]>();
-  for (const a of input.attending)
-    attendeesByItem.set(a.item_id, [...(attendeesByItem.get(a.item_id) ?? []), a.open_id]);
-  const planItems: PlanItem[] = input.rows
-    .map((r) => ({
+  for (const a of input.attending) {
+    const list = attendeesByItem.get(a.item_id);
+    if (list) list.push(a.open_id);
+    else attendeesByItem.set(a.item_id, [a.open_id]);
+  }
+  const planItems = sortByDeadline(
+    input.rows.map((r) => ({
       id: r.id,
       kind: r.kind,
       docType: r.doc_type,
@@ -229,12 +216,8 @@ function toPlanItems(input: RoundInput, lightAt: LightAt) {
       startsAt: r.starts_at,
       attendees: attendeesByItem.get(r.id) ?? [],
       parts: partsByItem.get(r.id) ?? [],
-    }))
-    .sort(
-      (a, b) =>
-        (a.dueAt?.getTime() ?? a.startsAt?.getTime() ?? 0) -
-          (b.dueAt?.getTime() ?? b.startsAt?.getTime() ?? 0) || a.id.localeCompare(b.id),
-    );
+    })),
+  );
   return { planItems, partsByItem, rowById };
 }
 
