@@ -95,41 +95,47 @@ async function catchUpJob(
   const missed = instants.filter((_, i) => !claimed.has(slots[i]!));
   const old = missed.filter((d) => d < windowStart).map((d) => slotOf(d, tz));
   const recent = missed.filter((d) => d >= windowStart).map((d) => slotOf(d, tz));
-  if (old.length > 0) {
-    deps.logger.warn('missed job slots skipped (older than the catch-up window)', {
-      job: job.name,
-      count: old.length,
-      first: old[0],
-      last: old[old.length - 1],
-    });
-    await markSlots(deps.database.db, {
-      job: job.name,
-      slots: old,
-      instanceId: deps.instanceId,
-      now,
-      summary: { skipped: 'missed: older than the catch-up window' },
-    });
-  }
+  await recordMissed(deps, job, now, {
+    slots: old,
+    level: 'warn',
+    message: 'missed job slots skipped (older than the catch-up window)',
+    summary: { skipped: 'missed: older than the catch-up window' },
+  });
   const latest = recent[recent.length - 1];
   if (!latest) return null;
   const merged = recent.slice(0, -1);
-  if (merged.length > 0) {
-    deps.logger.info('missed job slots merged into one catch-up run', {
-      job: job.name,
-      count: merged.length,
-      first: merged[0],
-      last: merged[merged.length - 1],
-    });
-    await markSlots(deps.database.db, {
-      job: job.name,
-      slots: merged,
-      instanceId: deps.instanceId,
-      now,
-      summary: { mergedInto: latest },
-    });
-  }
+  await recordMissed(deps, job, now, {
+    slots: merged,
+    level: 'info',
+    message: 'missed job slots merged into one catch-up run',
+    summary: { mergedInto: latest },
+  });
   deps.logger.info('catching up a missed job slot', { job: job.name, slot: latest });
   return runJobSlot(deps, job, { at: now, slot: latest });
+}
+
+interface MissedSlots {
+  slots: string[];
+  level: 'warn' | 'info';
+  message: string;
+  summary: Record<string, unknown>;
+}
+
+/** Logs missed slots and records them in job_runs as not run, with the reason in `summary`. */
+async function recordMissed(
+  deps: Deps,
+  job: JobDefinition,
+  now: Date,
+  { slots, level, message, summary }: MissedSlots,
+): Promise<void> {
+  if (slots.length === 0) return;
+  deps.logger[level](message, {
+    job: job.name,
+    count: slots.length,
+    first: slots[0],
+    last: slots[slots.length - 1],
+  });
+  await markSlots(deps.database.db, { job: job.name, slots, instanceId: deps.instanceId, now, summary });
 }
 
 /**

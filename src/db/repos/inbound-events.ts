@@ -242,6 +242,18 @@ export interface InboundEventRow {
   last_error: string | null;
 }
 
+/** The columns an admin sees of a stored event (all but the payload and the claim). */
+const INBOUND_EVENT_COLUMNS = [
+  'event_id',
+  'event_type',
+  'status',
+  'attempts',
+  'received_at',
+  'next_attempt_at',
+  'processed_at',
+  'last_error',
+] as const;
+
 /** Stored events for an admin, newest first, without their payloads. */
 export async function listInboundEvents(
   db: Db,
@@ -249,16 +261,7 @@ export async function listInboundEvents(
 ): Promise<InboundEventRow[]> {
   let q = db
     .selectFrom('inbound_events')
-    .select([
-      'event_id',
-      'event_type',
-      'status',
-      'attempts',
-      'received_at',
-      'next_attempt_at',
-      'processed_at',
-      'last_error',
-    ])
+    .select(INBOUND_EVENT_COLUMNS)
     .orderBy('received_at', 'desc')
     .limit(o.limit);
   if (o.status) q = q.where('status', '=', o.status);
@@ -268,16 +271,7 @@ export async function listInboundEvents(
 export async function getInboundEvent(db: Db, eventId: string): Promise<InboundEventRow | undefined> {
   return db
     .selectFrom('inbound_events')
-    .select([
-      'event_id',
-      'event_type',
-      'status',
-      'attempts',
-      'received_at',
-      'next_attempt_at',
-      'processed_at',
-      'last_error',
-    ])
+    .select(INBOUND_EVENT_COLUMNS)
     .where('event_id', '=', eventId)
     .executeTakeFirst();
 }
