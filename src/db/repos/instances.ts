@@ -40,17 +40,6 @@ export async function pruneInstances(db: Db, before: Date): Promise<number> {
   return Number(res.numDeletedRows);
 }
 
-/** The ids of instances that beat at or after `since`, oldest start first. */
-export async function listLiveInstances(db: Db, since: Date): Promise<string[]> {
-  const rows = await db
-    .selectFrom('instances')
-    .select('id')
-    .where('heartbeat_at', '>=', since)
-    .orderBy('started_at')
-    .execute();
-  return rows.map((r) => r.id);
-}
-
 /**
  * A claim (`claimed_by` of `table`) whose owner is another instance with no heartbeat since
  * `aliveSince`: the owner died (or stopped) and its claim may be taken over now. A claim without
