@@ -27,12 +27,12 @@ export function nextWorkingMorning(
   return atLocal(calendar.nextWorkday(localDate(instant, timeZone)), rules.workdayStartsAt, timeZone);
 }
 
-/** Adds calendar months to a date, clamping to the month's last day (11-30 + 3 months → 02-28). */
+/** Adds calendar months (or subtracts, when negative) to a date, clamping to the month's last day (11-30 + 3 months → 02-28). */
 export function addMonths(date: string, months: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const total = m - 1 + months;
   const year = y + Math.floor(total / 12);
-  const month = (total % 12) + 1;
+  const month = (((total % 12) + 12) % 12) + 1;
   const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
   const day = Math.min(d, last);
   const out = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;

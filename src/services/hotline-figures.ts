@@ -1,6 +1,7 @@
 import type { HotlineView } from '../cards/hotline-section.js';
 import { countDue, countHotlineCategories } from '../db/repos/figures.js';
 import type { Db } from '../db/schema.js';
+import { addMonths } from '../domain/deadlines.js';
 import {
   completionRate,
   type DueCounts,
@@ -29,15 +30,11 @@ export interface HotlineFigures {
 
 /** A calendar month in the office's time zone, as a half-open period. */
 export function monthPeriod(month: string, timeZone: string): Period {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-  return { from: atLocal(`${month}-01`, '00:00', timeZone), to: atLocal(`${next}-01`, '00:00', timeZone) };
+  const first = `${month}-01`;
+  return { from: atLocal(first, '00:00', timeZone), to: atLocal(addMonths(first, 1), '00:00', timeZone) };
 }
 
-function previousMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
-}
+const previousMonth = (month: string): string => addMonths(`${month}-01`, -1).slice(0, 7);
 
 const withRates = (dept: string | null, c: DueCounts): HotlineDeptFigures => ({
   dept,
