@@ -15,7 +15,7 @@ import {
   listItemsWithLights,
 } from '../../src/services/items.js';
 import { loadRhythmClock, loadTaskPlan } from '../../src/services/rhythm.js';
-import { updateTaskPlan } from '../../src/services/task-plan.js';
+import { ADMIN_API_ACTOR, updateTaskPlan } from '../../src/services/task-plan.js';
 import { param, readBody, validate } from './body.js';
 import * as F from './fields.js';
 import { idempotencyKeyOf } from './idempotency.js';
@@ -123,9 +123,10 @@ const patchSchema = z
       .array(milestone.extend({ done: z.boolean().optional().meta({ description: 'Reached.' }) }).strict())
       .max(MAX_MILESTONES, `at most ${MAX_MILESTONES} milestones`)
       .optional(),
-    by: openId
-      .optional()
-      .meta({ description: 'open_id of who changes it (history actor); default admin-api.' }),
+    by: openId.optional().meta({
+      description:
+        "open_id of who changes it (history actor): a chief of the task's department (or of the top department) or an admin; 422 if unknown, 403 otherwise. Default admin-api.",
+    }),
   })
   .strict();
 
@@ -333,12 +334,12 @@ export function itemsRoutes(deps: Deps) {
       params: idParams,
       body: patchSchema,
       ok: { description: 'The task with `rhythm`, `milestones` and `subtasks`, as GET /items/:id.' },
-      errors: [404, 409],
+      errors: [403, 404, 409],
     },
     async (c) => {
       param(c, 'id', itemRef);
       const { by, ...patch } = await readBody(c, patchSchema);
-      const item = await updateTaskPlan(deps, pathParam(c, 'id'), patch, by ?? 'admin-api');
+      const item = await updateTaskPlan(deps, pathParam(c, 'id'), patch, by ?? ADMIN_API_ACTOR);
       return c.json({ ...show(item, await lightNow(deps, item)), ...(await plan(item)) });
     },
   );

@@ -3,9 +3,11 @@ import { lockItem, storedMilestones, updateItem } from '../db/repos/items.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Deps } from '../deps.js';
 import { normalizeItemId } from '../domain/items.js';
+import { authorize } from '../domain/permissions.js';
 import type { Item, ReportEvery } from '../domain/types.js';
 import { AppError, notFound } from '../errors.js';
-import { checkMilestones, type MilestoneInput } from './items.js';
+import { checkMilestones, invalid, type MilestoneInput } from './items.js';
+import { referenceData } from './reference-data.js';
 
 export interface TaskPlanPatch {
   reportEvery?: ReportEvery | null;
@@ -13,10 +15,14 @@ export interface TaskPlanPatch {
   milestones?: (MilestoneInput & { done?: boolean })[];
 }
 
+/** The history actor when the caller names nobody. */
+export const ADMIN_API_ACTOR = 'admin-api';
+
 /**
  * PATCH /api/v1/items/:id: a task's reporting rhythm and milestones, changed on an open task in
  * one transaction with an 'update' history row (留痕). A milestone keeps the moment it was first
- * marked reached; reached ones may lie in the past.
+ * marked reached; reached ones may lie in the past. A named `by` must be a registered person who
+ * may direct the task: a chief of its department (or of the top department) or an admin.
  */
 export async function updateTaskPlan(
   deps: Deps,
@@ -32,6 +38,16 @@ export async function updateTaskPlan(
     if (item.kind !== 'task')
       throw new AppError(409, 'invalid_state', `${item.id} is a ${item.kind}: only tasks report on a rhythm`);
     if (item.status !== 'open') throw new AppError(409, 'invalid_state', `${item.id} is ${item.status}`);
+    if (actor !== ADMIN_API_ACTOR) {
+      const ref = await referenceData(deps, trx);
+      const person = ref.people.get(actor);
+      if (!person) throw invalid('by', `unknown person "${actor}"`);
+      const decision = authorize(person, 'reassign', item, { departments: [...ref.departments] });
+      if (!decision.allowed)
+        throw new AppError(403, 'forbidden', `by: ${actor} may not change the plan of ${item.id}`, [
+          { field: 'by', message: decision.reason },
+        ]);
+    }
     const set: Parameters<typeof updateItem>[2] = {};
     const details: Record<string, unknown> = {};
     if (patch.reportEvery !== undefined) {

@@ -78,6 +78,27 @@ describe.each(engines)('rhythm and milestones: bad input on %s', (engine) => {
       'milestones.0.dueAt',
     ],
     [
+      'a NUL in a milestone title',
+      { ...task, milestones: [milestone('2026-12-01T18:00:00+08:00', '完成\u0000选址')] },
+      'milestones.0.title',
+    ],
+    [
+      'a 10,000-character milestone title',
+      { ...task, milestones: [milestone('2026-12-01T18:00:00+08:00', '址'.repeat(10_000))] },
+      'milestones.0.title',
+    ],
+    [
+      'a milestone in the year 9999',
+      { ...task, milestones: [milestone('9999-12-01T18:00:00+08:00')] },
+      'milestones.0.dueAt',
+    ],
+    [
+      'a milestone in the year 0001',
+      { ...task, milestones: [milestone('0001-12-01T18:00:00+08:00')] },
+      'milestones.0.dueAt',
+    ],
+    ['a reportEvery of the wrong type', { ...task, reportEvery: 7 }, 'reportEvery'],
+    [
       '21 milestones',
       {
         ...task,
@@ -124,6 +145,72 @@ describe.each(engines)('rhythm and milestones: bad input on %s', (engine) => {
         'milestones.0.dueAt',
       ],
       ['unknown key', `/api/v1/items/${id}`, { title: '改名' }, 422, 'title'],
+      [
+        'NUL in a title',
+        `/api/v1/items/${id}`,
+        { milestones: [milestone('2026-12-01T18:00:00+08:00', '完成\u0000选址')] },
+        422,
+        'milestones.0.title',
+      ],
+      [
+        'a 10,000-character title',
+        `/api/v1/items/${id}`,
+        { milestones: [milestone('2026-12-01T18:00:00+08:00', '址'.repeat(10_000))] },
+        422,
+        'milestones.0.title',
+      ],
+      [
+        'year 9999',
+        `/api/v1/items/${id}`,
+        { milestones: [milestone('9999-12-01T18:00:00+08:00')] },
+        422,
+        'milestones.0.dueAt',
+      ],
+      [
+        'year 0001',
+        `/api/v1/items/${id}`,
+        { milestones: [milestone('0001-12-01T18:00:00+08:00')] },
+        422,
+        'milestones.0.dueAt',
+      ],
+      ['a rhythm of the wrong type', `/api/v1/items/${id}`, { reportEvery: ['week'] }, 422, 'reportEvery'],
+      [
+        'done of the wrong type',
+        `/api/v1/items/${id}`,
+        { milestones: [{ ...milestone('2026-12-01T18:00:00+08:00'), done: 'yes' }] },
+        422,
+        'milestones.0.done',
+      ],
+      ['an unknown person', `/api/v1/items/${id}`, { reportEvery: 'week', by: 'ou_nobody' }, 422, '"by'],
+      [
+        "another department's chief",
+        `/api/v1/items/${id}`,
+        { reportEvery: 'week', by: 'ou_qian' },
+        403,
+        '"by',
+      ],
+      [
+        "another department's staff",
+        `/api/v1/items/${id}`,
+        { reportEvery: 'week', by: 'ou_zhao' },
+        403,
+        '"by',
+      ],
+      [
+        'the assignee, not a chief',
+        `/api/v1/items/${id}`,
+        { reportEvery: 'week', by: 'ou_lisi' },
+        403,
+        '"by',
+      ],
+      ['a body that is not JSON', `/api/v1/items/${id}`, '{"reportEvery": "week"', 400, 'malformed_json'],
+      [
+        'a body over the size limit',
+        `/api/v1/items/${id}`,
+        { milestones: [milestone('2026-12-01T18:00:00+08:00', 'x'.repeat(1_100_000))] },
+        413,
+        'payload_too_large',
+      ],
     ];
     for (const [what, path, body, status, text] of cases) {
       const res = await api(app, 'PATCH', path, body);
