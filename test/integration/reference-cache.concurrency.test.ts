@@ -61,8 +61,16 @@ describe.runIf(engines.includes('postgres'))('reference data cached per instance
     // A has drawn both cards from its copy; its copy names 张三 and 综合处.
     const before = await referenceData(depsA);
     expect(before.people.get('ou_zhang')?.name).toBe('张三');
+    // While no version moved, A answers from the copy it holds rather than reloading it.
+    const again = await referenceData(depsA);
+    expect(again.people).toBe(before.people);
+    expect(again.departments).toBe(before.departments);
 
     await putPerson(depsB, { openId: 'ou_zhang', name: '张三丰', dept: 'ZHB', roles: ['staff'] });
+    // Only the table whose version moved is read again.
+    const afterRename = await referenceData(depsA);
+    expect(afterRename.people).not.toBe(before.people);
+    expect(afterRename.departments).toBe(before.departments);
     await putDepartment(depsB, { code: 'ZHB', name: '综合一处', chatId: 'oc_zhb' });
 
     const answer = await click(createApp(depsA), depsA, {
