@@ -242,7 +242,7 @@ export function itemsRoutes(deps: Deps) {
   /** The rhythm, milestones with their lights and the sub-task roll-up of one item. */
   const plan = async (item: Item) => {
     const db = deps.database.db;
-    const p = await loadTaskPlan(db, item, await loadRhythmClock(db, deps.clock.now(), tz));
+    const p = await loadTaskPlan(db, item, await loadRhythmClock(deps, db, deps.clock.now(), tz));
     const r = p.rhythm;
     return {
       milestones: p.milestones.map((m) => ({ ...m, dueAt: z8(m.dueAt), doneAt: z8(m.doneAt) })),

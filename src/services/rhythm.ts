@@ -1,6 +1,7 @@
 import { listProgressReports } from '../db/repos/history.js';
 import { listChildren } from '../db/repos/items.js';
 import type { Db } from '../db/schema.js';
+import type { Deps } from '../deps.js';
 import type { WorkCalendar } from '../domain/calendar.js';
 import {
   type Milestone,
@@ -15,8 +16,7 @@ import {
 } from '../domain/rhythm.js';
 import type { DeadlineRules } from '../domain/rules.js';
 import type { Item, Light, ReportEvery } from '../domain/types.js';
-import { loadWorkCalendar } from './calendar.js';
-import { loadDeadlineRules } from './rules.js';
+import { referenceData } from './reference-data.js';
 
 /** What a rhythm needs besides the task: one clock reading, the calendar, the rules, the zone. */
 export interface RhythmClock {
@@ -123,9 +123,9 @@ export async function loadRollUps(db: Db, parentIds: string[], now: Date): Promi
   return out;
 }
 
-/** The clock of a view or a run: the calendar and rules as stored, read once. */
-export async function loadRhythmClock(db: Db, now: Date, timeZone: string): Promise<RhythmClock> {
-  const [calendar, rules] = await Promise.all([loadWorkCalendar(db), loadDeadlineRules(db)]);
+/** The clock of a view or a run: the calendar and rules from the reference data (cached per process). */
+export async function loadRhythmClock(deps: Deps, db: Db, now: Date, timeZone: string): Promise<RhythmClock> {
+  const { calendar, rules } = await referenceData(deps, db);
   return { now, calendar, rules, timeZone };
 }
 

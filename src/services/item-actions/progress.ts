@@ -40,7 +40,7 @@ async function periodAnswered(
   if (item.kind !== 'task' || !item.reportEvery) return null;
   const { trx, now } = ctx;
   const earlier = (await listProgressReports(trx, [item.id])).get(item.id) ?? [];
-  const clock = await loadRhythmClock(trx, now, ctx.timeZone);
+  const clock = await loadRhythmClock(ctx.deps, trx, now, ctx.timeZone);
   const mine = { at: now, note };
   const state = rhythmStateOf(item, [...earlier, mine], clock);
   const p = state?.periods.find((x) => x.report === mine);
