@@ -87,9 +87,20 @@ describe.each(engines)('rhythm defaults, PATCH and the rules on %s', (engine) =>
     });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     expect(done.body.milestones[0]).toMatchObject({ doneAt: '2026-03-04T10:00:00+08:00', light: null });
+    // Sent again a day later, the reached milestone keeps the moment it was first marked.
+    deps.clock.set('2026-03-05T10:00:00+08:00');
+    const again = await api(app, 'PATCH', `/api/v1/items/${id}`, {
+      milestones: [
+        { title: '方案起草', dueAt: '2026-03-03T18:00:00+08:00', done: true },
+        { title: '征求意见', dueAt: '2026-04-30T18:00:00+08:00' },
+      ],
+    });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body.milestones[0]).toMatchObject({ doneAt: '2026-03-04T10:00:00+08:00', light: null });
+    expect(again.body.milestones[1]).toMatchObject({ doneAt: null, light: 'green' });
     const history = await api(app, 'GET', `/api/v1/items/${id}`);
     const updates = history.body.history.filter((h: any) => h.action === 'update');
-    expect(updates.map((h: any) => h.actor)).toEqual(['ou_wang', 'admin-api']);
+    expect(updates.map((h: any) => h.actor)).toEqual(['ou_wang', 'admin-api', 'admin-api']);
     expect(updates[0].details.reportEvery).toBe('tenDays');
   });
   it('a rhythm set later starts then: the months before it owe nothing', async () => {
