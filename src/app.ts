@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ZodError } from 'zod';
 import { apiRoutes } from '../handlers/api/index.js';
 import { openApiDocument } from '../handlers/api/openapi.js';
 import { docsRoutes } from '../handlers/docs.js';
@@ -10,16 +9,11 @@ import { oaIntakeRoutes } from '../handlers/intake/oa.js';
 import { larkRoutes } from '../handlers/lark/routes.js';
 import { playgroundRoutes } from '../handlers/playground/routes.js';
 import type { Deps } from './deps.js';
-import { DateOutOfRangeError } from './domain/time.js';
-import { AppError } from './errors.js';
+import { errorAnswer, errorBody } from './errors.js';
 import { healthSections } from './health-sections.js';
 import { inboundHandlers } from './services/inbound-router.js';
 
 export type AppEnv = { Variables: { requestId: string } };
-
-function errorBody(code: string, message: string, details?: unknown) {
-  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
-}
 
 /** Builds the HTTP app from its dependencies; no I/O happens here. */
 export function createApp(deps: Deps): Hono<AppEnv> {
@@ -84,21 +78,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   );
 
   app.onError((err, c) => {
-    if (err instanceof AppError) {
-      return c.json(errorBody(err.code, err.message, err.details), err.status as ContentfulStatusCode);
-    }
-    if (err instanceof DateOutOfRangeError) {
-      return c.json(
-        errorBody('date_out_of_range', err.message, [{ field: '(date)', message: err.message }]),
-        422,
-      );
-    }
-    if (err instanceof ZodError) {
-      const details = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-      const first = details[0];
-      const message = first ? `${first.path || 'body'}: ${first.message}` : 'invalid request';
-      return c.json(errorBody('invalid_request', message, details), 400);
-    }
+    const answer = errorAnswer(err);
+    if (answer) return c.json(answer.body, answer.status as ContentfulStatusCode);
     logger.error('unhandled error', { requestId: c.get('requestId'), path: c.req.path, error: err });
     return c.json(errorBody('internal', 'Something went wrong on our side. The error has been logged.'), 500);
   });

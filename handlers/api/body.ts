@@ -2,11 +2,11 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { textProblem } from '../../src/domain/text.js';
 import { FIRST_YEAR, isDayInWindow, isValidDate, LAST_YEAR } from '../../src/domain/time.js';
-import { AppError, invalidFields } from '../../src/errors.js';
+import { AppError, echo, invalidField, invalidFields, invalidJson } from '../../src/errors.js';
 
 /**
  * Reads a JSON body and validates it: a body that is not JSON (by Content-Type) is a 415,
- * malformed JSON a 400 that says so, text that cannot be stored (NUL, control characters) and a
+ * malformed JSON a 400 invalid_json that says so, text that cannot be stored (NUL, control characters) and a
  * body that does not fit the schema a 422 naming each field and what is wrong with it.
  */
 export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
@@ -16,7 +16,7 @@ export async function readBody<S extends z.ZodType>(c: Context, schema: S): Prom
   try {
     raw = text.trim() === '' ? {} : JSON.parse(text);
   } catch {
-    throw new AppError(400, 'malformed_json', 'The request body is not valid JSON.');
+    throw invalidJson();
   }
   refuseUnstorableText(raw);
   return validate(schema, raw);
@@ -28,7 +28,7 @@ function requireJsonContentType(header: string | undefined): void {
   throw new AppError(
     415,
     'unsupported_media_type',
-    `Content-Type: expected application/json, got ${JSON.stringify(header ?? '')}.`,
+    `Content-Type: expected application/json, got ${echo(header ?? '')}.`,
     [{ field: 'Content-Type', message: 'expected application/json' }],
   );
 }
@@ -51,9 +51,7 @@ function refuseUnstorableText(value: unknown, path: (string | number)[] = []): v
   }
 }
 
-function fieldError(field: string, message: string): AppError {
-  return new AppError(422, 'invalid_field', `${field}: ${message}`, [{ field, message }]);
-}
+const fieldError = invalidField;
 
 export function validate<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
   const parsed = schema.safeParse(raw);
@@ -66,18 +64,16 @@ export function param<S extends z.ZodType>(c: Context, name: string, schema: S):
   return validate(z.object({ [name]: schema }), { [name]: c.req.param(name) })[name] as z.infer<S>;
 }
 
-/** A calendar-day parameter: a real date as YYYY-MM-DD (2026-02-30 is refused), else a 400 naming it. */
+/**
+ * A calendar-day parameter: a real date as YYYY-MM-DD (2026-02-30 is refused) within the
+ * service's years, else a 422 invalid_field naming it (one code, whatever is wrong with the day).
+ */
 export function requireDate(value: string | undefined, name: string): string {
   if (value !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(value) && !isDayInWindow(value)) {
     throw fieldError(name, `outside the years ${FIRST_YEAR}–${LAST_YEAR}`);
   }
   if (value === undefined || !isValidDate(value)) {
-    throw new AppError(
-      400,
-      'invalid_date',
-      `${name}: expected a real date as YYYY-MM-DD, got ${JSON.stringify(value ?? '')}`,
-      [{ field: name, message: 'expected a real date as YYYY-MM-DD' }],
-    );
+    throw fieldError(name, `expected a real date as YYYY-MM-DD, got ${echo(value ?? '')}`);
   }
   return value;
 }

@@ -3,7 +3,7 @@ import type { DutyDay } from '../../src/db/repos/duty.js';
 import type { Deps } from '../../src/deps.js';
 import { HHMM } from '../../src/domain/duty.js';
 import { addDays, localDate, toZonedIso } from '../../src/domain/time.js';
-import { AppError } from '../../src/errors.js';
+import { invalidField } from '../../src/errors.js';
 import { addDutyLogEntry, dutyDayWithLog, dutyRange, handOver, setDutyDay } from '../../src/services/duty.js';
 import { generateRotation, importDutyCsv } from '../../src/services/duty-import.js';
 import { missingDutyLogs } from '../../src/services/duty-logs.js';
@@ -130,15 +130,15 @@ export function dutyRoutes(deps: Deps) {
       summary: 'Generate a rotation over a range of days (apply: true to save it)',
       body: rotationSchema,
       ok: { description: 'The rotation.' },
-      errors: [400],
+      errors: [422],
     },
     async (c) => {
       const body = await readBody(c, rotationSchema);
       const from = requireDate(body.from, 'from');
       const to = requireDate(body.to, 'to');
-      if (from > to) throw new AppError(400, 'invalid_range', `from (${from}) is after to (${to}).`);
+      if (from > to) throw invalidField('to', `is before from (${from})`);
       if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000)
-        throw new AppError(400, 'invalid_range', 'Generate at most 366 days at a time.');
+        throw invalidField('to', 'generate at most 366 days at a time');
       return c.json(await generateRotation(deps, { ...body, from, to, apply: body.apply ?? false }));
     },
   );
@@ -152,7 +152,7 @@ export function dutyRoutes(deps: Deps) {
       summary: 'Shifts whose duty log is missing',
       query: missingQuery,
       ok: { description: 'The shifts.' },
-      errors: [400],
+      errors: [422],
     },
     async (c) => {
       const q = validate(missingQuery, c.req.query());
@@ -189,16 +189,15 @@ export function dutyRoutes(deps: Deps) {
       summary: 'The roster for a range of days',
       query: rangeQuery,
       ok: { description: '`{from, to, days}`' },
-      errors: [400],
+      errors: [422],
     },
     async (c) => {
       const q = validate(rangeQuery, c.req.query());
       const from = q.from === undefined ? undefined : requireDate(q.from, 'from');
       const to = q.to === undefined ? undefined : requireDate(q.to, 'to');
-      if (from && to && from > to)
-        throw new AppError(400, 'invalid_range', `from (${from}) is after to (${to}).`);
+      if (from && to && from > to) throw invalidField('to', `is before from (${from})`);
       if (from && to && Date.parse(to) - Date.parse(from) > 366 * 86_400_000) {
-        throw new AppError(400, 'invalid_range', 'Ask for at most 366 days at a time.');
+        throw invalidField('to', 'ask for at most 366 days at a time');
       }
       const range = await dutyRange(deps, from, to);
       return c.json({ ...range, days: range.days.map(show) });
@@ -214,7 +213,7 @@ export function dutyRoutes(deps: Deps) {
       summary: 'One duty day with its log',
       params: dateParams,
       ok: { description: 'The duty day and `log`.' },
-      errors: [400],
+      errors: [422],
     },
     async (c) => {
       const day = await dutyDayWithLog(deps, requireDate(pathParam(c, 'date'), 'date'));

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { AppError } from '../../src/errors.js';
+import { invalidField } from '../../src/errors.js';
 import { bodyHash, type IdempotencyKey, type IntakeScope } from '../../src/services/intake.js';
 
 const KEY_SHAPE = /^[\x21-\x7e]{1,200}$/;
@@ -12,12 +12,7 @@ export async function idempotencyKeyOf(c: Context, scope: IntakeScope): Promise<
   const key = c.req.header('idempotency-key');
   if (key === undefined) return null;
   if (!KEY_SHAPE.test(key)) {
-    throw new AppError(
-      400,
-      'invalid_header',
-      'Idempotency-Key: expected 1–200 visible ASCII characters, e.g. a UUID',
-      { field: 'Idempotency-Key' },
-    );
+    throw invalidField('Idempotency-Key', 'expected 1–200 visible ASCII characters, e.g. a UUID');
   }
   return { scope, key, bodyHash: bodyHash(await c.req.text()) };
 }

@@ -39,7 +39,7 @@ export async function readSheet(c: Context): Promise<Sheet> {
 }
 
 function unsupported(message: string): AppError {
-  return new AppError(415, 'unsupported_file', message);
+  return new AppError(422, 'invalid_file', message);
 }
 
 async function readCsv(text: string): Promise<Sheet> {

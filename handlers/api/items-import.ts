@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { toZonedIso } from '../../src/domain/time.js';
-import { AppError } from '../../src/errors.js';
+import { echo, invalidField } from '../../src/errors.js';
 import { importItems } from '../../src/services/import-items.js';
 import { readSheet } from './import-file.js';
 import { rowsOf } from './import-rows.js';
@@ -31,11 +31,7 @@ export function itemsImportRoutes(deps: Deps) {
     async (c) => {
       const dryRunParam = c.req.query('dryRun');
       if (dryRunParam !== undefined && dryRunParam !== 'true' && dryRunParam !== 'false')
-        throw new AppError(
-          400,
-          'invalid_query',
-          `dryRun: expected true or false, got ${JSON.stringify(dryRunParam)}`,
-        );
+        throw invalidField('dryRun', `expected true or false, got ${echo(dryRunParam)}`);
       const dryRun = dryRunParam === 'true';
       const sheet = await readSheet(c);
       const { rows, problems } = rowsOf(sheet, tz);

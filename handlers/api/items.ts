@@ -190,15 +190,34 @@ const idParams = z.object({ id: itemRef.meta({ description: 'D-12, M-3 or T-7.' 
 type Shown = Item &
   Partial<Pick<ItemDetail, 'parts' | 'attendees' | 'extensionRequests'>> & { history?: HistoryEntry[] };
 
+/** The field a refused action is about: who acts, the item, or the input that does not fit. */
+function refusedField(code: keyof typeof STATUS, body: z.infer<typeof actionSchema>): string {
+  if (code === 'forbidden') return 'by';
+  if (code === 'not_found') return 'id';
+  if (code === 'invalid_state') return body.partDept ? 'partDept' : 'action';
+  if (body.action === 'extend') return body.newDueAt !== undefined ? 'newDueAt' : 'days';
+  if (body.action === 'progress') return 'note';
+  if (body.action === 'reassign') return 'to';
+  return body.partDept ? 'partDept' : 'action';
+}
+
 const REFUSED: Record<keyof typeof STATUS, (action: string, id: string, by: string) => string> = {
   not_found: (_a, id) => `id: no item "${id}" (ids look like D-12, M-3, T-7).`,
-  forbidden: (a, id, by) => `by: ${by} is not allowed to "${a}" ${id} (details.reply says why).`,
+  forbidden: (a, id, by) => `by: ${by} is not allowed to "${a}" ${id} (details[0].message says why).`,
   invalid_state: (a, id) =>
-    `action: "${a}" does not apply to ${id} in its current state (details.reply says why).`,
-  invalid_input: (a, id) => `"${a}" on ${id}: the input does not fit (details.reply says what is wrong).`,
+    `action: "${a}" does not apply to ${id} in its current state (details[0].message says why).`,
+  invalid_input: (a, id) =>
+    `"${a}" on ${id}: the input does not fit (details[0].message says what is wrong).`,
 };
 
 const STATUS = { not_found: 404, forbidden: 403, invalid_state: 409, invalid_input: 422 } as const;
+/** The answer's code (docs/errors.md): input the office's rules refuse is a field like any other. */
+const CODE = {
+  not_found: 'not_found',
+  forbidden: 'forbidden',
+  invalid_state: 'invalid_state',
+  invalid_input: 'invalid_field',
+} as const;
 
 /** 事项: POST /items, GET /items, GET /items/:id (with history), POST /items/:id/actions. */
 export function itemsRoutes(deps: Deps) {
@@ -369,17 +388,13 @@ export function itemsRoutes(deps: Deps) {
       const outcome = await performItemAction(deps, actionInput(pathParam(c, 'id'), body));
       if (!outcome.ok) {
         // One language policy: `message` is English for the integrator; the sentence the person
-        // would read in chat is `details.reply`.
+        // would read in chat is the message of the one entry of `details`, on the field at fault.
         const id = outcome.item?.id ?? pathParam(c, 'id');
         throw new AppError(
           STATUS[outcome.code],
-          outcome.code,
+          CODE[outcome.code],
           REFUSED[outcome.code](body.action, id, body.by),
-          {
-            item: outcome.item?.id ?? null,
-            action: body.action,
-            reply: outcome.message,
-          },
+          [{ field: refusedField(outcome.code, body), message: outcome.message }],
         );
       }
       return c.json({

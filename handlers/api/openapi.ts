@@ -17,28 +17,69 @@ export function apiApp(): ApiApp {
   return new OpenAPIHono();
 }
 
-/** The error body every failure answers (`{"error":{"code","message","details"}}`). */
+/** One problem of a refused request (docs/errors.md). */
+const errorDetail = z
+  .object({
+    field: z.string().meta({
+      description:
+        "The body field (`dueAt`, `milestones.0.title`; `(body)` for the body as a whole), query or path parameter, header (`Idempotency-Key`), or a file's column.",
+    }),
+    message: z.string().meta({
+      description:
+        "What is wrong with it; for an action the office's rules refuse, the Chinese sentence the person would read in chat.",
+    }),
+    row: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'For a file: the row as the user sees it (header = row 1).' }),
+    column: z.string().optional().meta({ description: "For a file: the column's heading as written." }),
+    id: z
+      .string()
+      .optional()
+      .meta({ description: 'For a 409 on a duplicate: the id of the record that exists.' }),
+  })
+  .meta({ id: 'ErrorDetail' });
+
+/** The codes each status answers with (docs/errors.md has when each is used). */
+export const ERROR_CODES = {
+  400: ['invalid_json'],
+  401: ['unauthorized'],
+  403: ['forbidden'],
+  404: ['not_found'],
+  409: ['invalid_state', 'conflict', 'duplicate_document', 'duplicate_ticket', 'idempotency_key_reused'],
+  413: ['payload_too_large'],
+  415: ['unsupported_media_type'],
+  422: ['invalid_field', 'invalid_file', 'invalid_rows'],
+} as const;
+
+/** The error body every failure answers (`{"error":{"code","message","details?"}}`). */
 export const errorBody = z
   .object({
     error: z.object({
-      code: z.string().meta({ description: 'Stable machine-readable code, e.g. `invalid_field`.' }),
-      message: z.string().meta({ description: 'One sentence naming the field and what is wrong.' }),
-      details: z
-        .unknown()
-        .optional()
-        .meta({ description: 'For 422: `[{field, message}]`, one entry per invalid field.' }),
+      code: z
+        .enum([...new Set(Object.values(ERROR_CODES).flat())] as [string, ...string[]])
+        .meta({ description: 'Stable machine-readable code, one per kind of failure (docs/errors.md).' }),
+      message: z.string().meta({
+        description:
+          'One English sentence starting with the field concerned; a value it quotes is cut to about 100 characters.',
+      }),
+      details: z.array(errorDetail).optional().meta({
+        description:
+          'Absent, or always a list: one entry per invalid field, or per problem of a file (with row and column).',
+      }),
     }),
   })
   .meta({ id: 'Error' });
 
 const ERROR_TEXT = {
-  400: 'Malformed JSON, or an impossible date in the path or query.',
-  401: 'Missing or wrong `Authorization: Bearer $ADMIN_TOKEN` (or ADMIN_TOKEN unset on the server).',
-  403: 'The person named in `by` may not do this (the office rules on who may act).',
-  404: 'No such record.',
-  409: 'The record is in a state that does not allow this.',
-  413: 'The request body is larger than BODY_LIMIT_BYTES.',
-  422: 'A field is invalid; the message names it, `details` lists every one.',
+  400: '`invalid_json`: the body is not JSON, is nested too deeply, or is not a JSON object.',
+  401: '`unauthorized`: missing or wrong `Authorization: Bearer $ADMIN_TOKEN` (or ADMIN_TOKEN unset on the server).',
+  403: '`forbidden`: the person named in `by` may not do this (the office rules on who may act); `details[0].message` says why.',
+  404: '`not_found`: no such record.',
+  409: '`invalid_state` (the record is in a state that does not allow this), `conflict` (already taken), `duplicate_document` / `duplicate_ticket` / `idempotency_key_reused` (with the existing record in `details[0].id`).',
+  413: '`payload_too_large`: the request body is larger than BODY_LIMIT_BYTES.',
+  422: '`invalid_field`: a field of the body, query, path or a header is invalid (type, length, unstorable or invisible text, an impossible day or one outside 2000–2100, an unknown person or actor); the message names the first, `details` lists every one. Imports: `invalid_file` (the file cannot be read), `invalid_rows` (its rows fail, `details` with `row` and `column`).',
 } as const;
 
 type ErrorStatus = keyof typeof ERROR_TEXT;
@@ -132,7 +173,13 @@ export function openApiDocument(api: ApiApp) {
         'them with the same rules as the card buttons and chat commands. Every call needs',
         '`Authorization: Bearer $ADMIN_TOKEN`. Instants are ISO 8601 with an offset',
         '(`2026-11-24T18:00:00+08:00`), calendar days `YYYY-MM-DD`. Errors always answer',
-        '`{"error":{"code","message","details"}}`.',
+        '`{"error":{"code","message","details?"}}` (schema `Error`), `details` always a list of',
+        '`{field, message, row?, column?, id?}`. Codes, one per kind of failure: 400 `invalid_json`;',
+        '401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `invalid_state`, `conflict`,',
+        '`duplicate_document`, `duplicate_ticket`, `idempotency_key_reused`; 413 `payload_too_large`;',
+        '415 `unsupported_media_type`; 422 `invalid_field` (any field of a body, query, path or header),',
+        '`invalid_file` (an upload that cannot be read), `invalid_rows` (a file whose rows fail). A value',
+        'quoted back is cut to about 100 characters. Every code with when it is used: docs/errors.md.',
       ].join(' '),
     },
     servers: [{ url: '/api/v1' }],

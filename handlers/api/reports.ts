@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { atLocal } from '../../src/domain/time.js';
-import { AppError } from '../../src/errors.js';
+import { invalidField } from '../../src/errors.js';
 import { hotlineFigures } from '../../src/services/hotline-figures.js';
 import { reportCsv, summaryReport } from '../../src/services/report.js';
 import { requireDate } from './body.js';
@@ -33,8 +33,7 @@ export function reportsRoutes(deps: Deps) {
       const from = requireDate(c.req.query('from'), 'from');
       const to = requireDate(c.req.query('to'), 'to');
       const format = c.req.query('format') ?? 'json';
-      if (format !== 'json' && format !== 'csv')
-        throw new AppError(422, 'invalid_field', 'format: expected "json" or "csv"', [{ field: 'format' }]);
+      if (format !== 'json' && format !== 'csv') throw invalidField('format', 'expected "json" or "csv"');
       const report = await summaryReport(deps, { from, to, dept: c.req.query('dept') || undefined });
       // The hotline's section: the month of `to` (办结率, 按时办结率, recurring categories).
       const hotline = await hotlineFigures(

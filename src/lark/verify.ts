@@ -1,5 +1,5 @@
 import type { LarkConfig } from '../config.js';
-import { AppError } from '../errors.js';
+import { AppError, invalidJson } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { constantTimeEqual, decryptLark, larkSignature, larkV1CardSignature } from './crypto.js';
 
@@ -52,9 +52,9 @@ export function verifyLarkRequest(
   try {
     outer = JSON.parse(Buffer.from(req.rawBody).toString('utf8'));
   } catch {
-    throw new AppError(400, 'malformed_json', 'The request body is not valid JSON.');
+    throw invalidJson();
   }
-  if (!isObject(outer)) throw new AppError(400, 'malformed_json', 'The request body is not a JSON object.');
+  if (!isObject(outer)) throw invalidJson('The request body is not a JSON object.');
 
   let body: Record<string, unknown> = outer;
   const encrypted = typeof outer.encrypt === 'string';
@@ -112,7 +112,7 @@ export function verifyLarkRequest(
   }
 
   if (isChallenge) {
-    if (typeof body.challenge !== 'string') throw new AppError(400, 'bad_request', 'challenge is missing.');
+    if (typeof body.challenge !== 'string') throw invalidJson('challenge is missing.');
     return { kind: 'challenge', challenge: body.challenge };
   }
   return { kind: 'body', body, style: is2 ? '2.0' : 'v1' };

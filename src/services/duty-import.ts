@@ -34,19 +34,23 @@ async function resolver(deps: Deps): Promise<{ resolve: Resolve; nameOf: (id: st
 }
 
 /**
- * A refused roster file, by the error policy: an English message for the operator naming the
- * rows, every problem in `details.problems` ({row, field, message}) and the office's Chinese
- * sentence in `details.reply`.
+ * A refused roster file, by the error policy (docs/errors.md): an English message for the
+ * operator naming the rows, and every problem in `details` as `{field, message, row, column}`
+ * (the office's Chinese sentence for each). A file with no usable row at all is `invalid_file`,
+ * one whose rows fail their checks `invalid_rows`.
  */
 function refusedCsv(problems: Array<{ row: number; field: string; message: string }>): AppError {
   const rows = [...new Set(problems.filter((p) => p.row > 0).map((p) => p.row))];
   const where = rows.length > 0 ? `row(s) ${rows.join(', ')}` : 'the file';
-  const text = problems.map((p) => (p.row ? `第${p.row}行 ${p.field}：${p.message}` : p.message)).join('；');
   return new AppError(
     422,
-    'invalid_csv',
-    `csv: ${problems.length} problem(s) in ${where}; nothing was imported (details.problems lists them).`,
-    { problems, reply: `${problems.length}处问题，未导入任何记录：${text}` },
+    rows.length > 0 ? 'invalid_rows' : 'invalid_file',
+    `csv: ${problems.length} problem(s) in ${where}; nothing was imported (details lists them).`,
+    problems.map((p) =>
+      p.row > 0 && p.field !== 'row'
+        ? { field: p.field, message: p.message, row: p.row, column: p.field }
+        : { field: 'csv', message: p.message, ...(p.row > 0 ? { row: p.row } : {}) },
+    ),
   );
 }
 
@@ -122,7 +126,7 @@ export async function generateRotation(
   if (problems.length > 0)
     throw new AppError(
       422,
-      'unknown_person',
+      'invalid_field',
       problems.map((p) => `${p.field}: ${p.message}`).join('; '),
       problems,
     );

@@ -14,7 +14,7 @@ import { getPeople } from '../db/repos/people.js';
 import type { Db } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { addDays, localDate } from '../domain/time.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError, echo, notFound } from '../errors.js';
 
 /** 值班: the roster (officers and leader on duty per day), handovers and the duty log. */
 
@@ -26,11 +26,14 @@ export async function requirePeople(db: Db, fields: Record<string, string>): Pro
   if (unknown.length > 0) {
     throw new AppError(
       422,
-      'unknown_person',
+      'invalid_field',
       unknown
-        .map(([field, openId]) => `${field}: no person with open_id "${openId}" is registered`)
+        .map(([field, openId]) => `${field}: no person with open_id ${echo(openId)} is registered`)
         .join('; '),
-      unknown.map(([field, openId]) => ({ field, openId })),
+      unknown.map(([field, openId]) => ({
+        field,
+        message: `no person with open_id ${echo(openId)} is registered`,
+      })),
     );
   }
 }

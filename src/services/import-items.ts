@@ -71,7 +71,7 @@ export function rejected(problems: RowProblem[]): AppError {
     422,
     'invalid_rows',
     `${sorted.length} problem(s) in the file; nothing was created. First: row ${sorted[0]?.row}, ${sorted[0]?.column}: ${sorted[0]?.message}`,
-    sorted,
+    sorted.map((p) => ({ field: p.column, message: p.message, row: p.row, column: p.column })),
   );
 }
 
@@ -106,13 +106,11 @@ function fieldError(field: string, message: string): AppError {
 
 /** An AppError of a row's check as problems named by the file's columns. */
 function problemsOf(error: AppError, r: ImportRowInput): RowProblem[] {
-  const details = Array.isArray(error.details) ? error.details : [error.details];
-  const named = details.filter((d): d is { field: string; message?: string } => typeof d?.field === 'string');
+  const named = error.details ?? [];
   if (named.length === 0) return [{ row: r.row, column: '(row)', message: error.message }];
   return named.map((d) => {
     const root = d.field.split('.')[0] ?? d.field;
-    const message = d.message ?? error.message.replace(/^[^:]*:\s*/, '');
-    return { row: r.row, column: r.columns[root] ?? root, message };
+    return { row: r.row, column: r.columns[root] ?? root, message: d.message };
   });
 }
 

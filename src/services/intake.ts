@@ -77,6 +77,12 @@ function keyReused(key: string, itemId: string | null): AppError {
     409,
     'idempotency_key_reused',
     `Idempotency-Key "${key}" was already used with a different body${itemId ? ` (it created ${itemId})` : ''}. Use a new key for a new item.`,
-    { field: 'Idempotency-Key', id: itemId },
+    [
+      {
+        field: 'Idempotency-Key',
+        message: `already used with a different body${itemId ? ` (it created ${itemId})` : ''}`,
+        ...(itemId ? { id: itemId } : {}),
+      },
+    ],
   );
 }

@@ -32,7 +32,7 @@ import type {
   ReportEvery,
   TaskSource,
 } from '../domain/types.js';
-import { AppError } from '../errors.js';
+import { AppError, echo } from '../errors.js';
 import { notifyItemChanged } from './notify-item-change.js';
 import { type ReferenceData, referenceData } from './reference-data.js';
 
@@ -198,8 +198,14 @@ function duplicateDocument(existing: string, docNo: string, direction: string | 
   return new AppError(
     409,
     'duplicate_document',
-    `docNo: "${docNo}"${direction ? ` (${direction})` : ''} is already open as ${existing}`,
-    { field: 'docNo', id: existing, docNo, direction },
+    `docNo: ${echo(docNo)}${direction ? ` (${direction})` : ''} is already open as ${existing}`,
+    [
+      {
+        field: 'docNo',
+        message: `${echo(docNo)}${direction ? ` (${direction})` : ''} is already open as ${existing}`,
+        id: existing,
+      },
+    ],
   );
 }
 
@@ -460,11 +466,9 @@ async function requireHotlineFields(trx: Trx, input: Input<'task'>): Promise<voi
   if (!input.ticketNo) return;
   const existing = await findTicket(trx, input.ticketNo);
   if (existing) {
-    throw new AppError(409, 'duplicate_ticket', `ticketNo: "${input.ticketNo}" is already ${existing}`, {
-      field: 'ticketNo',
-      id: existing,
-      ticketNo: input.ticketNo,
-    });
+    throw new AppError(409, 'duplicate_ticket', `ticketNo: ${echo(input.ticketNo)} is already ${existing}`, [
+      { field: 'ticketNo', message: `${echo(input.ticketNo)} is already ${existing}`, id: existing },
+    ]);
   }
 }
 

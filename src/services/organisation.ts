@@ -8,7 +8,7 @@ import { upsertPerson } from '../db/repos/people.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Deps } from '../deps.js';
 import type { Department, Person, Role } from '../domain/types.js';
-import { AppError } from '../errors.js';
+import { AppError, echo } from '../errors.js';
 
 const field = (name: string, status: 404 | 409 | 422, code: string, message: string) =>
   new AppError(status, code, `${name}: ${message}`, [{ field: name, message }]);
@@ -53,7 +53,7 @@ export async function putPerson(
 ): Promise<Person> {
   return inTransaction(deps.database.db, async (trx) => {
     if (input.dept && !(await getDepartment(trx, input.dept)))
-      throw field('dept', 422, 'unknown_department', `no department with code "${input.dept}"`);
+      throw field('dept', 422, 'invalid_field', `no department with code ${echo(input.dept)}`);
     const person: Person = {
       openId: input.openId,
       name: input.name,

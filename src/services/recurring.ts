@@ -49,6 +49,7 @@ export const recurringInputSchema = z
     rule: recurrenceRuleSchema,
     enabled: z.boolean().default(true),
   })
+  .strict()
   .superRefine((v, ctx) => {
     if (!v.assignee && !v.dept)
       ctx.addIssue({

@@ -11,7 +11,7 @@ import {
 } from '../domain/figures.js';
 import type { Deduction } from '../domain/scores.js';
 import { addDays, atLocal } from '../domain/time.js';
-import { AppError } from '../errors.js';
+import { echo, invalidField } from '../errors.js';
 import { departmentFigures } from './bulletin-figures.js';
 import { loadWorkCalendar } from './calendar.js';
 import { type HotlineFigures, hasHotlineTickets } from './hotline-figures.js';
@@ -63,10 +63,9 @@ export async function summaryReport(
 ): Promise<Report> {
   const { db } = deps.database;
   const tz = deps.config.timezone;
-  if (q.to < q.from)
-    throw new AppError(422, 'invalid_field', 'to: must not be before from', [{ field: 'to' }]);
+  if (q.to < q.from) throw invalidField('to', 'must not be before from');
   if (q.dept && !(await listDepartments(db)).some((d) => d.code === q.dept))
-    throw new AppError(422, 'invalid_field', `dept: unknown department "${q.dept}"`, [{ field: 'dept' }]);
+    throw invalidField('dept', `unknown department ${echo(q.dept)}`);
   const period = { from: atLocal(q.from, '00:00', tz), to: atLocal(addDays(q.to, 1), '00:00', tz) };
   const calendar = await loadWorkCalendar(db);
   const figures = await departmentFigures(db, { calendar, timeZone: tz }, period, await loadScoringRules(db));

@@ -3,7 +3,7 @@ import { inTransaction } from '../db/transaction.js';
 import type { Deps } from '../deps.js';
 import { roundsToCron } from '../domain/reminder-rules.js';
 import { toZonedIso } from '../domain/time.js';
-import { AppError } from '../errors.js';
+import { AppError, echo } from '../errors.js';
 import { loadReminderRules, saveReminderRules } from './reminder-rules.js';
 import type { JobDefinition } from './run-job.js';
 import { slotsBetween } from './scheduler.js';
@@ -74,14 +74,14 @@ export async function updateSchedule(
   const problem = cronProblem(input.cron);
   if (problem)
     throw new AppError(422, 'invalid_field', `cron: ${problem}`, [
-      { field: 'cron', message: problem, example: CRON_EXAMPLE },
+      { field: 'cron', message: `${problem} (e.g. ${CRON_EXAMPLE})` },
     ]);
   if (input.timezone && !isValidTimeZone(input.timezone))
     throw new AppError(
       422,
       'invalid_field',
-      `timezone: "${input.timezone}" is not an IANA time zone such as Asia/Shanghai`,
-      [{ field: 'timezone', message: 'not an IANA time zone', example: 'Asia/Shanghai' }],
+      `timezone: ${echo(input.timezone)} is not an IANA time zone such as Asia/Shanghai`,
+      [{ field: 'timezone', message: 'not an IANA time zone (e.g. Asia/Shanghai)' }],
     );
   const now = deps.clock.now();
   await inTransaction(deps.database.db, async (trx) => {

@@ -64,7 +64,10 @@ describe.each(engines)('intake through the API on %s', (engine) => {
     expect((await post(app, '/api/v1/items', JSON.stringify(doc), headers)).status).toBe(201);
     const other = await post(app, '/api/v1/items', JSON.stringify({ ...doc, title: '另一件' }), headers);
     expect(other.status).toBe(409);
-    expect(other.body.error).toMatchObject({ code: 'idempotency_key_reused', details: { id: 'D-1' } });
+    expect(other.body.error).toMatchObject({
+      code: 'idempotency_key_reused',
+      details: [{ field: 'Idempotency-Key', message: expect.any(String), id: 'D-1' }],
+    });
     expect(await count()).toBe(1);
   });
 
@@ -82,7 +85,7 @@ describe.each(engines)('intake through the API on %s', (engine) => {
     expect(dup.status).toBe(409);
     expect(dup.body.error).toMatchObject({
       code: 'duplicate_document',
-      details: { id: 'D-1', docNo: doc.docNo },
+      details: [{ field: 'docNo', message: expect.stringContaining(doc.docNo), id: 'D-1' }],
     });
     // The other direction is another document; once the first is closed the number is free again.
     expect((await api(app, 'POST', '/api/v1/items', { ...doc, direction: 'out' })).body.id).toBe('D-2');

@@ -61,13 +61,23 @@ describe.each(engines)('a bad import file on %s', (engine) => {
       expect(res.status).toBe(422);
       expect(res.body.error.code).toBe('invalid_rows');
       expect(res.body.error.details).toEqual([
-        { row: 3, column: 'docType', message: expect.any(String) },
-        { row: 4, column: 'assignee', message: 'nobody named "王五" in department "mishu"' },
-        { row: 5, column: 'docNo', message: '"穗府办〔2026〕1号" (in) is already open as D-1' },
-        { row: 6, column: 'title', message: expect.any(String) },
-        { row: 6, column: 'leadDept', message: 'unknown department "nowhere"' },
-        { row: 7, column: 'docNo', message: 'same docNo as row 2' },
-        { row: 8, column: 'dueAt', message: 'must be in the future' },
+        { field: 'docType', row: 3, column: 'docType', message: expect.any(String) },
+        {
+          field: 'assignee',
+          row: 4,
+          column: 'assignee',
+          message: 'nobody named "王五" in department "mishu"',
+        },
+        {
+          field: 'docNo',
+          row: 5,
+          column: 'docNo',
+          message: '"穗府办〔2026〕1号" (in) is already open as D-1',
+        },
+        { field: 'title', row: 6, column: 'title', message: expect.any(String) },
+        { field: 'leadDept', row: 6, column: 'leadDept', message: 'unknown department "nowhere"' },
+        { field: 'docNo', row: 7, column: 'docNo', message: 'same docNo as row 2' },
+        { field: 'dueAt', row: 8, column: 'dueAt', message: 'must be in the future' },
       ]);
     }
     expect(await count()).toBe(1);
@@ -82,10 +92,10 @@ describe.each(engines)('a bad import file on %s', (engine) => {
     const res = await upload(csv);
     expect(res.status).toBe(422);
     expect(res.body.error.details).toEqual([
-      { row: 2, column: 'title', message: expect.any(String) },
-      { row: 2, column: 'assignee', message: 'nobody named "王五" in department "mishu"' },
-      { row: 3, column: 'title', message: expect.any(String) },
-      { row: 3, column: 'leadDept', message: 'unknown department "nowhere"' },
+      { field: 'title', row: 2, column: 'title', message: expect.any(String) },
+      { field: 'assignee', row: 2, column: 'assignee', message: 'nobody named "王五" in department "mishu"' },
+      { field: 'title', row: 3, column: 'title', message: expect.any(String) },
+      { field: 'leadDept', row: 3, column: 'leadDept', message: 'unknown department "nowhere"' },
     ]);
     expect(await count()).toBe(1);
   });
@@ -94,16 +104,21 @@ describe.each(engines)('a bad import file on %s', (engine) => {
     const res = await upload(['kind,title,source,leadDept,备注', 'task,某项工作,other,nowhere,x'].join('\n'));
     expect(res.status).toBe(422);
     expect(res.body.error.details).toEqual([
-      { row: 1, column: '备注', message: expect.stringContaining('unknown column') },
-      { row: 2, column: 'leadDept', message: 'unknown department "nowhere"' },
+      { field: '备注', row: 1, column: '备注', message: expect.stringContaining('unknown column') },
+      { field: 'leadDept', row: 2, column: 'leadDept', message: 'unknown department "nowhere"' },
     ]);
     expect(await count()).toBe(1);
   });
 
   it('refuses what is not a sheet, an empty file, and a bad dryRun', async () => {
-    expect((await upload('{"kind":"task"}', '', 'application/json')).status).toBe(415);
+    const json = await upload('{"kind":"task"}', '', 'application/json');
+    expect([json.status, json.body.error.code]).toEqual([422, 'invalid_file']);
     expect((await upload('kind,title\n', '')).body.error).toMatchObject({ code: 'invalid_file' });
-    expect((await upload('kind,title\ntask,x', '?dryRun=yes')).status).toBe(400);
+    const dryRun = await upload('kind,title\ntask,x', '?dryRun=yes');
+    expect([dryRun.status, dryRun.body.error.details]).toEqual([
+      422,
+      [{ field: 'dryRun', message: 'expected true or false, got "yes"' }],
+    ]);
     expect(
       (
         await upload(

@@ -52,7 +52,7 @@ describe.each(
 
     const stale = await act('T-1', { action: 'approve-extension', by: 'ou_wang', requestId: first });
     expect(stale.status).toBe(409);
-    expect(stale.body.error.details.reply).toBe('该延期申请已由王处长于11月23日 10:00驳回');
+    expect(stale.body.error.details[0].message).toBe('该延期申请已由王处长于11月23日 10:00驳回');
     const unknown = await act('T-1', { action: 'approve-extension', by: 'ou_wang', requestId: second + 100 });
     expect(unknown.status).toBe(409);
     const notAnId = await act('T-1', { action: 'approve-extension', by: 'ou_wang', requestId: 'click-1' });
@@ -78,7 +78,7 @@ describe.each(
     expect(asked.body.message).toBe('已提交延期申请，等待陈秘书长审批');
     const own = await act('T-1', { action: 'approve-extension', by: 'ou_wang' });
     expect(own.status).toBe(403);
-    expect(own.body.error.details.reply).toBe('不能审批本人的延期申请，须由其他负责同志审批');
+    expect(own.body.error.details[0].message).toBe('不能审批本人的延期申请，须由其他负责同志审批');
     expect((await act('T-1', { action: 'approve-extension', by: 'ou_chen' })).status).toBe(200);
     expect((await history('T-1')).map((h: any) => `${h.action}:${h.actor}`)).toEqual([
       'create:admin-api',
@@ -105,7 +105,7 @@ describe.each(
     const dayAfter = toZonedIso(new Date(new Date(furthest).getTime() + 24 * 3600_000), TZ);
     const beyond = await act('T-2', { action: 'extend', by: 'ou_zhangsan', newDueAt: dayAfter });
     expect(beyond.status).toBe(422);
-    expect(beyond.body.error.details.reply).toMatch(/^延期最多60个工作日：新的截止时间不能晚于/);
+    expect(beyond.body.error.details[0].message).toMatch(/^延期最多60个工作日：新的截止时间不能晚于/);
     const atCap = await act('T-2', { action: 'extend', by: 'ou_zhangsan', newDueAt: furthest });
     expect(atCap.status).toBe(200);
     expect((await api(app, 'GET', '/api/v1/items/T-2')).body.extensionRequests[0].newDueAt).toBe(furthest);
@@ -115,7 +115,7 @@ describe.each(
     expect((await api(app, 'POST', '/api/v1/items', task('ou_lisi'))).status).toBe(201);
     const across = await act('T-1', { action: 'reassign', by: 'ou_wang', to: 'ou_zhao' });
     expect(across.status).toBe(403);
-    expect(across.body.error.details.reply).toBe('只能改派给秘书一处的同志');
+    expect(across.body.error.details[0].message).toBe('只能改派给秘书一处的同志');
     expect((await api(app, 'GET', '/api/v1/items/T-1')).body.assignee).toBe('ou_lisi');
     expect((await act('T-1', { action: 'reassign', by: 'ou_wang', to: 'ou_zhangsan' })).status).toBe(200);
     expect((await act('T-1', { action: 'reassign', by: 'ou_chen', to: 'ou_zhao' })).status).toBe(200);

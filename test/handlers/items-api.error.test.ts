@@ -110,7 +110,7 @@ describe.each(engines)('items API bad input on %s', (engine) => {
     it('malformed JSON → 400', async () => {
       const res = await api(app, 'POST', '/api/v1/items', '{"kind":');
       expect(res.status).toBe(400);
-      expect(res.body.error.code).toBe('malformed_json');
+      expect(res.body.error.code).toBe('invalid_json');
     });
 
     it('actions: not found 404, forbidden 403, wrong state 409, bad input 422 — each with a message for people', async () => {
@@ -120,31 +120,31 @@ describe.each(engines)('items API bad input on %s', (engine) => {
 
       const missing = await act('T-99', { action: 'done', by: 'ou_lisi' });
       expect(missing.status).toBe(404);
-      expect(missing.body.error.details.reply).toMatch(/找不到事项 T-99/);
+      expect(missing.body.error.details[0].message).toMatch(/找不到事项 T-99/);
       expect((await act('nonsense', { action: 'done', by: 'ou_lisi' })).status).toBe(404);
 
       const stranger = await act('T-1', { action: 'done', by: 'ou_zhao' });
       expect(stranger.status).toBe(403);
-      expect(stranger.body.error.details.reply).toBe('该事项由李四承办，您无权办结');
-      // One language for API errors: `message` in English, the sentence people read in details.reply.
+      expect(stranger.body.error.details[0].message).toBe('该事项由李四承办，您无权办结');
+      // One language for API errors: `message` in English, the sentence people read in details[0].message.
       expect(stranger.body.error.message).toBe(
-        'by: ou_zhao is not allowed to "done" T-1 (details.reply says why).',
+        'by: ou_zhao is not allowed to "done" T-1 (details[0].message says why).',
       );
       expect(missing.body.error.message).toMatch(/^id: no item "T-99"/);
       const unregistered = await act('T-1', { action: 'done', by: 'ou_ghost' });
       expect(unregistered.status).toBe(403);
-      expect(unregistered.body.error.details.reply).toBe('您尚未登记，请联系办公室管理员');
+      expect(unregistered.body.error.details[0].message).toBe('您尚未登记，请联系办公室管理员');
 
       const readSignoff = await act('D-1', { action: 'read', by: 'ou_lisi' });
       expect(readSignoff.status).toBe(409);
-      expect(readSignoff.body.error.details.reply).toMatch(/只有传阅件/);
+      expect(readSignoff.body.error.details[0].message).toMatch(/只有传阅件/);
       const noPending = await act('T-1', { action: 'approve-extension', by: 'ou_wang' });
       expect(noPending.status).toBe(409);
-      expect(noPending.body.error.details.reply).toBe('该事项没有待审批的延期申请');
+      expect(noPending.body.error.details[0].message).toBe('该事项没有待审批的延期申请');
 
       const noNote = await act('T-1', { action: 'progress', by: 'ou_lisi' });
       expect(noNote.status).toBe(422);
-      expect(noNote.body.error.details.reply).toBe('请填写进展内容');
+      expect(noNote.body.error.details[0].message).toBe('请填写进展内容');
       const noDays = await act('T-1', { action: 'extend', by: 'ou_lisi' });
       expect(noDays.status).toBe(422);
       const earlier = await act('T-1', {
@@ -153,7 +153,7 @@ describe.each(engines)('items API bad input on %s', (engine) => {
         newDueAt: '2026-11-24T18:00:00+08:00',
       });
       expect(earlier.status).toBe(422);
-      expect(earlier.body.error.details.reply).toBe('延期后的时限须晚于原时限');
+      expect(earlier.body.error.details[0].message).toBe('延期后的时限须晚于原时限');
       const toGhost = await act('T-1', { action: 'reassign', by: 'ou_wang', to: 'ou_ghost' });
       expect(toGhost.status).toBe(422);
       const badAction = await act('T-1', { action: 'delete', by: 'ou_admin' });
@@ -163,7 +163,7 @@ describe.each(engines)('items API bad input on %s', (engine) => {
       expect((await act('T-1', { action: 'cancel', by: 'ou_wang' })).status).toBe(200);
       const afterCancel = await act('T-1', { action: 'done', by: 'ou_lisi' });
       expect(afterCancel.status).toBe(409);
-      expect(afterCancel.body.error.details.reply).toBe('该事项已撤销，无法办结');
+      expect(afterCancel.body.error.details[0].message).toBe('该事项已撤销，无法办结');
       for (const res of [
         missing,
         stranger,
@@ -228,11 +228,18 @@ describe.each(engines)('items API bad input on %s', (engine) => {
       expect((await api(app, 'GET', '/api/v1/people/ou_new')).status).toBe(404);
     });
 
-    it('calendar: impossible dates → 400 with a clear message, missing workday → 422', async () => {
+    it('calendar: impossible dates and a missing workday → 422 invalid_field naming the field', async () => {
       const feb30 = await api(app, 'PUT', '/api/v1/calendar/2026-02-30', { workday: false });
-      expect(feb30.status).toBe(400);
+      expect(feb30.status).toBe(422);
+      expect(feb30.body.error).toMatchObject({
+        code: 'invalid_field',
+        details: [{ field: 'date', message: expect.stringMatching(/expected a real date as YYYY-MM-DD/) }],
+      });
       expect(feb30.body.error.message).toMatch(/date: expected a real date as YYYY-MM-DD/);
-      expect((await api(app, 'PUT', '/api/v1/calendar/20261001', { workday: false })).status).toBe(400);
+      expect((await api(app, 'PUT', '/api/v1/calendar/20261001', { workday: false })).status).toBe(422);
+      // Out of the years is the same code as impossible (it was 400 invalid_date vs 422 by year).
+      const far = await api(app, 'PUT', '/api/v1/calendar/2101-01-01', { workday: false });
+      expect([far.status, far.body.error.code]).toEqual([422, 'invalid_field']);
       const missing = await api(app, 'PUT', '/api/v1/calendar/2026-12-01', { note: 'x' });
       expect(missing.status).toBe(422);
       expect(missing.body.error.details[0].field).toBe('workday');

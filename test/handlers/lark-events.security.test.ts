@@ -143,7 +143,7 @@ describe.each(engines)('Lark request verification on %s', (engine) => {
     const ctx = setup({ LARK_ENCRYPT_KEY: '' });
     const res = await ctx.app.request('/lark/events', { method: 'POST', body: '{"schema":' });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as any).error.code).toBe('malformed_json');
+    expect(((await res.json()) as any).error.code).toBe('invalid_json');
     expect(await storedEvents()).toHaveLength(0);
   });
 

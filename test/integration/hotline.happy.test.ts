@@ -171,7 +171,10 @@ describe.each(engines)('hotline tickets on %s', (engine) => {
     expect(first.body).toMatchObject({ ticketNo: 'GD-2026-8801', caller: '林女士', category: '噪音' });
     const again = await api(app, 'POST', '/api/v1/items', { ...body, title: '重复工单' });
     expect(again.status).toBe(409);
-    expect(again.body.error).toMatchObject({ code: 'duplicate_ticket', details: { id: first.body.id } });
+    expect(again.body.error).toMatchObject({
+      code: 'duplicate_ticket',
+      details: [expect.objectContaining({ field: 'ticketNo', id: first.body.id })],
+    });
     const wrong = await api(app, 'POST', '/api/v1/items', {
       ...body,
       source: 'instruction',
