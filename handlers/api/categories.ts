@@ -16,11 +16,9 @@ const putBody = z
       description:
         'false retires it: it stays on the items that carry it and in their figures, but is no longer set on new ones. Default true.',
     }),
-    by: F.openId()
-      .optional()
-      .meta({
-        description: 'open_id of the admin making the change (kept as updated_by). Default admin-api.',
-      }),
+    by: F.openId().optional().meta({
+      description: 'open_id of the admin making the change (kept as updated_by). Default admin-api.',
+    }),
   })
   .strict();
 

@@ -24,9 +24,16 @@ describe.each(engines)('专项 categories through the API and the import on %s',
 
   it('an admin defines categories; items carry them by code or name, and the list filters by them', async () => {
     const put = await api(app, 'PUT', '/api/v1/categories/key-projects', { name: '重点建设项目' });
-    expect(put).toMatchObject({ status: 201, body: { code: 'key-projects', name: '重点建设项目', active: true, items: 0 } });
-    expect((await api(app, 'PUT', '/api/v1/categories/gov-report', { name: '政府工作报告分解' })).status).toBe(201);
-    const again = await api(app, 'PUT', '/api/v1/categories/gov-report', { name: '政府工作报告重点任务分解' });
+    expect(put).toMatchObject({
+      status: 201,
+      body: { code: 'key-projects', name: '重点建设项目', active: true, items: 0 },
+    });
+    expect(
+      (await api(app, 'PUT', '/api/v1/categories/gov-report', { name: '政府工作报告分解' })).status,
+    ).toBe(201);
+    const again = await api(app, 'PUT', '/api/v1/categories/gov-report', {
+      name: '政府工作报告重点任务分解',
+    });
     expect(again).toMatchObject({ status: 200, body: { name: '政府工作报告重点任务分解' } });
 
     const t1 = await api(app, 'POST', '/api/v1/items', {
@@ -46,7 +53,12 @@ describe.each(engines)('专项 categories through the API and the import on %s',
       categories: ['重点建设项目'],
     });
     expect(d1.body.categories).toEqual(['key-projects']);
-    await api(app, 'POST', '/api/v1/items', { kind: 'task', source: 'other', title: '其他', leadDept: 'mishu' });
+    await api(app, 'POST', '/api/v1/items', {
+      kind: 'task',
+      source: 'other',
+      title: '其他',
+      leadDept: 'mishu',
+    });
 
     const listed = await api(app, 'GET', '/api/v1/items?category=key-projects');
     expect(listed.body.items.map((i: any) => i.id).sort()).toEqual([d1.body.id, t1.body.id].sort());
@@ -57,7 +69,7 @@ describe.each(engines)('专项 categories through the API and the import on %s',
     ]);
   });
 
-  it('PATCH replaces an item\'s categories for a chief, with a history row; staff are refused', async () => {
+  it("PATCH replaces an item's categories for a chief, with a history row; staff are refused", async () => {
     const t = await api(app, 'POST', '/api/v1/items', {
       kind: 'task',
       source: 'instruction',
@@ -65,7 +77,10 @@ describe.each(engines)('专项 categories through the API and the import on %s',
       leadDept: 'mishu',
     });
     const id = t.body.id;
-    const refused = await api(app, 'PATCH', `/api/v1/items/${id}`, { categories: ['gov-report'], by: 'ou_lisi' });
+    const refused = await api(app, 'PATCH', `/api/v1/items/${id}`, {
+      categories: ['gov-report'],
+      by: 'ou_lisi',
+    });
     expect(refused.status).toBe(403);
     expect((await api(app, 'GET', `/api/v1/items/${id}`)).body.categories).toEqual([]);
     const set = await api(app, 'PATCH', `/api/v1/items/${id}`, { categories: ['gov-report'], by: 'ou_wang' });
