@@ -73,7 +73,7 @@ export const errorBody = z
   .meta({ id: 'Error' });
 
 const ERROR_TEXT = {
-  400: '`invalid_json`: the body is not JSON, is nested too deeply, or is not a JSON object.',
+  400: '`invalid_json`: the body is not JSON, nests arrays/objects more than 64 levels deep, or is not a JSON object.',
   401: '`unauthorized`: missing or wrong `Authorization: Bearer $ADMIN_TOKEN` (or ADMIN_TOKEN unset on the server).',
   403: '`forbidden`: the person named in `by` may not do this (the office rules on who may act); `details[0].message` says why.',
   404: '`not_found`: no such record.',

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../src/deps.js';
-import { AppError } from '../../src/errors.js';
+import { invalidJson } from '../../src/errors.js';
 import { eventIdentity, isCardActionBody } from '../../src/lark/events.js';
 import { answerCardCallback } from '../../src/lark/inbound/cards.js';
 import type { InboundHandlers } from '../../src/lark/inbound/handlers.js';
@@ -39,7 +39,7 @@ export function larkRoutes(deps: Deps, handlers: InboundHandlers) {
     if (isCardActionBody(body))
       return c.json(await answerCardCallback(deps, body, style, handlers.cardAction));
     const identity = eventIdentity(body);
-    if (!identity) throw new AppError(400, 'unknown_event', 'The body is not a Lark event envelope.');
+    if (!identity) throw invalidJson('The body is not a Lark event envelope.');
     const stored = await receiveInboundEvent(deps, { ...identity, payload: body });
     if (!stored) {
       deps.logger.info('duplicate lark event acknowledged', { eventId: identity.eventId });
@@ -62,7 +62,7 @@ export function larkRoutes(deps: Deps, handlers: InboundHandlers) {
     const verified = await verify(c);
     if (verified.kind === 'challenge') return c.json({ challenge: verified.challenge });
     if (!isCardActionBody(verified.body)) {
-      throw new AppError(400, 'not_a_card_callback', 'The body is not a card callback.');
+      throw invalidJson('The body is not a card callback.');
     }
     return c.json(await answerCardCallback(deps, verified.body, verified.style, handlers.cardAction));
   });
