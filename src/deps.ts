@@ -27,7 +27,7 @@ export interface Deps {
   lark: LarkGateway | null;
   /** The long connection to Lark, while one runs (LARK_MODE=ws in a Node process: src/tasks.ts). */
   larkConnection?: LongConnectionState;
-  /** The playground's Lark stand-in, when the playground runs (src/node.ts decides). */
+  /** The playground's Lark stand-in: set only on the demo's own Deps (src/playground/demo.ts), never on the office's. */
   playground?: StandIn;
   /** The scheduled jobs (jobs/registry.ts), passed in by the entry that builds these Deps. */
   jobs: readonly ScheduledJob<Deps>[];
