@@ -15,7 +15,7 @@ export interface Config {
   bodyLimitBytes: number;
   /** PLAYGROUND: 'on' forces the playground, 'off' forbids it; unset = on without Lark credentials. */
   playground: 'on' | 'off' | undefined;
-  /** DEMO: seed the demo office on first start of an empty embedded database (default on). */
+  /** DEMO: seed the playground's demo office in its own in-memory database (default on). */
   demo: boolean;
   /** OA_WEBHOOK_SECRET: signs POST /intake/oa; unset → that route refuses every request. */
   oaWebhookSecret?: string | undefined;
@@ -32,6 +32,12 @@ export interface LarkConfig {
   encryptKey: string | undefined;
   /** Base URL of the Open API, without a trailing slash. */
   baseUrl: string;
+  /**
+   * LARK_MODE: how events and card callbacks arrive. `webhook` (default): Lark POSTs them to
+   * /lark/events and /lark/cards; `ws`: the process dials out to Lark's long connection
+   * (src/lark/ws/), for networks without a public HTTPS address. Sending is the same in both.
+   */
+  mode: 'webhook' | 'ws';
 }
 
 export class ConfigError extends Error {
@@ -134,6 +140,18 @@ const envSchema = z.object({
         return z.NEVER;
       }),
   ),
+  LARK_MODE: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .default('webhook')
+      .transform((v, ctx) => {
+        const mode = v.toLowerCase();
+        if (mode === 'webhook' || mode === 'ws') return mode;
+        ctx.addIssue({ code: 'custom', message: `expected "webhook" or "ws", got ${JSON.stringify(v)}` });
+        return z.NEVER;
+      }),
+  ),
   ADMIN_TOKEN: z.preprocess(
     blankToUndefined,
     z
@@ -225,6 +243,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         : 'LARK_APP_SECRET: required when LARK_APP_ID is set',
     );
   }
+  if (e.LARK_MODE === 'ws' && e.LARK_APP_ID === undefined && e.LARK_APP_SECRET === undefined) {
+    problems.push(
+      'LARK_MODE: "ws" needs LARK_APP_ID and LARK_APP_SECRET (the long connection logs in as the app)',
+    );
+  }
+  if (e.LARK_MODE === 'ws' && e.LARK_APP_ID !== undefined && !/^cli_[0-9a-fA-F]{16}$/.test(e.LARK_APP_ID)) {
+    problems.push(
+      'LARK_APP_ID: LARK_MODE "ws" needs the app id as the console shows it (cli_ and 16 hexadecimal digits)',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: e.PORT,
@@ -244,6 +272,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       verificationToken: e.LARK_VERIFICATION_TOKEN,
       encryptKey: e.LARK_ENCRYPT_KEY,
       baseUrl: e.LARK_DOMAIN,
+      mode: e.LARK_MODE,
     },
   };
 }
