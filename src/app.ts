@@ -11,6 +11,7 @@ import { playgroundRoutes } from '../handlers/playground/routes.js';
 import type { Deps } from './deps.js';
 import { errorAnswer, errorBody } from './errors.js';
 import { healthSections } from './health-sections.js';
+import { databaseRefusal } from './platform/database-refusal.js';
 import { inboundHandlers } from './services/inbound-router.js';
 
 export type AppEnv = { Variables: { requestId: string } };
@@ -94,6 +95,16 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   app.onError((err, c) => {
     const answer = errorAnswer(err);
     if (answer) return c.json(answer.body, answer.status as ContentfulStatusCode);
+    const refused = databaseRefusal(err);
+    if (refused) {
+      logger.warn('the database refused the request', {
+        requestId: c.get('requestId'),
+        path: c.req.path,
+        code: refused.code,
+        error: err,
+      });
+      return c.json(errorBody(refused.code, refused.message), 503, { 'retry-after': '30' });
+    }
     logger.error('unhandled error', { requestId: c.get('requestId'), path: c.req.path, error: err });
     return c.json(errorBody('internal', 'Something went wrong on our side. The error has been logged.'), 500);
   });
