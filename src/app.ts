@@ -11,9 +11,9 @@ import { larkRoutes } from '../handlers/lark/routes.js';
 import { playgroundRoutes } from '../handlers/playground/routes.js';
 import type { Deps } from './deps.js';
 import { DateOutOfRangeError } from './domain/time.js';
-import { AppError } from './errors.js';
-import { healthSections } from './health-sections.js';
-import { inboundHandlers } from './services/inbound-router.js';
+import { inboundHandlers } from './lark/adapter/router.js';
+import { AppError } from './platform/errors.js';
+import { healthSections } from './platform/health-sections.js';
 
 export type AppEnv = { Variables: { requestId: string } };
 

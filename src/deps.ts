@@ -1,13 +1,13 @@
-import { type Clock, systemClock } from './clock.js';
-import { type Config, larkConfigured } from './config.js';
 import { connectDatabase, type DatabaseHandle, pingDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
-import { nodeInstanceId } from './instance-identity.js';
 import { createLarkGateway, type LarkGateway } from './lark/gateway.js';
-import type { Logger } from './logger.js';
-import type { StandIn } from './playground/stand-in.js';
-import type { ScheduledJob } from './services/job-types.js';
-import type { ReferenceCache } from './services/reference-cache.js';
+import type { StandIn } from './lark/playground/stand-in.js';
+import { type Clock, systemClock } from './platform/clock.js';
+import { type Config, larkConfigured } from './platform/config.js';
+import { nodeInstanceId } from './platform/instance-identity.js';
+import type { Logger } from './platform/logger.js';
+import type { ScheduledJob } from './platform/scheduler/job-types.js';
+import type { ReferenceCache } from './settings/reference-cache.js';
 
 /**
  * Everything the app and the jobs need, built once at start-up and passed in. Nothing in the
@@ -30,7 +30,7 @@ export interface Deps {
   jobs: readonly ScheduledJob<Deps>[];
   /**
    * The in-memory copy of people, departments, settings and calendar overrides
-   * (src/services/reference-data.ts). Unset: one per database handle. Workers pass one kept per
+   * (src/settings/reference-data.ts). Unset: one per database handle. Workers pass one kept per
    * isolate, since each request there opens its own handle.
    */
   referenceCache?: ReferenceCache;

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../src/deps.js';
-import { AppError } from '../../src/errors.js';
 import { eventIdentity, isCardActionBody } from '../../src/lark/events.js';
 import { answerCardCallback } from '../../src/lark/inbound/cards.js';
 import type { InboundHandlers } from '../../src/lark/inbound/handlers.js';
 import { processInboundEvents, receiveInboundEvent } from '../../src/lark/inbound/processor.js';
 import { verifyLarkRequest } from '../../src/lark/verify.js';
+import { AppError } from '../../src/platform/errors.js';
 
 /** How long the event handler waits for the immediate processing attempt before answering. */
 const IMMEDIATE_BUDGET_MS = 1500;
