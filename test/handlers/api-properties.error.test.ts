@@ -5,6 +5,7 @@ import { createApp } from '../../src/app.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import { openTestDatabase, resetDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
+import { nestedJson, overDeep, withinDepth, withRawField } from '../helpers/hostile.js';
 import { api } from '../helpers/http.js';
 import { seedOffice } from '../integration/items-seed.js';
 
@@ -279,6 +280,53 @@ describe('hostile values for every field of every admin API route (fast-check)',
               ).toBe(true);
           }
         }),
+        { numRuns: RUNS },
+      );
+    },
+    120_000,
+  );
+
+  it.each(
+    routes.map((r) => [`${r.method} ${r.path} (${String(r.body.kind ?? r.body.action ?? '')})`, r] as const),
+  )(
+    '%s: JSON nested past 64 levels in any field is a 400 invalid_json naming the limit; nothing changes',
+    async (_name, route) => {
+      const fields = Object.keys(route.body);
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...fields, '__extra'), overDeep, async (field, { depth, shape }) => {
+          const before = await digest();
+          const res = await api(
+            app,
+            route.method,
+            route.path,
+            withRawField(route.body, field, nestedJson(depth, shape)),
+          );
+          expect(res.status, `${field} nested ${depth} (${shape}) → ${JSON.stringify(res.body)}`).toBe(400);
+          expect(res.body.error.code).toBe('invalid_json');
+          expect(res.body.error.message).toContain('64');
+          expect(await digest()).toBe(before);
+        }),
+        { numRuns: RUNS },
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...fields, '__extra'),
+          withinDepth,
+          async (field, { depth, shape }) => {
+            const before = await digest();
+            const res = await api(
+              app,
+              route.method,
+              route.path,
+              withRawField(route.body, field, nestedJson(depth, shape)),
+            );
+            expect(
+              res.status,
+              `${field} nested ${depth} (${shape}) → ${JSON.stringify(res.body)}`,
+            ).toBeLessThan(500);
+            if (res.status >= 400) expect(await digest()).toBe(before);
+          },
+        ),
         { numRuns: RUNS },
       );
     },
