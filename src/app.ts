@@ -21,8 +21,16 @@ function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
 }
 
+export interface AppOptions {
+  /**
+   * Where /playground is served from when the playground runs beside this app: the demo's own app
+   * (src/playground.ts), on its own database. This app only forwards to it.
+   */
+  playground?: (req: Request) => Response | Promise<Response>;
+}
+
 /** Builds the HTTP app from its dependencies; no I/O happens here. */
-export function createApp(deps: Deps): Hono<AppEnv> {
+export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { logger } = deps;
 
@@ -70,11 +78,17 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/intake', oaIntakeRoutes(deps));
   // The Lark channel hands verified events and card clicks to the router.
   app.route('/lark', larkRoutes(deps, inboundHandlers));
+  // The demo's own app serves its playground; an app on the office's data only forwards to it.
   if (deps.playground)
     app.route(
       '/playground',
       playgroundRoutes(deps, deps.playground, (req) => app.fetch(req)),
     );
+  else if (options.playground) {
+    const demo = options.playground;
+    app.all('/playground', (c) => demo(c.req.raw));
+    app.all('/playground/*', (c) => demo(c.req.raw));
+  }
 
   app.notFound((c) =>
     c.json(

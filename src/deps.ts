@@ -24,7 +24,7 @@ export interface Deps {
   larkEnabled: boolean;
   /** The Lark Open API (src/lark/gateway.ts); null when the app credentials are not configured. */
   lark: LarkGateway | null;
-  /** The playground's Lark stand-in, when the playground runs (src/node.ts decides). */
+  /** The playground's Lark stand-in: set only on the demo's own Deps (src/playground.ts), never on the office's. */
   playground?: StandIn;
   /** The scheduled jobs (jobs/registry.ts), passed in by the entry that builds these Deps. */
   jobs: readonly ScheduledJob<Deps>[];

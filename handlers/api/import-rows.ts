@@ -37,6 +37,8 @@ const COLUMN_FIELDS: Record<string, string> = {
   来电人: 'caller',
   category: 'category',
   问题类别: 'category',
+  categories: 'categories',
+  专项: 'categories',
 };
 
 const VALUE_WORDS: Record<string, Record<string, string>> = {
@@ -120,7 +122,7 @@ function fieldValue(field: string, value: string | Date, timeZone: string): unkn
     const iso = value.toISOString();
     return toZonedIso(atLocal(iso.slice(0, 10), iso.slice(11, 16), timeZone), timeZone);
   }
-  if (field === 'coDepts') return value.split(/[,，、;；\s]+/).filter(Boolean);
+  if (field === 'coDepts' || field === 'categories') return value.split(/[,，、;；\s]+/).filter(Boolean);
   if (field === 'dueAt' || field === 'receivedAt')
     return instantText(value, field === 'dueAt' ? '18:00' : '09:00', timeZone);
   return VALUE_WORDS[field]?.[value] ?? value;

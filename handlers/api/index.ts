@@ -2,6 +2,7 @@ import type { Deps } from '../../src/deps.js';
 import { requireAdminToken } from './auth.js';
 import { guardRequestText } from './body.js';
 import { calendarRoutes } from './calendar.js';
+import { categoriesRoutes } from './categories.js';
 import { departmentsRoutes } from './departments.js';
 import { dutyRoutes } from './duty.js';
 import { inboundRoutes } from './inbound.js';
@@ -41,5 +42,6 @@ export function apiRoutes(deps: Deps) {
   api.route('/', outboxRoutes(deps));
   api.route('/', inboundRoutes(deps));
   api.route('/', reportsRoutes(deps));
+  api.route('/', categoriesRoutes(deps));
   return api;
 }

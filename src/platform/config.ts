@@ -15,7 +15,7 @@ export interface Config {
   bodyLimitBytes: number;
   /** PLAYGROUND: 'on' forces the playground, 'off' forbids it; unset = on without Lark credentials. */
   playground: 'on' | 'off' | undefined;
-  /** DEMO: seed the demo office on first start of an empty embedded database (default on). */
+  /** DEMO: seed the playground's demo office in its own in-memory database (default on). */
   demo: boolean;
   /** OA_WEBHOOK_SECRET: signs POST /intake/oa; unset → that route refuses every request. */
   oaWebhookSecret?: string | undefined;

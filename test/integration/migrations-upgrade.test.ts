@@ -104,8 +104,11 @@ describe.each(engines)('upgrading a database of the previous release (%s)', (eng
   });
 
   it('keeps every row of every table with the same values', async () => {
-    const after = await image(handle.db, before);
-    expect(after).toEqual(before);
+    // kysely_migration gains a row per new migration by design (the test above checks that list).
+    const { kysely_migration: _grows, ...kept } = before;
+    const after = await image(handle.db, kept);
+    expect(Object.keys(after).length).toBeGreaterThan(20);
+    expect(after).toEqual(kept);
   });
 
   it('reads every item with its whole history through the API, and acts on one', async () => {

@@ -10,6 +10,7 @@ import { todoCardFor } from '../../items/views/todo.js';
 import { bulletinForPerson } from '../../reports/bulletin-round.js';
 import { digestForPerson, setDigestSubscription } from '../../reports/digest-round.js';
 import { handleAdminSettingCommand } from '../../settings/admin-settings.js';
+import { setCategoriesByChat } from '../../settings/categories-chat.js';
 import type { CardJson } from '../cards/common.js';
 import { helpCard } from '../cards/help-card.js';
 import { itemCard } from '../cards/item-card.js';
@@ -105,6 +106,8 @@ async function answerCommand(
       return { content: await digestForPerson(deps, by), purpose: 'digest-on-demand' };
     case 'bulletin':
       return { content: await bulletinForPerson(deps, by), purpose: 'bulletin-on-demand' };
+    case 'categories':
+      return { content: { text: await setCategoriesByChat(deps, by, command) }, purpose: 'categories' };
     case 'digest-subscription':
       return {
         content: { text: await setDigestSubscription(deps, by, command.on) },
