@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/platform/errors.js';
 
 /** One data row of a sheet: its row number as the office sees it (the header is row 1). */
 export interface SheetRow {
