@@ -19,6 +19,10 @@ export interface Config {
   demo: boolean;
   /** OA_WEBHOOK_SECRET: signs POST /intake/oa; unset → that route refuses every request. */
   oaWebhookSecret?: string | undefined;
+  /** BACKUP_DIR: where the embedded database's backups are written (the `backup` job, npm run backup). */
+  backupDir: string;
+  /** BACKUP_KEEP: how many backups to keep there; the oldest beyond are deleted after each new one. */
+  backupKeep: number;
 }
 
 export interface LarkConfig {
@@ -170,6 +174,25 @@ const envSchema = z.object({
       .optional()
       .refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters long' }),
   ),
+  BACKUP_DIR: z.preprocess(blankToUndefined, z.string().default('./backups')),
+  BACKUP_KEEP: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return 14;
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n < 1 || n > 10_000) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected an integer 1–10000 (backups kept), got ${JSON.stringify(v)}`,
+          });
+          return z.NEVER;
+        }
+        return n;
+      }),
+  ),
   BODY_LIMIT_BYTES: z.preprocess(
     blankToUndefined,
     z
@@ -241,6 +264,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     playground: e.PLAYGROUND,
     demo: e.DEMO === 'on',
     oaWebhookSecret: e.OA_WEBHOOK_SECRET,
+    backupDir: e.BACKUP_DIR,
+    backupKeep: e.BACKUP_KEEP,
     lark: {
       appId: e.LARK_APP_ID,
       appSecret: e.LARK_APP_SECRET,
