@@ -7,6 +7,7 @@ import { COMMAND_WORDS, type Command, parseCommand } from '../../domain/commands
 import { inboundTextProblem } from '../../domain/text.js';
 import type { ActionName } from '../../domain/types.js';
 import type { InboundEvent } from '../../lark/events.js';
+import { yearReportForPerson } from '../../reports/year-chat.js';
 import { setCategoriesByChat } from '../../settings/categories-chat.js';
 import { handleAdminSettingCommand } from '../admin-settings.js';
 import { bulletinForPerson } from '../bulletin-round.js';
@@ -106,6 +107,8 @@ async function answerCommand(
       return { content: await digestForPerson(deps, by), purpose: 'digest-on-demand' };
     case 'bulletin':
       return { content: await bulletinForPerson(deps, by), purpose: 'bulletin-on-demand' };
+    case 'year-report':
+      return { content: { text: await yearReportForPerson(deps, by, command.year) }, purpose: 'year-report' };
     case 'categories':
       return { content: { text: await setCategoriesByChat(deps, by, command) }, purpose: 'categories' };
     case 'digest-subscription':
