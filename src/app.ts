@@ -9,17 +9,17 @@ import { oaIntakeRoutes } from '../handlers/intake/oa.js';
 import { larkRoutes } from '../handlers/lark/routes.js';
 import { playgroundRoutes } from '../handlers/playground/routes.js';
 import type { Deps } from './deps.js';
-import { errorAnswer, errorBody } from './errors.js';
-import { healthSections } from './health-sections.js';
+import { inboundHandlers } from './lark/adapter/router.js';
 import { databaseRefusal } from './platform/database-refusal.js';
-import { inboundHandlers } from './services/inbound-router.js';
+import { errorAnswer, errorBody } from './platform/errors.js';
+import { healthSections } from './platform/health-sections.js';
 
 export type AppEnv = { Variables: { requestId: string } };
 
 export interface AppOptions {
   /**
    * Where /playground is served from when the playground runs beside this app: the demo's own app
-   * (src/playground/demo.ts), on its own database. This app only forwards to it.
+   * (src/playground.ts), on its own database. This app only forwards to it.
    */
   playground?: (req: Request) => Response | Promise<Response>;
 }

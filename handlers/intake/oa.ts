@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../src/deps.js';
 import { toZonedIso } from '../../src/domain/time.js';
-import { AppError } from '../../src/errors.js';
-import { bodyHash, createItemOnce } from '../../src/services/intake.js';
-import { lightNow } from '../../src/services/items.js';
-import { verifyOaDelivery } from '../../src/services/oa-signature.js';
+import { bodyHash, createItemOnce } from '../../src/items/intake/intake.js';
+import { verifyOaDelivery } from '../../src/items/intake/oa-signature.js';
+import { lightNow } from '../../src/items/items.js';
+import { AppError } from '../../src/platform/errors.js';
 import { readBody } from '../api/body.js';
 import { idempotencyKeyOf } from '../api/idempotency.js';
 import { createSchema } from '../api/items.js';
@@ -12,7 +12,8 @@ import { createSchema } from '../api/items.js';
 /**
  * POST /intake/oa: documents and tasks registered in the OA or document-exchange system arrive
  * by themselves. The body is the same as POST /api/v1/items; the request is signed (see
- * oa-signature.ts). Nothing is read or written before the signature holds.
+ * oa-signature.ts: timestamp, Idempotency-Key and body). Nothing is read or written before the
+ * signature holds, and one signed delivery is taken once: the same signature again is a 401.
  */
 export function oaIntakeRoutes(deps: Deps) {
   const app = new Hono();
@@ -28,7 +29,11 @@ export function oaIntakeRoutes(deps: Deps) {
     const raw = await c.req.text();
     const verdict = verifyOaDelivery(
       secret,
-      { timestamp: c.req.header('x-oa-timestamp'), signature: c.req.header('x-oa-signature') },
+      {
+        timestamp: c.req.header('x-oa-timestamp'),
+        signature: c.req.header('x-oa-signature'),
+        idempotencyKey: c.req.header('idempotency-key'),
+      },
       raw,
       deps.clock.now(),
     );
@@ -40,7 +45,9 @@ export function oaIntakeRoutes(deps: Deps) {
       key: bodyHash(raw),
       bodyHash: bodyHash(raw),
     };
-    const { item, replayed } = await createItemOnce(deps, input, createdBy ?? 'oa', key);
+    const { item, replayed } = await createItemOnce(deps, input, createdBy ?? 'oa', key, {
+      signature: verdict.signature,
+    });
     const dueAt = item.dueAt ? toZonedIso(item.dueAt, deps.config.timezone) : null;
     const light = await lightNow(deps, item);
     return c.json({ id: item.id, status: item.status, dueAt, light, replayed }, replayed ? 200 : 201);

@@ -11,8 +11,9 @@ import { seedOffice } from '../integration/items-seed.js';
 const SECRET = 'oa-webhook-secret-0123456789abcdef';
 const NOW = '2026-11-23T10:00:00+08:00';
 const nowSeconds = () => String(Math.floor(new Date(NOW).getTime() / 1000));
-const sign = (secret: string, ts: string, body: string) =>
-  `sha256=${createHmac('sha256', secret).update(`${ts}.${body}`).digest('hex')}`;
+/** The recipe of docs/intake.md, written out here (not imported) so a change to it fails this test. */
+const sign = (secret: string, ts: string, body: string, key = '') =>
+  `sha256=${createHmac('sha256', secret).update(`${ts}\n${key}\n${body}`).digest('hex')}`;
 
 const body = JSON.stringify({
   kind: 'document',
@@ -63,19 +64,63 @@ describe.each(engines)('the signed OA webhook on %s', (engine) => {
     expect([await rows('items'), await rows('idempotency_keys'), await rows('outbox')]).toEqual([0, 0, 0]);
   });
 
-  it('a signed delivery creates the item once; a re-delivery answers it again', async () => {
+  it('a signed delivery creates the item once; a re-delivery signed afresh answers it again', async () => {
     const ts = nowSeconds();
     const headers = { 'x-oa-timestamp': ts, 'x-oa-signature': sign(SECRET, ts, body) };
     const first = await deliver(headers);
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ id: 'D-1', status: 'open', replayed: false });
-    const again = await deliver(headers);
+    const later = String(Number(ts) + 7);
+    const again = await deliver({ 'x-oa-timestamp': later, 'x-oa-signature': sign(SECRET, later, body) });
     expect(again).toMatchObject({ status: 200, body: { id: 'D-1', replayed: true } });
     expect(await rows('items')).toBe(1);
     const history = await sql<{
       actor: string;
     }>`select actor from item_history where item_id = 'D-1'`.execute(database.db);
     expect(history.rows).toEqual([{ actor: 'oa' }]);
+  });
+
+  it('the signature binds the Idempotency-Key: one captured delivery replayed under three new keys creates nothing', async () => {
+    const ts = nowSeconds();
+    const captured = { 'x-oa-timestamp': ts, 'x-oa-signature': sign(SECRET, ts, body, 'oa-2026-000123') };
+    const first = await deliver({ ...captured, 'idempotency-key': 'oa-2026-000123' });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const sent = await rows('outbox');
+    for (const key of ['replay-1', 'replay-2', 'replay-3']) {
+      const replay = await deliver({ ...captured, 'idempotency-key': key });
+      expect(replay.status, JSON.stringify(replay.body)).toBe(401);
+      expect(replay.body.error.code).toBe('invalid_signature');
+    }
+    // Dropping the key does not help either: the signature covered it.
+    expect((await deliver(captured)).status).toBe(401);
+    expect([await rows('items'), await rows('outbox')]).toEqual([1, sent]);
+  });
+
+  it('the same signed delivery is taken once within the window: a replay byte for byte is a 401, even all at once', async () => {
+    const ts = nowSeconds();
+    const key = 'oa-2026-000124';
+    const headers = {
+      'x-oa-timestamp': ts,
+      'x-oa-signature': sign(SECRET, ts, body, key),
+      'idempotency-key': key,
+    };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => deliver(headers)));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 401, 401, 401, 401]);
+    for (const a of answers.filter((x) => x.status === 401)) {
+      expect(a.body.error.code).toBe('invalid_signature');
+      expect(a.body.error.message).toContain('already received');
+    }
+    const again = await deliver(headers);
+    expect(again.status).toBe(401);
+    // The OA's own retry signs afresh: the same key answers the first item.
+    const later = String(Number(ts) + 1);
+    const retry = await deliver({
+      'x-oa-timestamp': later,
+      'x-oa-signature': sign(SECRET, later, body, key),
+      'idempotency-key': key,
+    });
+    expect(retry).toMatchObject({ status: 200, body: { id: 'D-1', replayed: true } });
+    expect(await rows('items')).toBe(1);
   });
 
   it('refuses a wrong signature, a wrong secret, a changed body, a stale or missing timestamp — with no effect', async () => {
@@ -87,6 +132,12 @@ describe.each(engines)('the signed OA webhook on %s', (engine) => {
       { 'x-oa-timestamp': ts, 'x-oa-signature': sign(SECRET, ts, body.replace('ou_lisi', 'ou_zhao')) },
       { 'x-oa-timestamp': stale, 'x-oa-signature': sign(SECRET, stale, body) },
       { 'x-oa-timestamp': String(Number(ts) + 1), 'x-oa-signature': sign(SECRET, ts, body) },
+      // The old recipe (timestamp "." body) no longer signs.
+      {
+        'x-oa-timestamp': ts,
+        'x-oa-signature': `sha256=${createHmac('sha256', SECRET).update(`${ts}.${body}`).digest('hex')}`,
+      },
+      { 'x-oa-timestamp': ts, 'x-oa-signature': sign(SECRET, ts, body, 'k-1'), 'idempotency-key': 'k-2' },
       { 'x-oa-signature': sign(SECRET, ts, body) },
       { 'x-oa-timestamp': ts },
     ];
