@@ -79,7 +79,8 @@ function stageOfFrame(frame: Frame, source: string | null): Stage | null {
     if (source === 'src/db/transaction.ts') return TXN;
     if (source.startsWith('src/')) return ACTION;
   }
-  if (/node_modules\/kysely\/dist\/esm\/kysely\.js$/.test(url) && fn === 'execute') return TXN;
+  // Kysely's transaction runs begin and commit from an arrow function inside its execute().
+  if (/node_modules\/kysely\/dist\/esm\/kysely\.js$/.test(url) && (fn === 'execute' || fn === '')) return TXN;
   if (/node_modules\/(pino|thread-stream|sonic-boom)\//.test(url)) return LOG;
   if (/node_modules\/(@larksuiteoapi|axios|follow-redirects|form-data|proxy-from-env)\//.test(url))
     return PATCHES;

@@ -762,6 +762,28 @@ const why = (r: LoadResult) =>
 const f2 = (x: number) => x.toFixed(2);
 
 type Row = (figure: string, measured: string, baseline: string, ratio: string, target: string) => void;
+
+/** Peak RSS through a 10,000-reminder round on both engines, and PGlite's own share of it. */
+async function rssRows(row: Row, fake: FakeLark, logFile: string) {
+  for (const engine of ['postgres', 'pglite'] as const) {
+    const r = await roundRss(fake, logFile, engine);
+    row(
+      `peak RSS of the service, 10,000-reminder round on ${engine === 'postgres' ? 'Postgres' : 'PGlite'} (the round took ${r.roundS.toFixed(1)} s, HTTP ${r.status}, ${String(r.summary.sent ?? r.summary.cards ?? '?')} cards; then 10 s of sending)`,
+      `${f0(r.peak)} MB`,
+      `idle after start ${f0(r.idle)} MB`,
+      f2(r.peak / r.idle),
+      engine === 'postgres' ? '≤ 200 MB' : '—',
+    );
+  }
+  const alone = await pgliteAloneRss();
+  row(
+    "what PGlite costs on its own: peak RSS of a bare node process opening the round's data directory and reading it",
+    `${f0(alone.pglite)} MB`,
+    `bare node ${f0(alone.bare)} MB`,
+    `+${f0(alone.pglite - alone.bare)} MB`,
+    '—',
+  );
+}
 type ClickRun = Awaited<ReturnType<typeof postgresClicks>>;
 
 /** The rows of one Postgres click case, each beside the same-run pgbench floor. */
@@ -870,6 +892,7 @@ async function main() {
     console.log(`${figure}: ${measured}; baseline ${baseline}; ratio ${ratio}; target ${target}`);
   };
   try {
+    if (process.env.BENCH_ONLY === 'rss') return void (await rssRows(row, fake, logFile));
     const cases: Array<ClickCase & { label: string }> = [
       { depts: 1, processes: 1, label: "one department's items (the burst after a round), 1 process" },
       { depts: 20, processes: 1, label: 'spread over 20 departments, 1 process' },
@@ -905,6 +928,7 @@ async function main() {
       '≥ 500/s',
     );
 
+    await rssRows(row, fake, logFile);
     for (const n of [100_000, 1_000_000]) {
       if (process.env.BENCH_SKIP_PLANNING) break;
       if (n > 100_000 && process.env.BENCH_SKIP_MILLION) continue;

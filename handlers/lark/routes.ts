@@ -33,11 +33,12 @@ export function larkRoutes(deps: Deps, handlers: InboundHandlers) {
     );
 
   app.post('/events', async (c) => {
+    const receivedAt = performance.now();
     const verified = await verify(c);
     if (verified.kind === 'challenge') return c.json({ challenge: verified.challenge });
     const { body, style } = verified;
     if (isCardActionBody(body))
-      return c.json(await answerCardCallback(deps, body, style, handlers.cardAction));
+      return c.json(await answerCardCallback(deps, body, style, handlers.cardAction, undefined, receivedAt));
     const identity = eventIdentity(body);
     if (!identity) throw new AppError(400, 'unknown_event', 'The body is not a Lark event envelope.');
     const stored = await receiveInboundEvent(deps, { ...identity, payload: body });
@@ -59,12 +60,23 @@ export function larkRoutes(deps: Deps, handlers: InboundHandlers) {
   });
 
   app.post('/cards', async (c) => {
+    // Lark's 3 s count from when it sent the callback: the answer budget counts from arrival.
+    const receivedAt = performance.now();
     const verified = await verify(c);
     if (verified.kind === 'challenge') return c.json({ challenge: verified.challenge });
     if (!isCardActionBody(verified.body)) {
       throw new AppError(400, 'not_a_card_callback', 'The body is not a card callback.');
     }
-    return c.json(await answerCardCallback(deps, verified.body, verified.style, handlers.cardAction));
+    return c.json(
+      await answerCardCallback(
+        deps,
+        verified.body,
+        verified.style,
+        handlers.cardAction,
+        undefined,
+        receivedAt,
+      ),
+    );
   });
 
   return app;
