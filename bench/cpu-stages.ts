@@ -77,6 +77,8 @@ function stageOfFrame(frame: Frame, source: string | null): Stage | null {
     if (/^src\/(pino-logger|logger)\.ts$/.test(source)) return LOG;
     if (source.startsWith('handlers/')) return HTTP;
     if (source === 'src/db/transaction.ts') return TXN;
+    // The driver's own layer (write coalescing, type parsers): whoever called it is the stage.
+    if (source === 'src/db/postgres.ts' || source === 'src/db/timestamptz.ts') return null;
     if (source.startsWith('src/')) return ACTION;
   }
   // Kysely's transaction runs begin and commit from an arrow function inside its execute().
