@@ -13,6 +13,7 @@ import type { Deps } from './deps.js';
 import { DateOutOfRangeError } from './domain/time.js';
 import { AppError } from './errors.js';
 import { healthSections } from './health-sections.js';
+import { databaseRefusal } from './platform/database-refusal.js';
 import { inboundHandlers } from './services/inbound-router.js';
 
 export type AppEnv = { Variables: { requestId: string } };
@@ -21,8 +22,16 @@ function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
 }
 
+export interface AppOptions {
+  /**
+   * Where /playground is served from when the playground runs beside this app: the demo's own app
+   * (src/playground/demo.ts), on its own database. This app only forwards to it.
+   */
+  playground?: (req: Request) => Response | Promise<Response>;
+}
+
 /** Builds the HTTP app from its dependencies; no I/O happens here. */
-export function createApp(deps: Deps): Hono<AppEnv> {
+export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { logger } = deps;
 
@@ -70,11 +79,17 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/intake', oaIntakeRoutes(deps));
   // The Lark channel hands verified events and card clicks to the router.
   app.route('/lark', larkRoutes(deps, inboundHandlers));
+  // The demo's own app serves its playground; an app on the office's data only forwards to it.
   if (deps.playground)
     app.route(
       '/playground',
       playgroundRoutes(deps, deps.playground, (req) => app.fetch(req)),
     );
+  else if (options.playground) {
+    const demo = options.playground;
+    app.all('/playground', (c) => demo(c.req.raw));
+    app.all('/playground/*', (c) => demo(c.req.raw));
+  }
 
   app.notFound((c) =>
     c.json(
@@ -98,6 +113,16 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       const first = details[0];
       const message = first ? `${first.path || 'body'}: ${first.message}` : 'invalid request';
       return c.json(errorBody('invalid_request', message, details), 400);
+    }
+    const refused = databaseRefusal(err);
+    if (refused) {
+      logger.warn('the database refused the request', {
+        requestId: c.get('requestId'),
+        path: c.req.path,
+        code: refused.code,
+        error: err,
+      });
+      return c.json(errorBody(refused.code, refused.message), 503, { 'retry-after': '30' });
     }
     logger.error('unhandled error', { requestId: c.get('requestId'), path: c.req.path, error: err });
     return c.json(errorBody('internal', 'Something went wrong on our side. The error has been logged.'), 500);

@@ -4,6 +4,8 @@ import { connectDatabase, type DatabaseHandle, pingDatabase } from './db/connect
 import { migrateToLatest } from './db/migrate.js';
 import { nodeInstanceId } from './instance-identity.js';
 import { createLarkGateway, type LarkGateway } from './lark/gateway.js';
+import type { SetupReport } from './lark/setup-check.js';
+import type { LongConnectionState } from './lark/ws/status.js';
 import type { Logger } from './logger.js';
 import type { StandIn } from './playground/stand-in.js';
 import type { ScheduledJob } from './services/job-types.js';
@@ -24,7 +26,11 @@ export interface Deps {
   larkEnabled: boolean;
   /** The Lark Open API (src/lark/gateway.ts); null when the app credentials are not configured. */
   lark: LarkGateway | null;
-  /** The playground's Lark stand-in, when the playground runs (src/node.ts decides). */
+  /** The long connection to Lark, while one runs (LARK_MODE=ws in a Node process: src/tasks.ts). */
+  larkConnection?: LongConnectionState;
+  /** The last check of the Lark set-up (src/lark/setup-health.ts), for /healthz larkSetup. */
+  larkSetup?: { last: SetupReport | null };
+  /** The playground's Lark stand-in: set only on the demo's own Deps (src/playground/demo.ts), never on the office's. */
   playground?: StandIn;
   /** The scheduled jobs (jobs/registry.ts), passed in by the entry that builds these Deps. */
   jobs: readonly ScheduledJob<Deps>[];

@@ -1,6 +1,8 @@
 import type { HealthSection } from './health.js';
 import { inboundHealthSection } from './lark/inbound/health.js';
 import { outboxHealthSection } from './lark/outbox/health.js';
+import { larkSetupHealthSection } from './lark/setup-health.js';
+import { larkConnectionHealthSection } from './lark/ws/health.js';
 import { calendarHealthSection } from './services/calendar.js';
 import { schedulerHealthSection } from './services/scheduler-health.js';
 
@@ -8,6 +10,8 @@ import { schedulerHealthSection } from './services/scheduler-health.js';
 export const healthSections: HealthSection[] = [
   outboxHealthSection,
   inboundHealthSection,
+  larkConnectionHealthSection,
+  larkSetupHealthSection,
   calendarHealthSection,
   schedulerHealthSection,
 ];

@@ -7,8 +7,7 @@ import { buildDeps } from './deps.js';
 import { machinePredecessors } from './instance-identity.js';
 import { leave, retirePredecessors } from './lark/liveness.js';
 import { createPinoLogger } from './pino-logger.js';
-import { createStandIn } from './playground/stand-in.js';
-import { seedDemoOffice } from './services/demo-office.js';
+import { type PlaygroundDemo, startPlaygroundDemo } from './playground/demo.js';
 import { startBackgroundTasks } from './tasks.js';
 
 /** `npm start`: HTTP, the background tasks, and a clean stop on SIGTERM/SIGINT. */
@@ -25,27 +24,30 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const standIn = playgroundEnabled(config) ? createStandIn() : undefined;
-  if (standIn) {
-    logger.info(
-      `playground: open http://localhost:${config.port}/playground (a stand-in for Lark; nothing reaches a real tenant)`,
-    );
-    config = { ...config, lark: standIn.larkConfig(`http://127.0.0.1:${config.port}`) };
-  }
-
   let deps: Awaited<ReturnType<typeof buildDeps>>;
   try {
     deps = await buildDeps(config, logger, jobRegistry);
-    if (standIn) {
-      deps.playground = standIn;
-      if (config.demo && deps.database.engine === 'pglite') await seedDemoOffice(deps);
-    }
   } catch (err) {
     process.stderr.write(`cuiban cannot start: ${(err as Error).message}\n`);
     process.exit(1);
   }
 
-  const app = createApp(deps);
+  // The playground is a demo office on a database of its own (in memory), never the office's data.
+  // It starts once the service listens, so it never delays the office's own start-up.
+  let demo: Promise<PlaygroundDemo> | undefined;
+  const playground = playgroundEnabled(config)
+    ? {
+        fetch: async (req: Request) => {
+          if (!demo)
+            return new Response('The playground is starting; try again in a few seconds.', { status: 503 });
+          const ready = await demo.catch(() => undefined);
+          if (!ready)
+            return new Response('The playground could not start; the log says why.', { status: 503 });
+          return ready.app.fetch(req);
+        },
+      }
+    : undefined;
+  const app = createApp(deps, playground ? { playground: playground.fetch } : {});
   const server = serve({ fetch: app.fetch, port: config.port });
   // Keep idle keep-alive connections longer than the clients and proxies in front do (Node's 5 s
   // default races a client reusing the socket: under load a request then meets ECONNRESET and
@@ -68,17 +70,24 @@ async function main(): Promise<void> {
       logger.warn('could not look for dead instances of this machine', { error }),
     );
   const tasks: BackgroundTask[] = startBackgroundTasks(deps);
+  if (playground) {
+    const playgroundLogger = logger.child({ playground: true });
+    demo = startPlaygroundDemo(config, playgroundLogger, jobRegistry, `http://127.0.0.1:${config.port}`);
+    demo.then(
+      () =>
+        logger.info(
+          `playground: open http://localhost:${config.port}/playground (a demo office in memory with a stand-in for Lark; it never sees this office's data)`,
+        ),
+      (error) => logger.error('the playground could not start', { error }),
+    );
+  }
   logger.info('cuiban started', {
     port: config.port,
     database: deps.database.engine,
     timezone: config.timezone,
-    lark: standIn
-      ? 'playground stand-in'
-      : deps.larkEnabled
-        ? 'configured'
-        : 'not configured (nothing will be sent)',
+    lark: deps.larkEnabled ? 'configured' : 'not configured (nothing will be sent)',
     tasks: tasks.map((t) => t.name),
-    ...(standIn ? { playground: `http://localhost:${config.port}/playground` } : {}),
+    ...(playground ? { playground: `http://localhost:${config.port}/playground` } : {}),
   });
 
   let stopping = false;
@@ -98,6 +107,7 @@ async function main(): Promise<void> {
     // Nothing is left claimed after the tasks stopped; leaving says so to the other instances.
     await leave(deps).catch(() => {});
     await deps.database.close();
+    await demo?.then((d) => d.stop()).catch(() => {});
     logger.info('stopped');
     process.exit(0);
   };

@@ -3,6 +3,8 @@ import type { Deps } from './deps.js';
 import { inboundProcessorTask } from './lark/inbound/processor.js';
 import { heartbeatTask } from './lark/liveness.js';
 import { outboxDispatcherTask } from './lark/outbox/dispatcher.js';
+import { larkSetupCheckTask } from './lark/setup-health.js';
+import { longConnectionTask } from './lark/ws/long-connection.js';
 import { inboundHandlers } from './services/inbound-router.js';
 import { createScheduler } from './services/scheduler.js';
 
@@ -17,6 +19,14 @@ export function startBackgroundTasks(deps: Deps): BackgroundTask[] {
   // The Lark channel: stored inbound events are processed (and retried); the outbox is sent.
   tasks.push(inboundProcessorTask(deps, inboundHandlers.event));
   tasks.push(outboxDispatcherTask(deps));
+  // What the tenant still lacks (scopes, groups, events), for /healthz larkSetup.
+  if (deps.lark && !deps.playground) tasks.push(larkSetupCheckTask(deps));
+  // LARK_MODE=ws: events and card clicks arrive over a connection dialled out to Lark.
+  if (deps.config.lark.mode === 'ws' && deps.lark) {
+    const connection = longConnectionTask(deps, inboundHandlers);
+    deps.larkConnection = connection;
+    tasks.push(connection);
+  }
   for (const task of tasks) task.start();
   return tasks;
 }

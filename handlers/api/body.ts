@@ -3,21 +3,17 @@ import { z } from 'zod';
 import { textProblem } from '../../src/domain/text.js';
 import { FIRST_YEAR, isDayInWindow, isValidDate, LAST_YEAR } from '../../src/domain/time.js';
 import { AppError, invalidFields } from '../../src/errors.js';
+import { parseJsonBody } from '../../src/platform/json.js';
 
 /**
  * Reads a JSON body and validates it: a body that is not JSON (by Content-Type) is a 415,
- * malformed JSON a 400 that says so, text that cannot be stored (NUL, control characters) and a
+ * malformed or over-deep JSON a 400 `invalid_json` that says so, text that cannot be stored (NUL, control characters) and a
  * body that does not fit the schema a 422 naming each field and what is wrong with it.
  */
 export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   const text = await c.req.text();
   if (text.trim() !== '') requireJsonContentType(c.req.header('content-type'));
-  let raw: unknown;
-  try {
-    raw = text.trim() === '' ? {} : JSON.parse(text);
-  } catch {
-    throw new AppError(400, 'malformed_json', 'The request body is not valid JSON.');
-  }
+  const raw = text.trim() === '' ? {} : parseJsonBody(text);
   refuseUnstorableText(raw);
   return validate(schema, raw);
 }
@@ -33,20 +29,29 @@ function requireJsonContentType(header: string | undefined): void {
   );
 }
 
-/** Every string (and key) anywhere in a body must be storable; the first one that is not is named. */
-function refuseUnstorableText(value: unknown, path: (string | number)[] = []): void {
-  if (typeof value === 'string') {
-    const problem = textProblem(value);
-    if (problem) throw fieldError(path.join('.') || '(body)', problem);
-  } else if (Array.isArray(value)) {
-    value.forEach((v, i) => {
-      refuseUnstorableText(v, [...path, i]);
-    });
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const keyProblem = textProblem(k);
-      if (keyProblem) throw fieldError([...path, JSON.stringify(k)].join('.'), `field name ${keyProblem}`);
-      refuseUnstorableText(v, [...path, k]);
+/**
+ * Every string (and key) anywhere in a body must be storable; the first one that is not is named.
+ * Walked with a list of what is left to visit, not by recursion, so no nesting reaches the stack.
+ */
+function refuseUnstorableText(body: unknown): void {
+  const pending: { value: unknown; path: (string | number)[] }[] = [{ value: body, path: [] }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value, path } = next;
+    if (typeof value === 'string') {
+      const problem = textProblem(value);
+      if (problem) throw fieldError(path.join('.') || '(body)', problem);
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) pending.push({ value: value[i], path: [...path, i] });
+    } else if (value !== null && typeof value === 'object') {
+      const entries = Object.entries(value);
+      for (const [k] of entries) {
+        const keyProblem = textProblem(k);
+        if (keyProblem) throw fieldError([...path, JSON.stringify(k)].join('.'), `field name ${keyProblem}`);
+      }
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, v] = entries[i]!;
+        pending.push({ value: v, path: [...path, k] });
+      }
     }
   }
 }

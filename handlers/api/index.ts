@@ -2,6 +2,7 @@ import type { Deps } from '../../src/deps.js';
 import { requireAdminToken } from './auth.js';
 import { guardRequestText } from './body.js';
 import { calendarRoutes } from './calendar.js';
+import { categoriesRoutes } from './categories.js';
 import { departmentsRoutes } from './departments.js';
 import { dutyRoutes } from './duty.js';
 import { inboundRoutes } from './inbound.js';
@@ -14,6 +15,7 @@ import { peopleRoutes } from './people.js';
 import { recurringRoutes } from './recurring.js';
 import { reminderRulesRoutes } from './reminder-rules.js';
 import { reportsRoutes } from './reports.js';
+import { reportFiguresRoutes } from './reports-figures.js';
 import { rulesRoutes } from './rules.js';
 import { schedulesRoutes } from './schedules.js';
 
@@ -41,5 +43,7 @@ export function apiRoutes(deps: Deps) {
   api.route('/', outboxRoutes(deps));
   api.route('/', inboundRoutes(deps));
   api.route('/', reportsRoutes(deps));
+  api.route('/', categoriesRoutes(deps));
+  api.route('/', reportFiguresRoutes(deps));
   return api;
 }

@@ -9,6 +9,7 @@ import { createItemOnce } from '../../src/services/intake.js';
 import { type ItemActionInput, performItemAction } from '../../src/services/item-actions.js';
 import {
   createItem,
+  getItem,
   getItemWithHistory,
   type ItemDetail,
   lightNow,
@@ -16,6 +17,7 @@ import {
 } from '../../src/services/items.js';
 import { loadRhythmClock, loadTaskPlan } from '../../src/services/rhythm.js';
 import { ADMIN_API_ACTOR, updateTaskPlan } from '../../src/services/task-plan.js';
+import { requireCategories, setCategoriesOnItem } from '../../src/settings/categories.js';
 import { param, readBody, validate } from './body.js';
 import * as F from './fields.js';
 import { idempotencyKeyOf } from './idempotency.js';
@@ -30,6 +32,14 @@ const deptCode = F.deptCode();
 const optional = F.optional;
 const chatId = F.chatId();
 const itemRef = F.itemRef();
+
+const categories = z
+  .array(F.text({ max: 100 }))
+  .max(10, 'at most 10 categories')
+  .meta({
+    description:
+      '专项: codes (or names) of categories defined under `/categories` (e.g. `key-projects` or 重点建设项目); an unknown or retired one is a 422. The item is counted under each in `GET /reports/figures?by=category`.',
+  });
 
 const reportEvery = z
   .enum(['week', 'tenDays', 'month'], { error: 'expected "week", "tenDays", "month" or null' })
@@ -64,6 +74,7 @@ const documentSchema = z
     dueAt: optional(instant),
     chatId: optional(chatId),
     parent: optional(itemRef),
+    categories: optional(categories),
     createdBy: optional(openId),
   })
   .strict();
@@ -80,6 +91,7 @@ const meetingSchema = z
     dept: optional(deptCode),
     chatId: optional(chatId),
     parent: optional(itemRef),
+    categories: optional(categories),
     createdBy: optional(openId),
   })
   .strict();
@@ -108,6 +120,7 @@ const taskSchema = z
     category: optional(z.string().trim().min(1).max(50)),
     reportEvery: reportEvery.optional(),
     milestones: milestones.optional(),
+    categories: optional(categories),
     createdBy: optional(openId),
   })
   .strict();
@@ -123,6 +136,10 @@ const patchSchema = z
       .array(milestone.extend({ done: z.boolean().optional().meta({ description: 'Reached.' }) }).strict())
       .max(MAX_MILESTONES, `at most ${MAX_MILESTONES} milestones`)
       .optional(),
+    categories: categories.optional().meta({
+      description:
+        '专项: replaces the categories of any item (document, meeting or task, open or closed); recorded in the history as `categories`.',
+    }),
     by: openId.optional().meta({
       description:
         "open_id of who changes it (history actor): a chief of the task's department (or of the top department) or an admin; 422 if unknown, 403 otherwise. Default admin-api.",
@@ -182,6 +199,7 @@ const listQuery = z.object({
   assignee: F.queryValue().optional().meta({ description: 'open_id of the handler.' }),
   dept: F.queryValue().optional().meta({ description: 'Department code.' }),
   parent: F.queryValue().optional().meta({ description: 'Sub-tasks of this item id.' }),
+  category: F.queryValue().optional().meta({ description: '专项: items carrying this category code.' }),
   light: z.enum(['green', 'yellow', 'red']).optional().meta({ description: 'The light computed now.' }),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
@@ -328,7 +346,7 @@ export function itemsRoutes(deps: Deps) {
       method: 'patch',
       path: '/items/{id}',
       tag,
-      summary: "A task's reporting rhythm and milestones",
+      summary: "A task's reporting rhythm and milestones; any item's categories (专项)",
       description:
         "Open tasks only (409 otherwise). `reportEvery` sets how often progress is reported (null: no reports); `milestones` replaces the whole list, `done: true` marking one reached (it keeps the moment it was first marked). A new milestone must lie in the future; every one no later than the task's deadline. Recorded in the history as `update`.",
       params: idParams,
@@ -338,8 +356,24 @@ export function itemsRoutes(deps: Deps) {
     },
     async (c) => {
       param(c, 'id', itemRef);
-      const { by, ...patch } = await readBody(c, patchSchema);
-      const item = await updateTaskPlan(deps, pathParam(c, 'id'), patch, by ?? ADMIN_API_ACTOR);
+      const { by, categories: wanted, ...patch } = await readBody(c, patchSchema);
+      const id = pathParam(c, 'id');
+      const actor = by ?? ADMIN_API_ACTOR;
+      const codes = wanted === undefined ? null : await requireCategories(deps.database.db, wanted);
+      // The plan first: it checks the task, its state and who acts before anything is written.
+      let item: Item | null =
+        Object.keys(patch).length > 0 || codes === null ? await updateTaskPlan(deps, id, patch, actor) : null;
+      if (codes !== null) {
+        const outcome = await setCategoriesOnItem(deps, normalizeItemId(id) ?? id, codes, actor);
+        if (!outcome.ok && outcome.code === 'not_found')
+          throw notFound(`No item "${id}" (ids look like D-12, M-3, T-7).`);
+        if (!outcome.ok)
+          throw new AppError(403, 'forbidden', `by: ${actor} may not set the categories of ${id}`, [
+            { field: 'by', message: outcome.message },
+          ]);
+        item = await getItem(deps.database.db, outcome.itemId);
+      }
+      if (!item) throw notFound(`No item "${id}" (ids look like D-12, M-3, T-7).`);
       return c.json({ ...show(item, await lightNow(deps, item)), ...(await plan(item)) });
     },
   );

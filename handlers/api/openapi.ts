@@ -32,7 +32,7 @@ export const errorBody = z
   .meta({ id: 'Error' });
 
 const ERROR_TEXT = {
-  400: 'Malformed JSON, or an impossible date in the path or query.',
+  400: '`invalid_json`: the body is not JSON, or nests arrays/objects more than 64 levels deep; or an impossible date in the path or query.',
   401: 'Missing or wrong `Authorization: Bearer $ADMIN_TOKEN` (or ADMIN_TOKEN unset on the server).',
   403: 'The person named in `by` may not do this (the office rules on who may act).',
   404: 'No such record.',

@@ -69,6 +69,8 @@ export interface ItemsTable {
   /** When the rhythm began: creation, or a later change of report_every (2026113042_rhythm_since). */
   report_since: Timestamp | null;
   milestones: Json<{ title: string; dueAt: string; doneAt: string | null }[] | null> | null;
+  /** 专项: codes of the categories the item is supervised under (2026120810_categories). */
+  categories: ColumnType<string[], string[] | undefined, string[]>;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
@@ -343,6 +345,17 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   instances: InstancesTable;
   reference_versions: ReferenceVersionsTable;
+  categories: CategoriesTable;
+}
+
+/** 专项 an admin defines; items carry their codes (2026120810_categories). */
+export interface CategoriesTable {
+  code: string;
+  name: string;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+  updated_by: string | null;
 }
 
 /** One version per reference table, bumped by a trigger on every write (2026113050_reference_versions). */

@@ -32,6 +32,8 @@ export type Command =
   | { type: 'digest-subscription'; on: boolean }
   /** 通报: the last week's 通报 as the asker's unit (or the office) sees it. */
   | { type: 'bulletin' }
+  /** 专项 T-3 重点建设项目、部门责任目标: set an item's categories (专项 T-3 清除: none). */
+  | { type: 'categories'; itemId: string; names: string[] }
   /** Admin settings (设置 / 暂停 / 恢复 / 查看设置 / 周期): handled by the reminders capability. */
   | { type: 'admin-setting'; text: string }
   /** A known command word with a missing or malformed argument: answer with its usage. */
@@ -50,7 +52,8 @@ export type CommandName =
   | 'help'
   | 'bind'
   | 'digest'
-  | 'bulletin';
+  | 'bulletin'
+  | 'categories';
 
 /** A date as typed in 换班: a full date, a month and day, or 今天 / 明天 / 后天 (days from today). */
 export type DutyDateText = { year?: number; month: number; day: number } | { daysFromToday: number };
@@ -79,6 +82,12 @@ export const COMMAND_WORDS: readonly CommandWord[] = [
   { name: 'bind', zh: '绑定', words: ['绑定', 'bind'], example: '绑定 ZHB' },
   { name: 'digest', zh: '简报', words: ['简报', '督办简报', 'digest'], example: '简报' },
   { name: 'bulletin', zh: '通报', words: ['通报', '督办通报', 'bulletin'], example: '通报' },
+  {
+    name: 'categories',
+    zh: '专项',
+    words: ['专项', 'category', 'categories'],
+    example: '专项 T-3 重点建设项目',
+  },
 ];
 
 /** Settings commands owned by the reminders capability; passed through untouched. */
@@ -234,6 +243,16 @@ export function parseCommand(input: string): Command {
       return parseDigest(args[0]?.norm);
     case 'bulletin':
       return { type: 'bulletin' };
+    case 'categories': {
+      const itemId = args[0] ? parseItemIdToken(args[0].norm) : null;
+      if (!itemId)
+        return usage(word, args[0] ? `「${args[0].raw}」不是事项编号` : '请写上事项编号和专项名称');
+      const names = args.slice(1).map((t) => t.raw.normalize('NFKC'));
+      if (names.length === 0) return usage(word, '请写上专项名称，清除专项回复「专项 编号 清除」');
+      if (names.length === 1 && CLEAR_WORDS.includes(names[0]!))
+        return { type: 'categories', itemId, names: [] };
+      return { type: 'categories', itemId, names };
+    }
     case 'bind': {
       const code = args[0]?.raw.normalize('NFKC').toUpperCase();
       if (!code || !/^[A-Z0-9_-]{1,32}$/.test(code)) {
@@ -277,6 +296,8 @@ export function parseCommand(input: string): Command {
     }
   }
 }
+
+const CLEAR_WORDS = ['清除', '无', '取消', 'none'];
 
 const DIGEST_OFF = ['关闭', '关', '停止', '退订', 'off'];
 const DIGEST_ON = ['开启', '开', '打开', '订阅', 'on'];

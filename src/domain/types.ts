@@ -117,6 +117,8 @@ export interface Item {
   reportSince?: Date | null;
   /** Tasks: milestones (节点), each with its own deadline. */
   milestones?: { title: string; dueAt: Date; doneAt: Date | null }[];
+  /** 专项: codes of the categories the item is supervised under (an admin defines them). */
+  categories?: string[];
   createdAt: Date;
   version: number;
 }

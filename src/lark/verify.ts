@@ -1,6 +1,7 @@
 import type { LarkConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { parseJsonBody, refuseDeepJson } from '../platform/json.js';
 import { constantTimeEqual, decryptLark, larkSignature, larkV1CardSignature } from './crypto.js';
 
 /** How far a request's X-Lark-Request-Timestamp may be from our clock. */
@@ -26,7 +27,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * The one verification step in front of every Lark handler. It works on the raw body bytes
  * (the signature covers them, not a re-serialisation), refuses with 400/401/403 and a log line
  * naming the reason (never a secret), and has no side effect. Checks, in order:
- *  1. JSON (400), decryption when `encrypt` is present (401 when it cannot be decrypted);
+ *  1. JSON, nested at most MAX_JSON_DEPTH levels (400), decryption when `encrypt` is present (401 when it cannot be decrypted);
  *  2. the X-Lark-Signature over the raw bytes whenever an Encrypt Key is configured (URL
  *     verification may come unsigned), or the SHA-1 signature of an unencrypted v1 card
  *     callback; the timestamp must be within 5 minutes;
@@ -48,21 +49,23 @@ export function verifyLarkRequest(
   }
   const expectedToken = lark.verificationToken!;
 
-  let outer: unknown;
-  try {
-    outer = JSON.parse(Buffer.from(req.rawBody).toString('utf8'));
-  } catch {
-    throw new AppError(400, 'malformed_json', 'The request body is not valid JSON.');
-  }
-  if (!isObject(outer)) throw new AppError(400, 'malformed_json', 'The request body is not a JSON object.');
+  const outer = parseJsonBody(Buffer.from(req.rawBody).toString('utf8'));
+  if (!isObject(outer)) throw new AppError(400, 'invalid_json', 'The request body is not a JSON object.');
 
   let body: Record<string, unknown> = outer;
   const encrypted = typeof outer.encrypt === 'string';
   if (encrypted) {
     if (!lark.encryptKey) refuse(401, 'bad_encryption', 'encrypted body but LARK_ENCRYPT_KEY is not set');
+    let decrypted = '';
+    try {
+      decrypted = decryptLark(lark.encryptKey!, outer.encrypt as string);
+    } catch {
+      refuse(401, 'bad_encryption', 'the encrypted body cannot be decrypted with the configured key');
+    }
+    refuseDeepJson(decrypted);
     let plain: unknown;
     try {
-      plain = JSON.parse(decryptLark(lark.encryptKey!, outer.encrypt as string));
+      plain = JSON.parse(decrypted);
     } catch {
       refuse(401, 'bad_encryption', 'the encrypted body cannot be decrypted with the configured key');
     }

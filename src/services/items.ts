@@ -33,6 +33,7 @@ import type {
   TaskSource,
 } from '../domain/types.js';
 import { AppError } from '../errors.js';
+import { requireCategories } from '../settings/categories.js';
 import { notifyItemChanged } from './notify-item-change.js';
 import { type ReferenceData, referenceData } from './reference-data.js';
 
@@ -55,6 +56,7 @@ export type CreateItemInput =
       dueAt?: Date | null;
       chatId?: string | null;
       parent?: string | null;
+      categories?: string[] | null;
     }
   | {
       kind: 'meeting';
@@ -68,6 +70,7 @@ export type CreateItemInput =
       dept?: string | null;
       chatId?: string | null;
       parent?: string | null;
+      categories?: string[] | null;
     }
   | {
       kind: 'task';
@@ -89,6 +92,8 @@ export type CreateItemInput =
       reportEvery?: ReportEvery | null;
       /** 节点: milestones, each due no later than the task. */
       milestones?: MilestoneInput[] | null;
+      /** 专项: codes (or names) of categories an admin defined. */
+      categories?: string[] | null;
     };
 
 export interface MilestoneInput {
@@ -171,7 +176,8 @@ export async function previewItemInTrx(
 ): Promise<ItemPreview> {
   const ref = await referenceData(deps, trx);
   const parentId = await requireParent(trx, input.parent);
-  const c: Creation = { trx, deps, actor, now, ...fromReference(ref, deps), parentId };
+  const categories = await requireCategories(trx, input.categories);
+  const c: Creation = { trx, deps, actor, now, ...fromReference(ref, deps), parentId, categories };
   const draft = await draftItem(c, input);
   const r = draft.row;
   return {
@@ -260,6 +266,8 @@ interface Creation {
   rules: DeadlineRules;
   timeZone: string;
   parentId: string | null;
+  /** 专项 checked against the defined categories. */
+  categories: string[];
 }
 
 /** The item's row with what comes with it; every reference checked, every deadline computed. */
@@ -291,7 +299,8 @@ async function createInTrx(
   options: CreateItemOptions = {},
 ): Promise<CreatedItem> {
   const parentId = await requireParent(trx, input.parent);
-  const c: Creation = { trx, deps, actor, now, ...fromReference(ref, deps), parentId };
+  const categories = await requireCategories(trx, input.categories);
+  const c: Creation = { trx, deps, actor, now, ...fromReference(ref, deps), parentId, categories };
   const draft = await draftItem(c, input);
   if (options.occurrence) {
     const { recurringId, key } = options.occurrence;
@@ -329,6 +338,7 @@ function baseRow(c: Creation, input: CreateItemInput) {
     title: input.title,
     chat_id: input.chatId ?? null,
     parent_id: c.parentId,
+    categories: c.categories,
     created_by: c.actor,
     created_at: c.now,
     updated_at: c.now,
@@ -510,6 +520,7 @@ function creationDetails(item: Item, draft: Draft, parentId: string | null): Rec
     details.coDepts = draft.parts.map((p) => ({ dept: p.dept, dueAt: p.dueAt?.toISOString() ?? null }));
   if (draft.attendees.length) details.attendees = draft.attendees;
   if (parentId) details.parent = parentId;
+  if (item.categories?.length) details.categories = item.categories;
   if (item.reportEvery) details.reportEvery = item.reportEvery;
   if (item.milestones?.length)
     details.milestones = item.milestones.map((m) => ({ title: m.title, dueAt: m.dueAt.toISOString() }));

@@ -3,6 +3,7 @@ import { createApp } from '../../src/app.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import { engines, openTestDatabase, resetDatabase } from '../helpers/db.js';
 import { TEST_ADMIN_TOKEN, testDeps } from '../helpers/deps.js';
+import { nestedJson, withRawField } from '../helpers/hostile.js';
 import { api } from '../helpers/http.js';
 import { seedOffice } from '../integration/items-seed.js';
 
@@ -156,6 +157,25 @@ describe.each(engines)('hostile input to the admin API on %s', (engine) => {
     expect(res.body.error.code).toMatch(/^[a-z_]+$/);
     const named = [res.body.error.message, ...(res.body.error.details ?? []).map((d: any) => d.field)];
     expect(named.join(' ')).toContain(field);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it.each([
+    ['POST', '/api/v1/items', 'title'],
+    ['POST', '/api/v1/items/T-1/actions', 'note'],
+    ['PUT', '/api/v1/people/ou_new', 'name'],
+    ['PUT', '/api/v1/rules', 'circularCutoff'],
+    ['PUT', '/api/v1/reminder-rules', 'rounds'],
+    ['POST', '/api/v1/jobs/remind/run', 'at'],
+    ['POST', '/api/v1/duty/import', 'csv'],
+  ])('%s %s with JSON nested 5,000 levels deep (10 KB) is a 400 invalid_json naming the limit; nothing changes', async (method, path, field) => {
+    const before = await snapshot();
+    const body = withRawField({}, field, nestedJson(5_000, 'mixed'));
+    expect(body.length).toBeGreaterThan(10_000);
+    const res = await api(app, method, path, body);
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error.code).toBe('invalid_json');
+    expect(res.body.error.message).toContain('more than 64 levels deep');
     expect(await snapshot()).toEqual(before);
   });
 

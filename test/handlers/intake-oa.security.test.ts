@@ -5,6 +5,7 @@ import { createApp } from '../../src/app.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import { engines, openTestDatabase, resetDatabase } from '../helpers/db.js';
 import { testConfig, testDeps } from '../helpers/deps.js';
+import { nestedJson, withRawField } from '../helpers/hostile.js';
 import { seedOffice } from '../integration/items-seed.js';
 
 const SECRET = 'oa-webhook-secret-0123456789abcdef';
@@ -50,6 +51,16 @@ describe.each(engines)('the signed OA webhook on %s', (engine) => {
     await resetDatabase(database);
     deps = testDeps(database, { now: NOW });
     await seedOffice(deps);
+  });
+
+  it('a signed delivery nested 5,000 levels deep (10 KB) is a 400 invalid_json naming the limit, with no effect', async () => {
+    const ts = nowSeconds();
+    const deep = withRawField(JSON.parse(body), 'title', nestedJson(5_000));
+    const res = await deliver({ 'x-oa-timestamp': ts, 'x-oa-signature': sign(SECRET, ts, deep) }, deep);
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'invalid_json' });
+    expect(res.body.error.message).toContain('64 levels');
+    expect([await rows('items'), await rows('idempotency_keys'), await rows('outbox')]).toEqual([0, 0, 0]);
   });
 
   it('a signed delivery creates the item once; a re-delivery answers it again', async () => {

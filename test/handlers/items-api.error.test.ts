@@ -110,7 +110,7 @@ describe.each(engines)('items API bad input on %s', (engine) => {
     it('malformed JSON → 400', async () => {
       const res = await api(app, 'POST', '/api/v1/items', '{"kind":');
       expect(res.status).toBe(400);
-      expect(res.body.error.code).toBe('malformed_json');
+      expect(res.body.error.code).toBe('invalid_json');
     });
 
     it('actions: not found 404, forbidden 403, wrong state 409, bad input 422 — each with a message for people', async () => {

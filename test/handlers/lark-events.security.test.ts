@@ -4,6 +4,7 @@ import type { DatabaseHandle } from '../../src/db/connect.js';
 import { encryptLark } from '../../src/lark/crypto.js';
 import { engines, openTestDatabase, resetDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
+import { nestedJson, withRawField } from '../helpers/hostile.js';
 import {
   cardActionEvent,
   larkOnlyApp,
@@ -11,6 +12,7 @@ import {
   larkTestConfig,
   messageEvent,
   postToLark,
+  RawJson,
   TEST_ENCRYPT_KEY,
   TEST_VERIFICATION_TOKEN,
   urlVerification,
@@ -143,8 +145,36 @@ describe.each(engines)('Lark request verification on %s', (engine) => {
     const ctx = setup({ LARK_ENCRYPT_KEY: '' });
     const res = await ctx.app.request('/lark/events', { method: 'POST', body: '{"schema":' });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as any).error.code).toBe('malformed_json');
+    expect(((await res.json()) as any).error.code).toBe('invalid_json');
     expect(await storedEvents()).toHaveLength(0);
+  });
+
+  it.each([
+    ['/lark/events', 'a message event', true],
+    ['/lark/events', 'a message event', false],
+    ['/lark/cards', 'a card callback', true],
+    ['/lark/cards', 'a card callback', false],
+  ] as const)('%s: %s nested 5,000 levels deep (encrypted: %s) is a 400 invalid_json; nothing stored or handled', async (path, _what, encrypt) => {
+    const ctx = setup();
+    const payload =
+      path === '/lark/cards'
+        ? cardActionEvent({ operator: 'ou_a', value: { v: 1, op: 'done', item: 'T-1' } })
+        : messageEvent({ from: 'ou_a', text: 'x' });
+    const res = await postToLark(
+      ctx.app,
+      ctx.deps,
+      new RawJson(withRawField(payload, 'deep', nestedJson(5_000))),
+      {
+        path,
+        encrypt,
+        sign: true,
+      },
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'invalid_json' });
+    expect(res.body.error.message).toContain('64 levels');
+    expect(await storedEvents()).toHaveLength(0);
+    expect(ctx.calls).toEqual({ events: 0, cards: 0 });
   });
 
   it('without an encrypt key: plain events pass on the token alone; a wrong token is refused', async () => {

@@ -203,7 +203,7 @@ describe.each(engines)('rhythm and milestones: bad input on %s', (engine) => {
         403,
         '"by',
       ],
-      ['a body that is not JSON', `/api/v1/items/${id}`, '{"reportEvery": "week"', 400, 'malformed_json'],
+      ['a body that is not JSON', `/api/v1/items/${id}`, '{"reportEvery": "week"', 400, 'invalid_json'],
       [
         'a body over the size limit',
         `/api/v1/items/${id}`,

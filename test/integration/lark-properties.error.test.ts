@@ -1,7 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { engines } from '../helpers/db.js';
-import { click, expectMessage, expectNoMoreMessages, flushOutbox, say } from '../helpers/lark.js';
+import { nestedJson, overDeep } from '../helpers/hostile.js';
+import {
+  cardActionEvent,
+  click,
+  expectMessage,
+  expectNoMoreMessages,
+  flushOutbox,
+  messageEvent,
+  postToLark,
+  RawJson,
+  say,
+} from '../helpers/lark.js';
 import { createUnassignedTask, quickRepliesWorld } from './quick-replies-seed.js';
 
 /**
@@ -110,6 +121,53 @@ describe.each(engines)('hostile text in signed Lark events on %s (fast-check)', 
         },
       ),
       { numRuns: 15 },
+    );
+  }, 120_000);
+
+  it('signed events and card callbacks nested past 64 levels anywhere are a 400 invalid_json: nothing stored, nothing sent', async () => {
+    const { deps, app, fake, database } = world;
+    const task = await createUnassignedTask(world);
+    await flushOutbox(deps);
+    fake.reset();
+    const stored = async () =>
+      (await database.db.selectFrom('inbound_events').select('event_id').execute()).length;
+    const history = async () => (await database.db.selectFrom('item_history').select('id').execute()).length;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('message', 'click'),
+        fc.constantFrom('top', 'event', 'form'),
+        overDeep,
+        fc.boolean(),
+        async (kind, where, { depth, shape }, encrypt) => {
+          const before = [await stored(), await history()];
+          const payload: any =
+            kind === 'click'
+              ? cardActionEvent({
+                  operator: 'ou_zhang',
+                  value: { v: 1, op: 'progress', item: task.id },
+                  formValue: {},
+                })
+              : messageEvent({ from: 'ou_zhang', text: `进展 ${task.id} 好` });
+          const target =
+            where === 'top'
+              ? payload
+              : where === 'event'
+                ? payload.event
+                : (payload.event.action ?? payload.event.message);
+          target.deep = '__deep__';
+          const text = JSON.stringify(payload).replace('"__deep__"', nestedJson(depth, shape));
+          const res = await postToLark(app, deps, new RawJson(text), {
+            path: kind === 'click' ? '/lark/cards' : '/lark/events',
+            encrypt,
+          });
+          expect(res.status, `${kind} ${where} ${depth} ${shape}: ${JSON.stringify(res.body)}`).toBe(400);
+          expect(res.body.error.code).toBe('invalid_json');
+          await flushOutbox(deps);
+          expectNoMoreMessages(fake);
+          expect([await stored(), await history()]).toEqual(before);
+        },
+      ),
+      { numRuns: 12 },
     );
   }, 120_000);
 });

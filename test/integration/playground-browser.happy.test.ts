@@ -121,13 +121,22 @@ describe.skipIf(!existsSync(CHROMIUM))('playground in a real browser (chromium)'
 
   it('/docs loads the API reference and lists the items resource under /api/v1', async () => {
     await page.goto(`${pg.url}/docs`);
-    // Swagger UI draws one block per operation; the server base is /api/v1.
-    const createItem = page.locator('.opblock-post', { hasText: '/items' }).first();
+    // The page draws one block per operation, grouped by tag; the server base is /api/v1.
+    const createItem = page.locator('details.op-post', { hasText: '/items' }).first();
     await createItem.waitFor({ timeout: 20_000 });
-    expect(await page.locator('.servers').textContent()).toContain('/api/v1');
-    expect(await page.locator('.opblock-get .opblock-summary-path', { hasText: /^\/items$/ }).count()).toBe(
-      1,
-    );
+    expect(await page.locator('#servers').textContent()).toBe('/api/v1');
+    expect(await page.locator('details.op-get .path', { hasText: /^\/items$/ }).count()).toBe(1);
+    // Opening an operation shows its body fields with their limits, and its form calls the API.
+    await page
+      .locator('details.op-post', { has: page.locator('.path', { hasText: /^\/items$/ }) })
+      .locator('summary')
+      .click();
+    const opened = page.locator('details.op-post[open]', {
+      has: page.locator('.path', { hasText: /^\/items$/ }),
+    });
+    expect(await opened.locator('td.field', { hasText: /^title/ }).count()).toBeGreaterThan(0);
+    await opened.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => opened.locator('pre.answer').textContent()).toMatch(/^401 /);
     await shot('5-docs');
   }, 60_000);
 });

@@ -81,6 +81,44 @@ describe('the Node entry point', () => {
     );
   }, 60_000);
 
+  it('without a Lark app the playground runs on a demo office of its own: the office’s people never show there', async () => {
+    const port = await freePort();
+    const token = 'process-test-token-0123456789';
+    const started = start({ PORT: String(port), DATA_DIR: 'memory://', ADMIN_TOKEN: token });
+    running.push(started);
+    expect((await waitForHealth(port, started)).status).toBe(200);
+    const api = (path: string, body: unknown) =>
+      fetch(`http://127.0.0.1:${port}/api/v1${path}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await api('/departments/zhb', { name: '综合处', isTop: true })).ok).toBe(true);
+    expect((await api('/people/ou_real_liu', { name: '刘真名', dept: 'zhb', roles: ['chief'] })).status).toBe(
+      200,
+    );
+
+    // The demo starts once the service listens; until then /playground says it is starting.
+    let state = await fetch(`http://127.0.0.1:${port}/playground/api/state`);
+    for (let i = 0; i < 300 && state.status === 503; i++) {
+      await new Promise((r) => setTimeout(r, 300));
+      state = await fetch(`http://127.0.0.1:${port}/playground/api/state`);
+    }
+    expect(state.status).toBe(200);
+    const text = await state.text();
+    expect(text).toContain('ou_demo_wang');
+    expect(text).not.toContain('ou_real_liu');
+    expect(text).not.toContain('刘真名');
+    // The office's own database holds its people only: the demo office was not seeded into it.
+    const people = await fetch(`http://127.0.0.1:${port}/api/v1/people`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const listed = ((await people.json()) as { people: Array<{ openId: string }> }).people;
+    expect(listed.map((p) => p.openId)).toEqual(['ou_real_liu']);
+    started.child.kill('SIGTERM');
+    expect(await started.exited).toBe(0);
+  }, 150_000);
+
   it.runIf(process.env.TEST_DATABASE_URL)(
     'starts on real Postgres when DATABASE_URL is set',
     async () => {

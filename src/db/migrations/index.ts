@@ -13,6 +13,7 @@ import * as rhythmSince from './2026113042_rhythm_since.js';
 import * as instances from './2026113043_instances.js';
 import * as referenceVersions from './2026113050_reference_versions.js';
 import * as sendLogOwner from './2026113051_send_log_owner.js';
+import * as categories from './2026120810_categories.js';
 
 /**
  * Every migration, by name. Names start with a timestamp so they sort in the order they were
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '2026113043_instances': instances,
   '2026113050_reference_versions': referenceVersions,
   '2026113051_send_log_owner': sendLogOwner,
+  '2026120810_categories': categories,
 };

@@ -47,6 +47,7 @@ export function toItem(r: ItemRow): Item {
     reportEvery: r.report_every ?? null,
     reportSince: r.report_since ?? null,
     milestones: milestonesOf(r.milestones),
+    categories: r.categories ?? [],
     createdAt: r.created_at,
     version: r.version,
   };
@@ -163,6 +164,8 @@ export interface ItemFilters {
   dept?: string;
   parent?: string;
   docType?: DocType;
+  /** 专项: items carrying this category code. */
+  category?: string;
   limit?: number;
 }
 
@@ -174,6 +177,7 @@ export async function listItemRows(db: Db, f: ItemFilters): Promise<Item[]> {
   if (f.dept) q = q.where('dept', '=', f.dept);
   if (f.parent) q = q.where('parent_id', '=', f.parent);
   if (f.docType) q = q.where('doc_type', '=', f.docType);
+  if (f.category) q = q.where(sql<boolean>`categories @> array[${f.category}]::text[]`);
   const rows = await q
     .orderBy(sql`due_at asc nulls last`)
     .orderBy('created_at')

@@ -7,6 +7,7 @@ import { COMMAND_WORDS, type Command, parseCommand } from '../../domain/commands
 import { inboundTextProblem } from '../../domain/text.js';
 import type { ActionName } from '../../domain/types.js';
 import type { InboundEvent } from '../../lark/events.js';
+import { setCategoriesByChat } from '../../settings/categories-chat.js';
 import { handleAdminSettingCommand } from '../admin-settings.js';
 import { bulletinForPerson } from '../bulletin-round.js';
 import { digestForPerson, setDigestSubscription } from '../digest-round.js';
@@ -105,6 +106,8 @@ async function answerCommand(
       return { content: await digestForPerson(deps, by), purpose: 'digest-on-demand' };
     case 'bulletin':
       return { content: await bulletinForPerson(deps, by), purpose: 'bulletin-on-demand' };
+    case 'categories':
+      return { content: { text: await setCategoriesByChat(deps, by, command) }, purpose: 'categories' };
     case 'digest-subscription':
       return {
         content: { text: await setDigestSubscription(deps, by, command.on) },
