@@ -29,7 +29,11 @@ export async function connectPostgres(
 ): Promise<DatabaseHandle> {
   // Pipeline mode: a statement issued while another is in flight on the same connection (a
   // transaction's independent statements, src/db/transaction.ts) is sent at once, not after it.
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, pipeline: true } as pg.PoolConfig);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    pipeline: true,
+  } as pg.PoolConfig);
   // An idle pooled connection can be cut by the server (restart, failover, admin termination).
   // The pool drops that client by itself; without a listener the 'error' event would crash the
   // process instead.
@@ -54,8 +58,9 @@ export async function connectPostgres(
  * TCP costs the sender about as much as the statement costs the server).
  */
 function coalesceWrites(client: pg.PoolClient): void {
-  const connection = (client as unknown as { connection?: { _send?: (b: Buffer) => boolean; stream?: Duplex } })
-    .connection;
+  const connection = (
+    client as unknown as { connection?: { _send?: (b: Buffer) => boolean; stream?: Duplex } }
+  ).connection;
   const stream = connection?.stream;
   if (!connection?._send || typeof stream?.cork !== 'function' || typeof stream.uncork !== 'function') return;
   const send = connection._send.bind(connection);
