@@ -58,9 +58,9 @@ function stageOfFrame(frame: Frame, source: string | null): Stage | null {
   if (source) {
     if (/^src\/lark\/(verify|crypto|events)\.ts$/.test(source)) return VERIFY;
     if (source === 'src/db/repos/inbound-events.ts') return fn === 'recordCardAnswer' ? ANSWER : INBOUND;
-    if (source === 'src/lark/liveness.ts') return INBOUND;
+    if (source === 'src/platform/liveness.ts') return INBOUND;
     if (source === 'src/lark/inbound/cards.ts') return ANSWER;
-    if (source.startsWith('src/cards/') || fn === 'buildItemCardView') return RENDER;
+    if (source.startsWith('src/lark/cards/') || fn === 'buildItemCardView') return RENDER;
     if (source === 'src/db/repos/outbox.ts') {
       if (fn === 'findSentMessage') return ACTION;
       if (fn === 'listCardsNamingItem' || /^insertOutbox/.test(fn)) return ENQUEUE;
@@ -70,11 +70,11 @@ function stageOfFrame(frame: Frame, source: string | null): Stage | null {
       return PATCHES;
     if (
       source === 'src/lark/outbox/enqueue.ts' ||
-      /^src\/services\/(notify-item-change|result-feedback)\.ts$/.test(source) ||
-      /^src\/services\/quick-replies\/(messages|item-notifications|round-cards)\.ts$/.test(source)
+      source.startsWith('src/items/notifications/') ||
+      source === 'src/reminders/round-cards.ts'
     )
       return ENQUEUE;
-    if (/^src\/(pino-logger|logger)\.ts$/.test(source)) return LOG;
+    if (/^src\/platform\/(pino-logger|logger)\.ts$/.test(source)) return LOG;
     if (source.startsWith('handlers/')) return HTTP;
     if (source === 'src/db/transaction.ts') return TXN;
     // The driver's own layer (write coalescing, type parsers): whoever called it is the stage.

@@ -21,15 +21,15 @@ import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { jobRegistry } from '../jobs/registry.js';
-import { systemClock } from '../src/clock.js';
-import { loadConfig } from '../src/config.js';
 import { connectPglite, connectPostgres } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import type { Database } from '../src/db/schema.js';
 import type { Deps } from '../src/deps.js';
 import { encryptLark, larkSignature } from '../src/lark/crypto.js';
-import { silentLogger } from '../src/logger.js';
-import { planRound } from '../src/services/reminder-round.js';
+import { systemClock } from '../src/platform/clock.js';
+import { loadConfig } from '../src/platform/config.js';
+import { silentLogger } from '../src/platform/logger.js';
+import { planRound } from '../src/reminders/round.js';
 import { FakeLark } from '../test/fakes/lark-server.js';
 import { writeBenchmarkSection } from './benchmarks-doc.js';
 import { STAGES, type StageBreakdown, stagesOf } from './cpu-stages.js';
@@ -871,7 +871,7 @@ async function planningOnly() {
     '|---|---|---|---|---|',
     ...rows,
     '',
-    'What planning does per round now (src/services/reminder-round.ts `planRound`): the lights come from',
+    'What planning does per round now (src/reminders/round.ts `planRound`): the lights come from',
     'a working-day index built once per round around today (src/domain/round-lights.ts), not from',
     'walking the calendar per deadline; local dates come from a zone offset cached per UTC quarter hour',
     '(src/domain/time.ts `localParts`), not from Intl per call; ids are ordered by one shared collator, and',
@@ -998,7 +998,7 @@ async function main() {
     'patches; the answer on the callback; commit (src/db/transaction.ts, src/db/postgres.ts: pipeline mode,',
     'one socket write per event-loop turn). Item creation: 9 statements (`npx tsx bench/create-queries.ts`).',
     'On PGlite clicks are taken one at a time in arrival order, and one still waiting 0.8 s after it',
-    'arrived is answered 已收到，正在处理 and handled in its turn (src/lark/inbound/cards.ts).',
+    'arrived is answered 已收到，正在处理 and handled in its turn (src/lark/inbound/cards.ts). The reference data comes from the per-process copy (src/settings/reference-data.ts).',
     '',
   ].join('\n');
   if (!process.env.BENCH_NO_WRITE) writeBenchmarkSection('## Hot paths', section);
