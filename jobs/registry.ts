@@ -1,4 +1,5 @@
 import type { JobDefinition } from '../src/platform/scheduler/run-job.js';
+import { backupJob } from './backup.js';
 import { bulletinJob } from './bulletin.js';
 import { calendarCheckJob } from './calendar-check.js';
 import { digestJob } from './digest.js';
@@ -20,4 +21,5 @@ export const jobRegistry: readonly JobDefinition[] = [
   dutyJob,
   recurringJob,
   calendarCheckJob,
+  backupJob,
 ];

@@ -2,6 +2,7 @@ import { connectDatabase, type DatabaseHandle, pingDatabase } from './db/connect
 import { migrateToLatest } from './db/migrate.js';
 import { createLarkGateway, type LarkGateway } from './lark/gateway.js';
 import type { StandIn } from './lark/playground/stand-in.js';
+import type { LongConnectionState } from './lark/ws/status.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import { type Config, larkConfigured } from './platform/config.js';
 import { nodeInstanceId } from './platform/instance-identity.js';
@@ -24,6 +25,8 @@ export interface Deps {
   larkEnabled: boolean;
   /** The Lark Open API (src/lark/gateway.ts); null when the app credentials are not configured. */
   lark: LarkGateway | null;
+  /** The long connection to Lark, while one runs (LARK_MODE=ws in a Node process: src/platform/tasks.ts). */
+  larkConnection?: LongConnectionState;
   /** The playground's Lark stand-in: set only on the demo's own Deps (src/playground.ts), never on the office's. */
   playground?: StandIn;
   /** The scheduled jobs (jobs/registry.ts), passed in by the entry that builds these Deps. */

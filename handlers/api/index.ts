@@ -15,6 +15,7 @@ import { peopleRoutes } from './people.js';
 import { recurringRoutes } from './recurring.js';
 import { reminderRulesRoutes } from './reminder-rules.js';
 import { reportsRoutes } from './reports.js';
+import { reportFiguresRoutes } from './reports-figures.js';
 import { rulesRoutes } from './rules.js';
 import { schedulesRoutes } from './schedules.js';
 
@@ -43,5 +44,6 @@ export function apiRoutes(deps: Deps) {
   api.route('/', inboundRoutes(deps));
   api.route('/', reportsRoutes(deps));
   api.route('/', categoriesRoutes(deps));
+  api.route('/', reportFiguresRoutes(deps));
   return api;
 }

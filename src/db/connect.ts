@@ -1,6 +1,7 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kysely, sql } from 'kysely';
+import { lockDataDir } from './data-dir-lock.js';
 import { connectPostgres, type DatabaseHandle } from './postgres.js';
 import type { Database, Db } from './schema.js';
 
@@ -16,21 +17,44 @@ export async function connectPglite(
 ): Promise<DatabaseHandle> {
   const { PGlite, types } = await import('@electric-sql/pglite');
   const { PGliteDialect } = await import('kysely-pglite-dialect');
-  if (!dataDir.startsWith('memory://')) ensureDataDir(dataDir);
-  const client = await PGlite.create(dataDir, {
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    parsers: {
-      [types.DATE]: (v: string) => v,
-      [types.INT8]: (v: string) => v,
-    },
-  });
+  let unlock = () => {};
+  if (!dataDir.startsWith('memory://')) {
+    ensureDataDir(dataDir);
+    unlock = lockDataDir(dataDir);
+  }
+  let client: InstanceType<typeof PGlite>;
+  try {
+    client = await PGlite.create(dataDir, {
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      parsers: {
+        [types.DATE]: (v: string) => v,
+        [types.INT8]: (v: string) => v,
+      },
+    });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
   return {
     db,
     engine: 'pglite',
+    // The driver hands out PGlite's one connection to one caller at a time, so holding it here
+    // means no transaction is open; the checkpoint writes every committed page to the files, and
+    // the files are then read in one synchronous pass (PGlite's dumpTar), between two statements.
+    snapshot: () =>
+      db.connection().execute(async (connection) => {
+        await sql`checkpoint`.execute(connection);
+        const tarball = await client.dumpDataDir('gzip');
+        return new Uint8Array(await tarball.arrayBuffer());
+      }),
     close: async () => {
-      await db.destroy();
-      if (!client.closed) await client.close();
+      try {
+        await db.destroy();
+        if (!client.closed) await client.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }
@@ -39,9 +63,11 @@ export async function connectPglite(
  * Creates the embedded database's folder one level at a time (Node's recursive mkdir spins forever
  * on some paths, e.g. under /proc) and checks it can be written; a failure names DATA_DIR.
  */
-export function ensureDataDir(dataDir: string): void {
+export function ensureDataDir(dataDir: string, variable = 'DATA_DIR'): void {
   const fail = (why: string) => {
-    throw new Error(`DATA_DIR: cannot use "${dataDir}" for the embedded database (${why})`);
+    throw new Error(
+      `${variable}: cannot use "${dataDir}" for the embedded database${variable === 'DATA_DIR' ? '' : "'s backups"} (${why})`,
+    );
   };
   const missing: string[] = [];
   let dir = resolve(dataDir);

@@ -8,6 +8,11 @@ export interface DatabaseHandle {
   /** 'postgres' for a real server, 'pglite' for the embedded database. */
   engine: 'postgres' | 'pglite';
   close(): Promise<void>;
+  /**
+   * The embedded database only: its data directory as a gzipped tarball, consistent (no
+   * transaction half in it), taken without stopping the service. Postgres is backed up with pg_dump.
+   */
+  snapshot?: () => Promise<Uint8Array>;
 }
 
 // `date` columns stay plain 'YYYY-MM-DD' strings: a calendar day has no time zone.

@@ -19,6 +19,10 @@ export interface Config {
   demo: boolean;
   /** OA_WEBHOOK_SECRET: signs POST /intake/oa; unset → that route refuses every request. */
   oaWebhookSecret?: string | undefined;
+  /** BACKUP_DIR: where the embedded database's backups are written (the `backup` job, npm run backup). */
+  backupDir: string;
+  /** BACKUP_KEEP: how many backups to keep there; the oldest beyond are deleted after each new one. */
+  backupKeep: number;
 }
 
 export interface LarkConfig {
@@ -28,6 +32,12 @@ export interface LarkConfig {
   encryptKey: string | undefined;
   /** Base URL of the Open API, without a trailing slash. */
   baseUrl: string;
+  /**
+   * LARK_MODE: how events and card callbacks arrive. `webhook` (default): Lark POSTs them to
+   * /lark/events and /lark/cards; `ws`: the process dials out to Lark's long connection
+   * (src/lark/ws/), for networks without a public HTTPS address. Sending is the same in both.
+   */
+  mode: 'webhook' | 'ws';
 }
 
 export class ConfigError extends Error {
@@ -130,6 +140,18 @@ const envSchema = z.object({
         return z.NEVER;
       }),
   ),
+  LARK_MODE: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .default('webhook')
+      .transform((v, ctx) => {
+        const mode = v.toLowerCase();
+        if (mode === 'webhook' || mode === 'ws') return mode;
+        ctx.addIssue({ code: 'custom', message: `expected "webhook" or "ws", got ${JSON.stringify(v)}` });
+        return z.NEVER;
+      }),
+  ),
   ADMIN_TOKEN: z.preprocess(
     blankToUndefined,
     z
@@ -151,6 +173,25 @@ const envSchema = z.object({
       .string()
       .optional()
       .refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters long' }),
+  ),
+  BACKUP_DIR: z.preprocess(blankToUndefined, z.string().default('./backups')),
+  BACKUP_KEEP: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return 14;
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n < 1 || n > 10_000) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected an integer 1–10000 (backups kept), got ${JSON.stringify(v)}`,
+          });
+          return z.NEVER;
+        }
+        return n;
+      }),
   ),
   BODY_LIMIT_BYTES: z.preprocess(
     blankToUndefined,
@@ -202,6 +243,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         : 'LARK_APP_SECRET: required when LARK_APP_ID is set',
     );
   }
+  if (e.LARK_MODE === 'ws' && e.LARK_APP_ID === undefined && e.LARK_APP_SECRET === undefined) {
+    problems.push(
+      'LARK_MODE: "ws" needs LARK_APP_ID and LARK_APP_SECRET (the long connection logs in as the app)',
+    );
+  }
+  if (e.LARK_MODE === 'ws' && e.LARK_APP_ID !== undefined && !/^cli_[0-9a-fA-F]{16}$/.test(e.LARK_APP_ID)) {
+    problems.push(
+      'LARK_APP_ID: LARK_MODE "ws" needs the app id as the console shows it (cli_ and 16 hexadecimal digits)',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: e.PORT,
@@ -213,12 +264,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     playground: e.PLAYGROUND,
     demo: e.DEMO === 'on',
     oaWebhookSecret: e.OA_WEBHOOK_SECRET,
+    backupDir: e.BACKUP_DIR,
+    backupKeep: e.BACKUP_KEEP,
     lark: {
       appId: e.LARK_APP_ID,
       appSecret: e.LARK_APP_SECRET,
       verificationToken: e.LARK_VERIFICATION_TOKEN,
       encryptKey: e.LARK_ENCRYPT_KEY,
       baseUrl: e.LARK_DOMAIN,
+      mode: e.LARK_MODE,
     },
   };
 }

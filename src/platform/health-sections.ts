@@ -1,5 +1,6 @@
 import { inboundHealthSection } from '../lark/inbound/health.js';
 import { outboxHealthSection } from '../lark/outbox/health.js';
+import { larkConnectionHealthSection } from '../lark/ws/health.js';
 import { calendarHealthSection } from '../settings/calendar.js';
 import type { HealthSection } from './health.js';
 import { schedulerHealthSection } from './scheduler/health.js';
@@ -8,6 +9,7 @@ import { schedulerHealthSection } from './scheduler/health.js';
 export const healthSections: HealthSection[] = [
   outboxHealthSection,
   inboundHealthSection,
+  larkConnectionHealthSection,
   calendarHealthSection,
   schedulerHealthSection,
 ];

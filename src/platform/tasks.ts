@@ -2,6 +2,7 @@ import type { Deps } from '../deps.js';
 import { inboundHandlers } from '../lark/adapter/router.js';
 import { inboundProcessorTask } from '../lark/inbound/processor.js';
 import { outboxDispatcherTask } from '../lark/outbox/dispatcher.js';
+import { longConnectionTask } from '../lark/ws/long-connection.js';
 import type { BackgroundTask } from './background.js';
 import { heartbeatTask } from './liveness.js';
 import { createScheduler } from './scheduler/scheduler.js';
@@ -17,6 +18,12 @@ export function startBackgroundTasks(deps: Deps): BackgroundTask[] {
   // The Lark channel: stored inbound events are processed (and retried); the outbox is sent.
   tasks.push(inboundProcessorTask(deps, inboundHandlers.event));
   tasks.push(outboxDispatcherTask(deps));
+  // LARK_MODE=ws: events and card clicks arrive over a connection dialled out to Lark.
+  if (deps.config.lark.mode === 'ws' && deps.lark) {
+    const connection = longConnectionTask(deps, inboundHandlers);
+    deps.larkConnection = connection;
+    tasks.push(connection);
+  }
   for (const task of tasks) task.start();
   return tasks;
 }

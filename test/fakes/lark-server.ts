@@ -130,6 +130,7 @@ export class FakeLark {
   latencyMs = 0;
 
   private server: Server;
+  private readonly mounted = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>();
   private readonly validTokens = new Map<string, number>();
   private readonly uuids = new Map<string, { messageId: string; at: number }>();
   private readonly faults: PendingFault[] = [];
@@ -176,6 +177,19 @@ export class FakeLark {
     for (const res of this.hanging) res.destroy();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /**
+   * Serves `path` (any method) with `handler` ahead of the Open API routes, for fakes of Lark's
+   * other endpoints on the same origin (the long connection's discovery: test/fakes/lark-ws.ts).
+   */
+  mount(path: string, handler: (req: IncomingMessage, res: ServerResponse) => void): void {
+    this.mounted.set(path, handler);
+  }
+
+  /** The HTTP server, for a fake that takes over upgraded connections (the long connection). */
+  get httpServer(): Server {
+    return this.server;
   }
 
   /** Makes the next `times` requests of `operation` (or of any kind) fail with `fault`. */
@@ -293,6 +307,8 @@ export class FakeLark {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
+    const mounted = this.mounted.get(url.pathname);
+    if (mounted) return mounted(req, res);
     const operation = this.operationOf(req.method ?? 'GET', url.pathname);
     if (!operation)
       return this.json(res, 404, { code: 404, msg: `fake lark: no route ${req.method} ${url.pathname}` });

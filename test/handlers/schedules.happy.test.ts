@@ -65,6 +65,7 @@ describe.each(engines)('schedules, jobs and reminder rules API on %s', (engine) 
       'duty',
       'recurring',
       'calendar',
+      'backup',
     ]);
   });
 

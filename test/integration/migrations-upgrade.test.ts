@@ -9,6 +9,7 @@ import { connectPglite, connectPostgres, type DatabaseHandle } from '../../src/d
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { migrations } from '../../src/db/migrations/index.js';
 import { createEmptyPostgresDatabase, type Engine, engines } from '../helpers/db.js';
+import { databaseImage as image, type TableImage } from '../helpers/db-image.js';
 import { testDeps } from '../helpers/deps.js';
 import { api } from '../helpers/http.js';
 
@@ -23,32 +24,6 @@ import { api } from '../helpers/http.js';
  */
 
 const DUMP = readFileSync(join(__dirname, '../fixtures/release-330fb83/dump.sql'), 'utf8');
-
-interface TableImage {
-  columns: string[];
-  rows: number;
-  hash: string;
-}
-
-/** Each table's row count and a hash of its rows over the given (or its current) columns. */
-async function image(db: DatabaseHandle['db'], only?: Record<string, TableImage>) {
-  const { rows } = await sql<{ table_name: string; column_name: string }>`
-    select table_name, column_name from information_schema.columns
-    where table_schema = 'public' order by table_name, ordinal_position`.execute(db);
-  const columns: Record<string, string[]> = {};
-  for (const r of rows) columns[r.table_name] = [...(columns[r.table_name] ?? []), r.column_name];
-  const out: Record<string, TableImage> = {};
-  for (const table of Object.keys(only ?? columns)) {
-    const cols = only?.[table]?.columns ?? columns[table]!;
-    const list = cols.map((c) => `"${c}"`).join(', ');
-    const text = `row(${list})::text`;
-    const { rows: stats } = await sql<{ n: string; hash: string | null }>`
-      select count(*)::text as n, md5(string_agg(${sql.raw(text)}, E'\\n' order by ${sql.raw(text)})) as hash
-      from ${sql.table(table)}`.execute(db);
-    out[table] = { columns: cols, rows: Number(stats[0]!.n), hash: stats[0]!.hash ?? '' };
-  }
-  return out;
-}
 
 async function loadRelease(engine: Engine): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
   if (engine === 'pglite') {

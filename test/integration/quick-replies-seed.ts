@@ -7,7 +7,7 @@ import type { Item } from '../../src/domain/types.js';
 import { createItem } from '../../src/items/items.js';
 import type { ManualClock } from '../../src/platform/clock.js';
 import { putDepartment, putPerson } from '../../src/settings/organisation.js';
-import { FakeLark, type FakeMessage } from '../fakes/lark-server.js';
+import { FakeLark, type FakeLarkOptions, type FakeMessage } from '../fakes/lark-server.js';
 import { type Engine, openTestDatabase, resetDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import { expectMessage, flushOutbox, larkTestConfig } from '../helpers/lark.js';
@@ -29,11 +29,14 @@ export interface World {
   database: DatabaseHandle;
 }
 
-export function quickRepliesWorld(engine: Engine): World {
+export function quickRepliesWorld(
+  engine: Engine,
+  options: { lark?: FakeLarkOptions; env?: Record<string, string> } = {},
+): World {
   const world = {} as World;
   beforeAll(async () => {
     world.database = await openTestDatabase(engine);
-    world.fake = await FakeLark.start();
+    world.fake = await FakeLark.start(options.lark);
   });
   afterAll(async () => {
     await world.fake?.close();
@@ -43,7 +46,7 @@ export function quickRepliesWorld(engine: Engine): World {
     await resetDatabase(world.database);
     world.fake.reset();
     world.deps = testDeps(world.database, {
-      config: larkTestConfig(world.fake),
+      config: larkTestConfig(world.fake, options.env),
       now: '2026-11-23T09:00:00+08:00',
     }) as TestDeps;
     world.app = createApp(world.deps);

@@ -48,8 +48,24 @@ describe('configuration from the environment', () => {
         verificationToken: 'v',
         encryptKey: 'e',
         baseUrl: 'https://open.larksuite.com',
+        mode: 'webhook',
       },
     });
+  });
+
+  it('takes LARK_MODE webhook (the default) or ws', () => {
+    expect(loadConfig({}).lark.mode).toBe('webhook');
+    const ws = loadConfig({ LARK_MODE: 'ws', LARK_APP_ID: 'cli_a1b2c3d4e5f60718', LARK_APP_SECRET: 's' });
+    expect(ws.lark.mode).toBe('ws');
+    expect(problemsOf({ LARK_MODE: 'socket' })).toEqual([
+      'LARK_MODE: expected "webhook" or "ws", got "socket"',
+    ]);
+    expect(problemsOf({ LARK_MODE: 'ws' })).toEqual([
+      'LARK_MODE: "ws" needs LARK_APP_ID and LARK_APP_SECRET (the long connection logs in as the app)',
+    ]);
+    expect(problemsOf({ LARK_MODE: 'ws', LARK_APP_ID: 'cli_fake', LARK_APP_SECRET: 's' })).toEqual([
+      'LARK_APP_ID: LARK_MODE "ws" needs the app id as the console shows it (cli_ and 16 hexadecimal digits)',
+    ]);
   });
 
   it('takes a base URL for LARK_DOMAIN, without its trailing slash', () => {

@@ -181,6 +181,8 @@ export function createStandIn(): StandIn {
       verificationToken,
       encryptKey,
       baseUrl: `${origin.replace(/\/+$/, '')}/playground/lark`,
+      // The playground posts Lark's requests to the webhook routes.
+      mode: 'webhook',
     }),
     messages,
     dmChat,
