@@ -1,6 +1,7 @@
-import { atLocal, toZonedIso } from '../../src/domain/time.js';
+import { atLocal, parseOfficeTime, toZonedIso } from '../../src/domain/time.js';
 import type { RowProblem } from '../../src/items/import/import-items.js';
 import type { CreateItemInput } from '../../src/items/items.js';
+import { type Cell, type CellProblem, isCellProblem } from '../../src/platform/sheet-file.js';
 import type { Sheet } from './import-file.js';
 import { createSchema } from './items.js';
 
@@ -78,9 +79,31 @@ export function rowsOf(sheet: Sheet, timeZone: string): { rows: ImportRow[]; pro
   const rows: ImportRow[] = [];
   for (const { row, cells } of sheet.rows) {
     const body: Record<string, unknown> = {};
+    const unreadable = new Set<string>();
     for (const [heading, value] of Object.entries(cells)) {
       const field = COLUMN_FIELDS[heading];
-      if (field) body[field] = fieldValue(field, value, timeZone);
+      if (!field) continue;
+      const v = fieldValue(field, value, timeZone);
+      if (isCellProblem(v)) {
+        // A cell that cannot be read (an impossible date, a formula without its result) is named
+        // at its row and column; the row's other fields are still checked, and it is never created.
+        problems.push({ row, column: heading, message: v.problem });
+        unreadable.add(field);
+      } else body[field] = v;
+    }
+    if (unreadable.size > 0) {
+      const rest = createSchema.safeParse(unreadable.has('title') ? withStandInTitle(body) : body);
+      if (!rest.success)
+        for (const issue of rest.error.issues) {
+          const field = String(issue.path[0] ?? 'kind');
+          if (!unreadable.has(field))
+            problems.push({ row, column: columns[field] ?? field, message: issue.message });
+        }
+      else {
+        const { createdBy: _ignored, ...input } = rest.data;
+        rows.push({ row, input, columns, checkOnly: true });
+      }
+      continue;
     }
     if (body.kind === 'meeting') {
       problems.push({ row, column: columns.kind ?? 'kind', message: 'an import takes documents and tasks' });
@@ -116,7 +139,8 @@ function knownColumns(): string {
     .join(', ');
 }
 
-function fieldValue(field: string, value: string | Date, timeZone: string): unknown {
+function fieldValue(field: string, value: Cell, timeZone: string): unknown {
+  if (isCellProblem(value)) return value;
   if (value instanceof Date) {
     // exceljs gives the time written in the cell as if it were UTC: read it as office time.
     const iso = value.toISOString();
@@ -128,9 +152,14 @@ function fieldValue(field: string, value: string | Date, timeZone: string): unkn
   return VALUE_WORDS[field]?.[value] ?? value;
 }
 
-/** `YYYY-MM-DD` (at `dayTime`) or `YYYY-MM-DD HH:mm` in office time, else the text as given. */
-function instantText(value: string, dayTime: string, timeZone: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}))?$/.exec(value.replace(/\//g, '-'));
-  if (!m?.[1]) return value;
-  return toZonedIso(atLocal(m[1], m[2] ?? dayTime, timeZone), timeZone);
+/**
+ * `YYYY-MM-DD` (at `dayTime`), `YYYY-MM-DD HH:mm` in office time or ISO 8601 with offset, read
+ * strictly (2026-13-01 and 25:99 are problems, not next year and the next day); other text as
+ * given, for the field's own check to name.
+ */
+function instantText(value: string, dayTime: string, timeZone: string): string | CellProblem {
+  const parsed = parseOfficeTime(value, dayTime, timeZone);
+  if (!parsed) return value;
+  if (!parsed.ok) return { problem: parsed.problem };
+  return toZonedIso(parsed.instant, timeZone);
 }

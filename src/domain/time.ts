@@ -216,3 +216,41 @@ export function assertInstantInWindow(instant: Date): void {
   if (!isInstantInWindow(instant))
     throw new DateOutOfRangeError(Number.isNaN(instant.getTime()) ? 'Invalid Date' : instant.toISOString());
 }
+
+/** Whether 'HH:mm' (or 'HH:mm:ss') is a time of day that exists: 00:00–23:59. */
+export function isValidTime(time: string): boolean {
+  return /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/.test(time);
+}
+
+export type OfficeTimeParse = { ok: true; instant: Date } | { ok: false; problem: string };
+
+/**
+ * A date and time as an office types it, read strictly: `YYYY-MM-DD` (at `dayTime`),
+ * `YYYY-MM-DD HH:mm` or `YYYY/MM/DD HH:mm` in the office's time zone, or ISO 8601 with an
+ * offset. An impossible date (2026-13-01, 2026-02-30) or time (25:99) is a problem, never rolled
+ * over to the next month or day as Date arithmetic would; null when the text has none of these
+ * shapes.
+ */
+export function parseOfficeTime(text: string, dayTime: string, timeZone: string): OfficeTimeParse | null {
+  const m =
+    /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/.exec(
+      text.trim(),
+    );
+  if (!m) return null;
+  const [, y, mo, d, time, offset] = m as unknown as [string, string, string, string, string?, string?];
+  const date = `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`;
+  if (!isValidDate(date)) return { ok: false, problem: `${text.trim()}: not a real date (YYYY-MM-DD)` };
+  const hhmmss = (time ?? dayTime).replace(/\.\d+$/, '').padStart(5, '0');
+  if (!isValidTime(hhmmss)) return { ok: false, problem: `${text.trim()}: not a time of day (00:00–23:59)` };
+  let instant: Date;
+  if (offset) {
+    const o = /^([+-])(\d{2}):?(\d{2})$/.exec(offset);
+    if (o && (Number(o[2]) > 14 || Number(o[3]) > 59))
+      return { ok: false, problem: `${text.trim()}: not a time-zone offset` };
+    instant = new Date(
+      `${date}T${hhmmss.length === 5 ? `${hhmmss}:00` : hhmmss}${offset === 'Z' ? 'Z' : `${o?.[1]}${o?.[2]}:${o?.[3]}`}`,
+    );
+  } else instant = atLocal(date, hhmmss, timeZone);
+  if (Number.isNaN(instant.getTime())) return { ok: false, problem: `${text.trim()}: not a date and time` };
+  return { ok: true, instant };
+}

@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import { openTestDatabase, resetDatabase } from '../helpers/db.js';
-import { testDeps } from '../helpers/deps.js';
+import { TEST_ADMIN_TOKEN, testDeps } from '../helpers/deps.js';
 import { nestedJson, overDeep, withinDepth, withRawField } from '../helpers/hostile.js';
 import { api } from '../helpers/http.js';
+import { workbook } from '../helpers/workbooks.js';
 import { seedOffice } from '../integration/items-seed.js';
 
 /**
@@ -332,6 +333,88 @@ describe('hostile values for every field of every admin API route (fast-check)',
     },
     120_000,
   );
+
+  it('POST /api/v1/items/import: hostile files and bodies never give a 5xx; a refusal changes nothing', async () => {
+    const real = await workbook([
+      ['kind', 'source', 'title', 'leadDept', 'dueAt'],
+      ['task', 'other', '任务', 'mishu', '2026-12-01'],
+    ]);
+    const cell = fc.oneof(
+      poison,
+      fc.constantFrom(
+        '2026-13-01',
+        '2026-12-01 25:99',
+        '2026-02-30',
+        '0999-01-01',
+        '9999-12-31',
+        '=1+1',
+        '"',
+        '',
+      ),
+      fc.string({ maxLength: 10 }),
+    );
+    const csv = fc
+      .array(fc.tuple(cell, cell), { maxLength: 4 })
+      .map(
+        (rows) =>
+          `kind,source,title,leadDept,dueAt\n${rows.map(([a, b]) => `task,other,${a},mishu,${b}`).join('\n')}`,
+      );
+    const body = fc.oneof(
+      fc.uint8Array({ maxLength: 200 }),
+      csv.map((t) => new TextEncoder().encode(t)),
+      fc.integer({ min: 0, max: real.byteLength }).map((n) => real.subarray(0, n)),
+      fc.constantFrom(
+        new TextEncoder().encode(
+          '--XX\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nkind',
+        ),
+        new Uint8Array([0xd5, 0xc5, 0xc8, 0xfd]),
+        real,
+      ),
+    );
+    const type = fc.constantFrom(
+      undefined,
+      'multipart/form-data',
+      'multipart/form-data; boundary=XX',
+      'text/csv',
+      'text/csv; charset=gbk',
+      'text/csv; charset=ebcdic',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    await fc.assert(
+      fc.asyncProperty(body, type, fc.boolean(), async (bytes, contentType, asForm) => {
+        const before = await digest();
+        const headers: Record<string, string> = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+        let sent: Uint8Array | FormData = bytes;
+        if (asForm) {
+          sent = new FormData();
+          sent.set(
+            'file',
+            new File(
+              [bytes],
+              contentType?.includes('sheet') ? 'a.xlsx' : 'a.csv',
+              contentType ? { type: contentType } : {},
+            ),
+          );
+        } else if (contentType) headers['content-type'] = contentType;
+        const res = await app.request('/api/v1/items/import?dryRun=true', {
+          method: 'POST',
+          headers,
+          body: sent,
+        });
+        const answer = (await res.json()) as any;
+        expect(
+          res.status,
+          `${contentType} ${bytes.byteLength} bytes → ${JSON.stringify(answer)}`,
+        ).toBeLessThan(500);
+        if (res.status >= 400) {
+          expect(answer.error.code).toMatch(/^(invalid_file|invalid_rows|invalid_field)$/);
+          for (const d of answer.error.details ?? []) expect(typeof d.message).toBe('string');
+        }
+        expect(await digest()).toBe(before);
+      }),
+      { numRuns: RUNS * 6 },
+    );
+  }, 120_000);
 
   it.each(
     queries,

@@ -101,7 +101,9 @@ describe.each(engines)('a bad import file on %s', (engine) => {
   });
 
   it('refuses what is not a sheet, an empty file, and a bad dryRun', async () => {
-    expect((await upload('{"kind":"task"}', '', 'application/json')).status).toBe(415);
+    expect((await upload('{"kind":"task"}', '', 'application/json')).body.error).toMatchObject({
+      code: 'invalid_file',
+    });
     expect((await upload('kind,title\n', '')).body.error).toMatchObject({ code: 'invalid_file' });
     expect((await upload('kind,title\ntask,x', '?dryRun=yes')).status).toBe(400);
     expect(
