@@ -2,6 +2,7 @@ import { connectDatabase, type DatabaseHandle, pingDatabase } from './db/connect
 import { migrateToLatest } from './db/migrate.js';
 import { createLarkGateway, type LarkGateway } from './lark/gateway.js';
 import type { StandIn } from './lark/playground/stand-in.js';
+import type { SetupReport } from './lark/setup-check.js';
 import type { LongConnectionState } from './lark/ws/status.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import { type Config, larkConfigured } from './platform/config.js';
@@ -27,6 +28,8 @@ export interface Deps {
   lark: LarkGateway | null;
   /** The long connection to Lark, while one runs (LARK_MODE=ws in a Node process: src/platform/tasks.ts). */
   larkConnection?: LongConnectionState;
+  /** The last check of the Lark set-up (src/lark/setup-health.ts), for /healthz larkSetup. */
+  larkSetup?: { last: SetupReport | null };
   /** The playground's Lark stand-in: set only on the demo's own Deps (src/playground.ts), never on the office's. */
   playground?: StandIn;
   /** The scheduled jobs (jobs/registry.ts), passed in by the entry that builds these Deps. */

@@ -1,5 +1,6 @@
 import { inboundHealthSection } from '../lark/inbound/health.js';
 import { outboxHealthSection } from '../lark/outbox/health.js';
+import { larkSetupHealthSection } from '../lark/setup-health.js';
 import { larkConnectionHealthSection } from '../lark/ws/health.js';
 import { calendarHealthSection } from '../settings/calendar.js';
 import type { HealthSection } from './health.js';
@@ -10,6 +11,7 @@ export const healthSections: HealthSection[] = [
   outboxHealthSection,
   inboundHealthSection,
   larkConnectionHealthSection,
+  larkSetupHealthSection,
   calendarHealthSection,
   schedulerHealthSection,
 ];

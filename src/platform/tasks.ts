@@ -2,6 +2,7 @@ import type { Deps } from '../deps.js';
 import { inboundHandlers } from '../lark/adapter/router.js';
 import { inboundProcessorTask } from '../lark/inbound/processor.js';
 import { outboxDispatcherTask } from '../lark/outbox/dispatcher.js';
+import { larkSetupCheckTask } from '../lark/setup-health.js';
 import { longConnectionTask } from '../lark/ws/long-connection.js';
 import type { BackgroundTask } from './background.js';
 import { heartbeatTask } from './liveness.js';
@@ -18,6 +19,8 @@ export function startBackgroundTasks(deps: Deps): BackgroundTask[] {
   // The Lark channel: stored inbound events are processed (and retried); the outbox is sent.
   tasks.push(inboundProcessorTask(deps, inboundHandlers.event));
   tasks.push(outboxDispatcherTask(deps));
+  // What the tenant still lacks (scopes, groups, events), for /healthz larkSetup.
+  if (deps.lark && !deps.playground) tasks.push(larkSetupCheckTask(deps));
   // LARK_MODE=ws: events and card clicks arrive over a connection dialled out to Lark.
   if (deps.config.lark.mode === 'ws' && deps.lark) {
     const connection = longConnectionTask(deps, inboundHandlers);

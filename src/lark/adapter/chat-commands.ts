@@ -9,6 +9,7 @@ import { buildItemCardView, loadViewContext } from '../../items/views/item-view.
 import { todoCardFor } from '../../items/views/todo.js';
 import { bulletinForPerson } from '../../reports/bulletin-round.js';
 import { digestForPerson, setDigestSubscription } from '../../reports/digest-round.js';
+import { yearReportForPerson } from '../../reports/year-chat.js';
 import { handleAdminSettingCommand } from '../../settings/admin-settings.js';
 import { setCategoriesByChat } from '../../settings/categories-chat.js';
 import type { CardJson } from '../cards/common.js';
@@ -106,6 +107,8 @@ async function answerCommand(
       return { content: await digestForPerson(deps, by), purpose: 'digest-on-demand' };
     case 'bulletin':
       return { content: await bulletinForPerson(deps, by), purpose: 'bulletin-on-demand' };
+    case 'year-report':
+      return { content: { text: await yearReportForPerson(deps, by, command.year) }, purpose: 'year-report' };
     case 'categories':
       return { content: { text: await setCategoriesByChat(deps, by, command) }, purpose: 'categories' };
     case 'digest-subscription':
