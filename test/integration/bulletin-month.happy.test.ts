@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bulletinJob } from '../../jobs/bulletin.js';
-import type { ManualClock } from '../../src/clock.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import type { Deps } from '../../src/deps.js';
-import { putDepartment } from '../../src/services/organisation.js';
-import { runJobSlot } from '../../src/services/run-job.js';
+import type { ManualClock } from '../../src/platform/clock.js';
+import { runJobSlot } from '../../src/platform/scheduler/run-job.js';
+import { putDepartment } from '../../src/settings/organisation.js';
 import { FakeLark, type FakeMessage } from '../fakes/lark-server.js';
 import { cardProblems, elementsOf, textOf } from '../helpers/cards.js';
 import { engines, openTestDatabase } from '../helpers/db.js';
