@@ -327,7 +327,7 @@ async function clickAll(
 
 type Watch = (text: string, values?: unknown[]) => Promise<{ rows: any[] }>;
 
-/** Outbox rows a process holds (by pid: instance ids are host:boot:pid:random, src/instance-identity.ts). */
+/** Outbox rows a process holds (by pid: instance ids are host:boot:pid:random, src/platform/instance-identity.ts). */
 async function heldBy(watch: Watch, pid: number): Promise<string[]> {
   const { rows } = await watch(
     `select id::text from outbox where status = 'sending' and claimed_by like $1`,
