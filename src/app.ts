@@ -11,9 +11,10 @@ import { larkRoutes } from '../handlers/lark/routes.js';
 import { playgroundRoutes } from '../handlers/playground/routes.js';
 import type { Deps } from './deps.js';
 import { DateOutOfRangeError } from './domain/time.js';
-import { AppError } from './errors.js';
-import { healthSections } from './health-sections.js';
-import { inboundHandlers } from './services/inbound-router.js';
+import { inboundHandlers } from './lark/adapter/router.js';
+import { databaseRefusal } from './platform/database-refusal.js';
+import { AppError } from './platform/errors.js';
+import { healthSections } from './platform/health-sections.js';
 
 export type AppEnv = { Variables: { requestId: string } };
 
@@ -24,7 +25,7 @@ function errorBody(code: string, message: string, details?: unknown) {
 export interface AppOptions {
   /**
    * Where /playground is served from when the playground runs beside this app: the demo's own app
-   * (src/playground/demo.ts), on its own database. This app only forwards to it.
+   * (src/playground.ts), on its own database. This app only forwards to it.
    */
   playground?: (req: Request) => Response | Promise<Response>;
 }
@@ -112,6 +113,16 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
       const first = details[0];
       const message = first ? `${first.path || 'body'}: ${first.message}` : 'invalid request';
       return c.json(errorBody('invalid_request', message, details), 400);
+    }
+    const refused = databaseRefusal(err);
+    if (refused) {
+      logger.warn('the database refused the request', {
+        requestId: c.get('requestId'),
+        path: c.req.path,
+        code: refused.code,
+        error: err,
+      });
+      return c.json(errorBody(refused.code, refused.message), 503, { 'retry-after': '30' });
     }
     logger.error('unhandled error', { requestId: c.get('requestId'), path: c.req.path, error: err });
     return c.json(errorBody('internal', 'Something went wrong on our side. The error has been logged.'), 500);

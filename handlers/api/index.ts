@@ -15,7 +15,7 @@ import { peopleRoutes } from './people.js';
 import { recurringRoutes } from './recurring.js';
 import { reminderRulesRoutes } from './reminder-rules.js';
 import { reportsRoutes } from './reports.js';
-import { reportFiguresRoutes } from './reports-figures.js';
+import { reportFiguresRoutes, reportYearRoutes } from './reports-figures.js';
 import { rulesRoutes } from './rules.js';
 import { schedulesRoutes } from './schedules.js';
 
@@ -45,5 +45,6 @@ export function apiRoutes(deps: Deps) {
   api.route('/', reportsRoutes(deps));
   api.route('/', categoriesRoutes(deps));
   api.route('/', reportFiguresRoutes(deps));
+  api.route('/', reportYearRoutes(deps));
   return api;
 }

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { PERIOD_KINDS, type PeriodKind, periodHolding } from '../../src/domain/figure-rows.js';
 import { addDays, localDate } from '../../src/domain/time.js';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/platform/errors.js';
 import { type FiguresBy, figuresReport } from '../../src/reports/figures.js';
 import { figuresCsv, figuresXlsx } from '../../src/reports/figures-export.js';
+import { yearReport } from '../../src/reports/year-report.js';
 import { requireDate, validate } from './body.js';
 import * as F from './fields.js';
 import { apiApp, route } from './openapi.js';
@@ -98,6 +99,41 @@ export function reportFiguresRoutes(deps: Deps) {
         'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         'content-disposition': `attachment; filename="${name}.xlsx"`,
       });
+    },
+  );
+  return app;
+}
+
+const yearQuery = z.object({
+  year: z.string().optional().meta({ description: 'The year, e.g. 2026 (default this year).' }),
+  dept: F.queryValue().optional().meta({ description: 'Only this department (code).' }),
+});
+
+/** GET /reports/year — 年度统计: the year-end figures, month by month, the year the sum of its months. */
+export function reportYearRoutes(deps: Deps) {
+  const app = apiApp();
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/reports/year',
+      tag: 'reports',
+      summary: '年度统计: the year-end figures month by month (议定事项, 批示件, 信息, hotline 办结率)',
+      description:
+        "For each month and for the year: `decisions` (会议议定事项), `instructions` (领导批示件), `hotline` (热线工单) and `all`, each a figures row as in GET /reports/figures for that month, and `informationSent` (信息: outgoing documents closed). The year is the sum of its twelve months (so 办结率 counts an item closed by the end of the month it fell due); `overdue` is the count at the year's end. `summaryZh` is a paragraph to paste into the office's report.",
+      query: yearQuery,
+      ok: { description: '`{year, dept, months, total, summaryZh}`' },
+    },
+    async (c) => {
+      const q = validate(yearQuery, c.req.query());
+      const tz = deps.config.timezone;
+      const year =
+        q.year === undefined
+          ? Number(localDate(deps.clock.now(), tz).slice(0, 4))
+          : /^\d{4}$/.test(q.year)
+            ? Number(q.year)
+            : Number.NaN;
+      return c.json(await yearReport(deps, { year, dept: q.dept }));
     },
   );
   return app;

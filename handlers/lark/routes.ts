@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../src/deps.js';
-import { AppError } from '../../src/errors.js';
 import { isCardActionBody } from '../../src/lark/events.js';
 import { answerCardCallback } from '../../src/lark/inbound/cards.js';
 import { receiveLarkBody } from '../../src/lark/inbound/entry.js';
 import type { InboundHandlers } from '../../src/lark/inbound/handlers.js';
 import { verifyLarkRequest } from '../../src/lark/verify.js';
+import { AppError } from '../../src/platform/errors.js';
 
 /**
  * POST /lark/events and POST /lark/cards. Every request passes verifyLarkRequest over the raw
@@ -29,18 +29,30 @@ export function larkRoutes(deps: Deps, handlers: InboundHandlers) {
     );
 
   app.post('/events', async (c) => {
+    const receivedAt = performance.now();
     const verified = await verify(c);
     if (verified.kind === 'challenge') return c.json({ challenge: verified.challenge });
-    return c.json(await receiveLarkBody(deps, handlers, verified.body, verified.style));
+    return c.json(await receiveLarkBody(deps, handlers, verified.body, verified.style, receivedAt));
   });
 
   app.post('/cards', async (c) => {
+    // Lark's 3 s count from when it sent the callback: the answer budget counts from arrival.
+    const receivedAt = performance.now();
     const verified = await verify(c);
     if (verified.kind === 'challenge') return c.json({ challenge: verified.challenge });
     if (!isCardActionBody(verified.body)) {
       throw new AppError(400, 'not_a_card_callback', 'The body is not a card callback.');
     }
-    return c.json(await answerCardCallback(deps, verified.body, verified.style, handlers.cardAction));
+    return c.json(
+      await answerCardCallback(
+        deps,
+        verified.body,
+        verified.style,
+        handlers.cardAction,
+        undefined,
+        receivedAt,
+      ),
+    );
   });
 
   return app;

@@ -34,6 +34,8 @@ export type Command =
   | { type: 'bulletin' }
   /** 专项 T-3 重点建设项目、部门责任目标: set an item's categories (专项 T-3 清除: none). */
   | { type: 'categories'; itemId: string; names: string[] }
+  /** 年度统计 [2026]: the year-end figures (this year when none is given), for chiefs. */
+  | { type: 'year-report'; year?: number }
   /** Admin settings (设置 / 暂停 / 恢复 / 查看设置 / 周期): handled by the reminders capability. */
   | { type: 'admin-setting'; text: string }
   /** A known command word with a missing or malformed argument: answer with its usage. */
@@ -53,7 +55,8 @@ export type CommandName =
   | 'bind'
   | 'digest'
   | 'bulletin'
-  | 'categories';
+  | 'categories'
+  | 'year-report';
 
 /** A date as typed in 换班: a full date, a month and day, or 今天 / 明天 / 后天 (days from today). */
 export type DutyDateText = { year?: number; month: number; day: number } | { daysFromToday: number };
@@ -88,6 +91,7 @@ export const COMMAND_WORDS: readonly CommandWord[] = [
     words: ['专项', 'category', 'categories'],
     example: '专项 T-3 重点建设项目',
   },
+  { name: 'year-report', zh: '年度统计', words: ['年度统计', '年报', 'yearly'], example: '年度统计 2026' },
 ];
 
 /** Settings commands owned by the reminders capability; passed through untouched. */
@@ -243,6 +247,12 @@ export function parseCommand(input: string): Command {
       return parseDigest(args[0]?.norm);
     case 'bulletin':
       return { type: 'bulletin' };
+    case 'year-report': {
+      const y = args[0]?.norm.replace(/年$/u, '');
+      if (y === undefined) return { type: 'year-report' };
+      if (!/^\d{4}$/.test(y)) return usage(word, `「${args[0]!.raw}」不是年份，如「年度统计 2026」`);
+      return { type: 'year-report', year: Number(y) };
+    }
     case 'categories': {
       const itemId = args[0] ? parseItemIdToken(args[0].norm) : null;
       if (!itemId)

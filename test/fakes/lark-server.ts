@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkCard } from '../../src/cards/schema.js';
+import { checkCard } from '../../src/lark/card-schema.js';
 
 /**
  * A faithful fake of the parts of Lark's Open API that cuiban uses, served on 127.0.0.1 so the
@@ -9,12 +9,12 @@ import { checkCard } from '../../src/cards/schema.js';
  * checks, uuid de-duplication for one hour, rate limits in sliding windows (50/s and 1,000/min
  * per app, 5/s per chat and per user) answering HTTP 429 + 99991400 + x-ogw-ratelimit-reset,
  * and injectable faults. Every card sent, replied, patched or updated later must pass the Card
- * JSON 2.0 schema (src/cards/schema.ts); one that does not is refused with Lark's own answer
+ * JSON 2.0 schema (src/lark/card-schema.ts); one that does not is refused with Lark's own answer
  * (230099 + sub-code, 230025 past 30 KB; 11311 on the delayed update), and kept in
  * `refusedCards` so a test can say which card Lark would have refused and why.
  */
 
-export type FakeOperation = 'send' | 'reply' | 'patch' | 'card_update' | 'bot_info' | 'token';
+export type FakeOperation = 'send' | 'reply' | 'patch' | 'card_update' | 'bot_info' | 'token' | 'chats';
 
 export interface FakeMessage {
   messageId: string;
@@ -119,6 +119,13 @@ export class FakeLark {
   readonly chatsWithoutBot = new Set<string>();
   /** open_ids the bot cannot reach: sending to them answers 230013. */
   readonly unreachableUsers = new Set<string>();
+  /** The groups the bot is in (chat_id → name), as GET /open-apis/im/v1/chats lists them. */
+  readonly botChats = new Map<string, string>();
+  /**
+   * Scopes the app was not granted: an API that needs one of them answers 99991672 naming the
+   * scopes that would do (im:chat:readonly for the chat list, im:message:send_as_bot for sends).
+   */
+  readonly missingScopes = new Set<string>();
   /** Moves the fake's clock (uuid window, token expiry, rate windows) forward. */
   offsetMs = 0;
   /**
@@ -248,6 +255,8 @@ export class FakeLark {
     this.windows.clear();
     this.chatsWithoutBot.clear();
     this.unreachableUsers.clear();
+    this.botChats.clear();
+    this.missingScopes.clear();
     this.offsetMs = 0;
     this.latencyMs = 0;
     this.clock = () => Date.now();
@@ -298,6 +307,7 @@ export class FakeLark {
   private operationOf(method: string, path: string): FakeOperation | null {
     if (method === 'POST' && path === '/open-apis/auth/v3/tenant_access_token/internal') return 'token';
     if (method === 'GET' && path === '/open-apis/bot/v3/info') return 'bot_info';
+    if (method === 'GET' && path === '/open-apis/im/v1/chats') return 'chats';
     if (method === 'POST' && path === '/open-apis/im/v1/messages') return 'send';
     if (method === 'POST' && /^\/open-apis\/im\/v1\/messages\/[^/]+\/reply$/.test(path)) return 'reply';
     if (method === 'PATCH' && /^\/open-apis\/im\/v1\/messages\/[^/]+$/.test(path)) return 'patch';
@@ -337,9 +347,14 @@ export class FakeLark {
     }
 
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    // The chat list (the set-up check's) takes no fault: the drills' schedules count sends.
     const fault =
-      this.takeFault(operation) ??
-      (this.schedule && operation !== 'bot_info' ? this.schedule(operation, ++this.scheduled) : undefined);
+      operation === 'chats'
+        ? undefined
+        : (this.takeFault(operation) ??
+          (this.schedule && operation !== 'bot_info'
+            ? this.schedule(operation, ++this.scheduled)
+            : undefined));
     if (fault?.type === 'hang') {
       this.hanging.add(res);
       return;
@@ -400,6 +415,42 @@ export class FakeLark {
   ): { status: number; body: unknown; headers?: Record<string, string> } {
     const ok = (data: unknown) => ({ status: 200, body: { code: 0, msg: 'success', data } });
     const error = (code: number, msg: string, status = 400) => ({ status, body: { code, msg } });
+    // 如何为应用申请所需权限: code 99991672 with the scopes that would do, any one of them.
+    const scopeRefused = (needed: string, anyOf: string[]) =>
+      this.missingScopes.has(needed)
+        ? {
+            status: 400,
+            body: {
+              code: 99991672,
+              msg: `Access denied. One of the following scopes is required: [${anyOf.join(', ')}].应用尚未开通所需的应用身份权限：[${anyOf.join(', ')}]`,
+              error: {
+                message:
+                  'Refer to the documentation to fix the error: https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-fix-the-99991672-error',
+                permission_violations: anyOf.map((subject) => ({ type: 'action_scope_required', subject })),
+              },
+            },
+          }
+        : null;
+    if (operation === 'chats') {
+      const refused = scopeRefused('im:chat:readonly', ['im:chat', 'im:chat:readonly']);
+      if (refused) return refused;
+      const size = Math.min(100, Math.max(1, Number(url.searchParams.get('page_size') ?? 20) || 20));
+      const start = Number(url.searchParams.get('page_token') ?? 0) || 0;
+      const all = [...this.botChats];
+      const items = all.slice(start, start + size).map(([chat_id, name]) => ({
+        chat_id,
+        name,
+        avatar: '',
+        description: '',
+        owner_id: 'ou_owner',
+        owner_id_type: 'open_id',
+        external: false,
+        tenant_key: 'tenant_fake',
+        chat_status: 'normal',
+      }));
+      const more = start + size < all.length;
+      return ok({ items, page_token: more ? String(start + size) : '', has_more: more });
+    }
     if (operation === 'bot_info') {
       return {
         status: 200,
@@ -411,6 +462,8 @@ export class FakeLark {
       };
     }
     if (operation === 'send' || operation === 'reply') {
+      const refused = scopeRefused('im:message:send_as_bot', ['im:message', 'im:message:send_as_bot']);
+      if (refused) return refused;
       const receiveIdType =
         operation === 'send' ? (url.searchParams.get('receive_id_type') ?? '') : undefined;
       if (

@@ -113,3 +113,18 @@ export async function countFigures(
     unansweredReminders: n(r.unanswered),
   }));
 }
+
+/** 信息 sent: outgoing documents (发文, direction out) closed in the period. */
+export async function countInformationSent(db: Db, p: Period, scope: FigureScope): Promise<number> {
+  let q = db
+    .selectFrom('items')
+    .select(sql<string>`count(*)`.as('n'))
+    .where('kind', '=', 'document')
+    .where('direction', '=', 'out')
+    .where('status', '=', 'done')
+    .where('closed_at', '>=', p.from)
+    .where('closed_at', '<', p.to);
+  if (scope.dept) q = q.where('dept', '=', scope.dept);
+  const r = await q.executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -299,3 +299,18 @@ export async function countInboundByStatus(db: Db): Promise<{ pending: number; f
   const n = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
   return { pending: n('pending') + n('processing'), failed: n('failed') };
 }
+
+/** When the last event and the last card callback were received (null: none kept). */
+export async function lastInboundReceived(
+  db: Db,
+): Promise<{ event: Date | null; cardCallback: Date | null }> {
+  const rows = await db
+    .selectFrom('inbound_events')
+    .select([
+      (eb) => eb.fn.max('received_at').filterWhere('event_type', '<>', CARD_CALLBACK).as('event'),
+      (eb) => eb.fn.max('received_at').filterWhere('event_type', '=', CARD_CALLBACK).as('card'),
+    ])
+    .execute();
+  const at = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date));
+  return { event: at(rows[0]?.event), cardCallback: at(rows[0]?.card) };
+}
