@@ -8,10 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { jobRegistry } from '../jobs/registry.js';
 import { createApp } from '../src/app.js';
-import { systemClock } from '../src/clock.js';
-import { loadConfig } from '../src/config.js';
 import { encryptLark, larkSignature } from '../src/lark/crypto.js';
-import { silentLogger } from '../src/logger.js';
+import { systemClock } from '../src/platform/clock.js';
+import { loadConfig } from '../src/platform/config.js';
+import { silentLogger } from '../src/platform/logger.js';
 import { countStatements, withBenchDatabase } from './statement-count.js';
 
 await withBenchDatabase('click_queries', async (database, url) => {

@@ -6,9 +6,9 @@
  */
 import { jobRegistry } from '../jobs/registry.js';
 import { createApp } from '../src/app.js';
-import { systemClock } from '../src/clock.js';
-import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/logger.js';
+import { systemClock } from '../src/platform/clock.js';
+import { loadConfig } from '../src/platform/config.js';
+import { silentLogger } from '../src/platform/logger.js';
 import { countStatements, withBenchDatabase } from './statement-count.js';
 
 await withBenchDatabase('create_queries', async (database, url) => {

@@ -11,7 +11,6 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { jobRegistry } from '../jobs/registry.js';
-import { loadConfig } from '../src/config.js';
 import { connectPostgres } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import {
@@ -25,11 +24,12 @@ import {
 import type { Deps } from '../src/deps.js';
 import { dayPeriod, lastDays, lightBounds, sincePreviousWorkday } from '../src/domain/figures.js';
 import { localDate } from '../src/domain/time.js';
-import { createLogger } from '../src/logger.js';
-import { loadWorkCalendar } from '../src/services/calendar.js';
-import { loadDigestData } from '../src/services/digest.js';
-import { runDigestRound } from '../src/services/digest-round.js';
-import { loadDeadlineRules } from '../src/services/rules.js';
+import { loadConfig } from '../src/platform/config.js';
+import { createLogger } from '../src/platform/logger.js';
+import { loadDigestData } from '../src/reports/digest.js';
+import { runDigestRound } from '../src/reports/digest-round.js';
+import { loadWorkCalendar } from '../src/settings/calendar.js';
+import { loadDeadlineRules } from '../src/settings/rules.js';
 import { writeBenchmarkSection } from './benchmarks-doc.js';
 
 const ITEMS = 1_000_000;

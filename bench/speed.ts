@@ -21,15 +21,15 @@ import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { jobRegistry } from '../jobs/registry.js';
-import { systemClock } from '../src/clock.js';
-import { loadConfig } from '../src/config.js';
 import { connectPglite, connectPostgres } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import type { Database } from '../src/db/schema.js';
 import type { Deps } from '../src/deps.js';
 import { encryptLark, larkSignature } from '../src/lark/crypto.js';
-import { silentLogger } from '../src/logger.js';
-import { planRound } from '../src/services/reminder-round.js';
+import { systemClock } from '../src/platform/clock.js';
+import { loadConfig } from '../src/platform/config.js';
+import { silentLogger } from '../src/platform/logger.js';
+import { planRound } from '../src/reminders/round.js';
 import { FakeLark } from '../test/fakes/lark-server.js';
 import { writeBenchmarkSection } from './benchmarks-doc.js';
 
@@ -441,7 +441,7 @@ async function planningOnly() {
     '|---|---|---|---|---|',
     ...rows,
     '',
-    'What planning does per round now (src/services/reminder-round.ts `planRound`): the lights come from',
+    'What planning does per round now (src/reminders/round.ts `planRound`): the lights come from',
     'a working-day index built once per round around today (src/domain/round-lights.ts), not from',
     'walking the calendar per deadline; local dates come from a zone offset cached per UTC quarter hour',
     '(src/domain/time.ts `localParts`), not from Intl per call; ids are ordered by one shared collator, and',
@@ -543,12 +543,12 @@ async function main() {
     '',
     'Where a click goes (`npx tsx bench/click-queries.ts` lists them): 11 statements on Postgres once the',
     'process holds the reference data (32 before), transaction control included, plus at most once in 2.5 s per',
-    'process the instance heartbeat (`src/lark/liveness.ts`, one upsert before the callback is stored): the callback record;',
+    'process the instance heartbeat (`src/platform/liveness.ts`, one upsert before the callback is stored): the callback record;',
     'then one transaction that finds the clicked card, checks the reference versions (one small select),',
     'locks the item and reads its pending extension request in one statement, closes it, appends the',
     'history row, finds every copy of its cards in one read, queues their patches in one insert and',
     'records the answer on the callback, all in one commit. The people, departments, settings (rules)',
-    'and calendar overrides come from the per-process copy (src/services/reference-data.ts), reloaded only when a trigger-set',
+    'and calendar overrides come from the per-process copy (src/settings/reference-data.ts), reloaded only when a trigger-set',
     'version row moved; nothing reads the item before its lock, and the answer card is drawn inside the',
     'transaction from what it already has. `test/integration/click-statements.happy.test.ts` holds a',
     'warm click to at most 9 statements besides begin/commit. Item creation: 9 statements (18 before;',

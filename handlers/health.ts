@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Deps } from '../src/deps.js';
-import { checkDatabase, type HealthSection } from '../src/health.js';
+import { checkDatabase, type HealthSection } from '../src/platform/health.js';
 
 /** GET /healthz: 200 once the database answers, with what an operator needs to know at a glance. */
 export function healthRoutes(deps: Deps, sections: HealthSection[]) {

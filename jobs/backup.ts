@@ -1,5 +1,5 @@
 import { runBackupJob } from '../src/platform/backups.js';
-import type { JobDefinition } from '../src/services/run-job.js';
+import type { JobDefinition } from '../src/platform/scheduler/run-job.js';
 
 /** Nightly: a backup of the embedded database into BACKUP_DIR, keeping the newest BACKUP_KEEP. */
 export const backupJob: JobDefinition = {

@@ -1,5 +1,5 @@
-import { BULLETIN_DEFAULT_CRON, runBulletinRound } from '../src/services/bulletin-round.js';
-import type { JobDefinition } from '../src/services/run-job.js';
+import type { JobDefinition } from '../src/platform/scheduler/run-job.js';
+import { BULLETIN_DEFAULT_CRON, runBulletinRound } from '../src/reports/bulletin-round.js';
 
 /**
  * 通报: looks every day at 09:00 by default; sends the weekly one on the first working day from

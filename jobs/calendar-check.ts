@@ -1,5 +1,5 @@
-import { tellAdminsOfMissingCalendar } from '../src/services/calendar-check.js';
-import type { JobDefinition } from '../src/services/run-job.js';
+import type { JobDefinition } from '../src/platform/scheduler/run-job.js';
+import { tellAdminsOfMissingCalendar } from '../src/settings/calendar-check.js';
 
 /** Daily: tells admins by direct message, at most once a month, when a year has no official holiday data. */
 export const calendarCheckJob: JobDefinition = {

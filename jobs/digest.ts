@@ -1,5 +1,5 @@
-import { DIGEST_DEFAULT_CRON, runDigestRound } from '../src/services/digest-round.js';
-import type { JobDefinition } from '../src/services/run-job.js';
+import type { JobDefinition } from '../src/platform/scheduler/run-job.js';
+import { DIGEST_DEFAULT_CRON, runDigestRound } from '../src/reports/digest-round.js';
 
 /**
  * 每日督办简报: 08:30 by default; on a working day each chief gets their department's digest and

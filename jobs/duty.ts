@@ -1,5 +1,5 @@
-import { runDutyNotices } from '../src/services/duty-notices.js';
-import type { JobDefinition } from '../src/services/run-job.js';
+import { runDutyNotices } from '../src/duty/notices.js';
+import type { JobDefinition } from '../src/platform/scheduler/run-job.js';
 
 /**
  * 值班, every five minutes: decides from the roster what is due (明日值班 the working day before,

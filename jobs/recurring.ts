@@ -1,5 +1,5 @@
-import { runRecurringDuties } from '../src/services/recurring.js';
-import type { JobDefinition } from '../src/services/run-job.js';
+import { runRecurringDuties } from '../src/items/recurring.js';
+import type { JobDefinition } from '../src/platform/scheduler/run-job.js';
 
 /** Creates today's occurrences of the recurring duties, each once (unique per duty and occurrence). */
 export const recurringJob: JobDefinition = {

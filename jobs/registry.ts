@@ -1,4 +1,4 @@
-import type { JobDefinition } from '../src/services/run-job.js';
+import type { JobDefinition } from '../src/platform/scheduler/run-job.js';
 import { backupJob } from './backup.js';
 import { bulletinJob } from './bulletin.js';
 import { calendarCheckJob } from './calendar-check.js';

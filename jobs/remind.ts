@@ -1,8 +1,8 @@
 import { localTime } from '../src/domain/time.js';
-import { runReminderRound } from '../src/services/reminder-round.js';
-import { loadReminderRules } from '../src/services/reminder-rules.js';
-import type { JobDefinition } from '../src/services/run-job.js';
-import { getSchedule } from '../src/services/schedules.js';
+import type { JobDefinition } from '../src/platform/scheduler/run-job.js';
+import { getSchedule } from '../src/platform/scheduler/schedules.js';
+import { runReminderRound } from '../src/reminders/round.js';
+import { loadReminderRules } from '../src/settings/reminder-rules.js';
 
 /**
  * 催办 rounds: on working days at 09:00 and 14:30 by default (the cron fires every day; the

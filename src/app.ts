@@ -11,10 +11,10 @@ import { larkRoutes } from '../handlers/lark/routes.js';
 import { playgroundRoutes } from '../handlers/playground/routes.js';
 import type { Deps } from './deps.js';
 import { DateOutOfRangeError } from './domain/time.js';
-import { AppError } from './errors.js';
-import { healthSections } from './health-sections.js';
+import { inboundHandlers } from './lark/adapter/router.js';
 import { databaseRefusal } from './platform/database-refusal.js';
-import { inboundHandlers } from './services/inbound-router.js';
+import { AppError } from './platform/errors.js';
+import { healthSections } from './platform/health-sections.js';
 
 export type AppEnv = { Variables: { requestId: string } };
 
@@ -25,7 +25,7 @@ function errorBody(code: string, message: string, details?: unknown) {
 export interface AppOptions {
   /**
    * Where /playground is served from when the playground runs beside this app: the demo's own app
-   * (src/playground/demo.ts), on its own database. This app only forwards to it.
+   * (src/playground.ts), on its own database. This app only forwards to it.
    */
   playground?: (req: Request) => Response | Promise<Response>;
 }

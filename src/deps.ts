@@ -1,15 +1,15 @@
-import { type Clock, systemClock } from './clock.js';
-import { type Config, larkConfigured } from './config.js';
 import { connectDatabase, type DatabaseHandle, pingDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
-import { nodeInstanceId } from './instance-identity.js';
 import { createLarkGateway, type LarkGateway } from './lark/gateway.js';
+import type { StandIn } from './lark/playground/stand-in.js';
 import type { SetupReport } from './lark/setup-check.js';
 import type { LongConnectionState } from './lark/ws/status.js';
-import type { Logger } from './logger.js';
-import type { StandIn } from './playground/stand-in.js';
-import type { ScheduledJob } from './services/job-types.js';
-import type { ReferenceCache } from './services/reference-cache.js';
+import { type Clock, systemClock } from './platform/clock.js';
+import { type Config, larkConfigured } from './platform/config.js';
+import { nodeInstanceId } from './platform/instance-identity.js';
+import type { Logger } from './platform/logger.js';
+import type { ScheduledJob } from './platform/scheduler/job-types.js';
+import type { ReferenceCache } from './settings/reference-cache.js';
 
 /**
  * Everything the app and the jobs need, built once at start-up and passed in. Nothing in the
@@ -26,17 +26,17 @@ export interface Deps {
   larkEnabled: boolean;
   /** The Lark Open API (src/lark/gateway.ts); null when the app credentials are not configured. */
   lark: LarkGateway | null;
-  /** The long connection to Lark, while one runs (LARK_MODE=ws in a Node process: src/tasks.ts). */
+  /** The long connection to Lark, while one runs (LARK_MODE=ws in a Node process: src/platform/tasks.ts). */
   larkConnection?: LongConnectionState;
   /** The last check of the Lark set-up (src/lark/setup-health.ts), for /healthz larkSetup. */
   larkSetup?: { last: SetupReport | null };
-  /** The playground's Lark stand-in: set only on the demo's own Deps (src/playground/demo.ts), never on the office's. */
+  /** The playground's Lark stand-in: set only on the demo's own Deps (src/playground.ts), never on the office's. */
   playground?: StandIn;
   /** The scheduled jobs (jobs/registry.ts), passed in by the entry that builds these Deps. */
   jobs: readonly ScheduledJob<Deps>[];
   /**
    * The in-memory copy of people, departments, settings and calendar overrides
-   * (src/services/reference-data.ts). Unset: one per database handle. Workers pass one kept per
+   * (src/settings/reference-data.ts). Unset: one per database handle. Workers pass one kept per
    * isolate, since each request there opens its own handle.
    */
   referenceCache?: ReferenceCache;

@@ -1,8 +1,8 @@
-import { loadConfig } from './config.js';
 import { connectDatabase } from './db/connect.js';
 import { listDepartments } from './db/repos/departments.js';
 import { lastInboundReceived } from './db/repos/inbound-events.js';
 import { checkLarkSetup, describeSetup, type SetupFacts } from './lark/setup-check.js';
+import { loadConfig } from './platform/config.js';
 
 /**
  * `npm run lark:check`: the Lark set-up check by hand, with the service's environment. It reads

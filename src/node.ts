@@ -1,14 +1,14 @@
 import { serve } from '@hono/node-server';
 import { jobRegistry } from '../jobs/registry.js';
 import { createApp } from './app.js';
-import type { BackgroundTask } from './background.js';
-import { ConfigError, loadConfig, playgroundEnabled } from './config.js';
 import { buildDeps } from './deps.js';
-import { machinePredecessors } from './instance-identity.js';
-import { leave, retirePredecessors } from './lark/liveness.js';
-import { createPinoLogger } from './pino-logger.js';
-import { type PlaygroundDemo, startPlaygroundDemo } from './playground/demo.js';
-import { startBackgroundTasks } from './tasks.js';
+import type { BackgroundTask } from './platform/background.js';
+import { ConfigError, loadConfig, playgroundEnabled } from './platform/config.js';
+import { machinePredecessors } from './platform/instance-identity.js';
+import { leave, retirePredecessors } from './platform/liveness.js';
+import { createPinoLogger } from './platform/pino-logger.js';
+import { startBackgroundTasks } from './platform/tasks.js';
+import { type PlaygroundDemo, startPlaygroundDemo } from './playground.js';
 
 /** `npm start`: HTTP, the background tasks, and a clean stop on SIGTERM/SIGINT. */
 async function main(): Promise<void> {

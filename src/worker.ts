@@ -1,18 +1,18 @@
 import { jobRegistry } from '../jobs/registry.js';
 import { createApp } from './app.js';
-import { type Clock, fixedClock, systemClock } from './clock.js';
-import { ConfigError, larkConfigured, loadConfig } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { connectPostgres } from './db/postgres.js';
 import type { Deps } from './deps.js';
+import { inboundHandlers } from './lark/adapter/router.js';
 import { createLarkGateway } from './lark/gateway.js';
 import { processInboundEvents } from './lark/inbound/processor.js';
-import { leave, pruneSilentInstances } from './lark/liveness.js';
 import { dispatchOnce } from './lark/outbox/dispatcher.js';
-import { createLogger } from './logger.js';
-import { inboundHandlers } from './services/inbound-router.js';
-import { ReferenceCache } from './services/reference-cache.js';
-import { catchUpMissedSlots } from './services/scheduler.js';
+import { type Clock, fixedClock, systemClock } from './platform/clock.js';
+import { ConfigError, larkConfigured, loadConfig } from './platform/config.js';
+import { leave, pruneSilentInstances } from './platform/liveness.js';
+import { createLogger } from './platform/logger.js';
+import { catchUpMissedSlots } from './platform/scheduler/scheduler.js';
+import { ReferenceCache } from './settings/reference-cache.js';
 
 /**
  * The Cloudflare Workers entry (wrangler.toml). Postgres is reached through a Hyperdrive binding;
@@ -66,7 +66,7 @@ async function workerDeps(env: Env, clock: Clock): Promise<Deps> {
 /**
  * The background work of one invocation, as its own short-lived instance: its claims carry its
  * id, its heartbeat goes on while it works (the dispatcher beats between rows), and it leaves at
- * the end, so an invocation cut short is taken over within SILENT_AFTER_MS (src/lark/liveness.ts).
+ * the end, so an invocation cut short is taken over within SILENT_AFTER_MS (src/platform/liveness.ts).
  */
 async function drain(deps: Deps): Promise<void> {
   try {

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/platform/errors.js';
 
 /**
  * Bearer-token check for /api/v1. With no ADMIN_TOKEN configured the API refuses everyone:

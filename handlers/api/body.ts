@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { textProblem } from '../../src/domain/text.js';
 import { FIRST_YEAR, isDayInWindow, isValidDate, LAST_YEAR } from '../../src/domain/time.js';
-import { AppError, invalidFields } from '../../src/errors.js';
+import { AppError, invalidFields } from '../../src/platform/errors.js';
 import { parseJsonBody } from '../../src/platform/json.js';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { FIRST_YEAR, LAST_YEAR, localParts } from '../../src/domain/time.js';
-import { calendarCoverage, calendarDays, setCalendarDay } from '../../src/services/calendar.js';
+import { calendarCoverage, calendarDays, setCalendarDay } from '../../src/settings/calendar.js';
 import { readBody, requireDate, validate } from './body.js';
 import * as F from './fields.js';
 import { apiApp, pathParam, route } from './openapi.js';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { getDepartment, listDepartments } from '../../src/db/repos/departments.js';
 import type { Deps } from '../../src/deps.js';
-import { AppError } from '../../src/errors.js';
-import { putDepartment } from '../../src/services/organisation.js';
+import { AppError } from '../../src/platform/errors.js';
+import { putDepartment } from '../../src/settings/organisation.js';
 import { param, readBody } from './body.js';
 import * as F from './fields.js';
 import { apiApp, route } from './openapi.js';

@@ -11,7 +11,7 @@ import {
 /**
  * The field builders every admin API route uses (plain zod): text that can be stored, ids, days,
  * instants and local times within the service's years. Each failure names what is wrong; the
- * route's 422 names the field (see invalidFields in src/errors.ts).
+ * route's 422 names the field (see invalidFields in src/platform/errors.ts).
  */
 
 const storable = (s: string) => textProblem(s) === null;

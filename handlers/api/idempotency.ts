@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import { AppError } from '../../src/errors.js';
-import { bodyHash, type IdempotencyKey, type IntakeScope } from '../../src/services/intake.js';
+import { bodyHash, type IdempotencyKey, type IntakeScope } from '../../src/items/intake/intake.js';
+import { AppError } from '../../src/platform/errors.js';
 
 const KEY_SHAPE = /^[\x21-\x7e]{1,200}$/;
 

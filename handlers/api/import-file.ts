@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/platform/errors.js';
 import { decodeCsv, readCsvSheet, readWorkbookSheet, type Sheet } from '../../src/platform/sheet-file.js';
 
 export type { Sheet, SheetRow } from '../../src/platform/sheet-file.js';

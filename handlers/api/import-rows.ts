@@ -1,7 +1,7 @@
 import { atLocal, parseOfficeTime, toZonedIso } from '../../src/domain/time.js';
+import type { RowProblem } from '../../src/items/import/import-items.js';
+import type { CreateItemInput } from '../../src/items/items.js';
 import { type Cell, type CellProblem, isCellProblem } from '../../src/platform/sheet-file.js';
-import type { RowProblem } from '../../src/services/import-items.js';
-import type { CreateItemInput } from '../../src/services/items.js';
 import type { Sheet } from './import-file.js';
 import { createSchema } from './items.js';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { toZonedIso } from '../../src/domain/time.js';
-import { AppError } from '../../src/errors.js';
-import { importItems } from '../../src/services/import-items.js';
+import { importItems } from '../../src/items/import/import-items.js';
+import { AppError } from '../../src/platform/errors.js';
 import { readSheet } from './import-file.js';
 import { rowsOf } from './import-rows.js';
 import { apiApp, route } from './openapi.js';

@@ -4,9 +4,8 @@ import { ACTION_NAMES, normalizeItemId } from '../../src/domain/items.js';
 import { MAX_MILESTONES } from '../../src/domain/rhythm.js';
 import { toZonedIso } from '../../src/domain/time.js';
 import type { ActionName, HistoryEntry, Item, Light } from '../../src/domain/types.js';
-import { AppError, notFound } from '../../src/errors.js';
-import { createItemOnce } from '../../src/services/intake.js';
-import { type ItemActionInput, performItemAction } from '../../src/services/item-actions.js';
+import { type ItemActionInput, performItemAction } from '../../src/items/actions/perform.js';
+import { createItemOnce } from '../../src/items/intake/intake.js';
 import {
   createItem,
   getItem,
@@ -14,9 +13,10 @@ import {
   type ItemDetail,
   lightNow,
   listItemsWithLights,
-} from '../../src/services/items.js';
-import { loadRhythmClock, loadTaskPlan } from '../../src/services/rhythm.js';
-import { ADMIN_API_ACTOR, updateTaskPlan } from '../../src/services/task-plan.js';
+} from '../../src/items/items.js';
+import { loadRhythmClock, loadTaskPlan } from '../../src/items/rhythm.js';
+import { ADMIN_API_ACTOR, updateTaskPlan } from '../../src/items/task-plan.js';
+import { AppError, notFound } from '../../src/platform/errors.js';
 import { requireCategories, setCategoriesOnItem } from '../../src/settings/categories.js';
 import { param, readBody, validate } from './body.js';
 import * as F from './fields.js';

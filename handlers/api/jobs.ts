@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
-import { notFound } from '../../src/errors.js';
-import { findJob, jobNames, runJobSlot } from '../../src/services/run-job.js';
+import { notFound } from '../../src/platform/errors.js';
+import { findJob, jobNames, runJobSlot } from '../../src/platform/scheduler/run-job.js';
 import { readBody } from './body.js';
 import * as F from './fields.js';
 import { apiApp, pathParam, route } from './openapi.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
-import { listOutboxMessages, retryOutboxMessage } from '../../src/services/outbox-admin.js';
+import { listOutboxMessages, retryOutboxMessage } from '../../src/lark/outbox/admin.js';
 import { validate } from './body.js';
 import { apiApp, pathParam, route } from './openapi.js';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { getPerson, listPeople } from '../../src/db/repos/people.js';
 import type { Deps } from '../../src/deps.js';
-import { notFound } from '../../src/errors.js';
-import { putPerson } from '../../src/services/organisation.js';
+import { notFound } from '../../src/platform/errors.js';
+import { putPerson } from '../../src/settings/organisation.js';
 import { param, readBody, validate } from './body.js';
 import * as F from './fields.js';
 import { apiApp, route } from './openapi.js';

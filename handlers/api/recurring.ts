@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
-import { AppError } from '../../src/errors.js';
 import {
   createRecurring,
   disableRecurring,
@@ -8,7 +7,8 @@ import {
   listRecurring,
   recurringInputSchema,
   updateRecurring,
-} from '../../src/services/recurring.js';
+} from '../../src/items/recurring.js';
+import { AppError } from '../../src/platform/errors.js';
 import { readBody } from './body.js';
 import { apiApp, pathParam, route } from './openapi.js';
 

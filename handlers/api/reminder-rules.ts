@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
-import { getReminderRulesView, patchReminderRules } from '../../src/services/admin-settings.js';
+import { getReminderRulesView, patchReminderRules } from '../../src/settings/admin-settings.js';
 import { readBody } from './body.js';
 import * as F from './fields.js';
 import { apiApp, route } from './openapi.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { PERIOD_KINDS, type PeriodKind, periodHolding } from '../../src/domain/figure-rows.js';
 import { addDays, localDate } from '../../src/domain/time.js';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/platform/errors.js';
 import { type FiguresBy, figuresReport } from '../../src/reports/figures.js';
 import { figuresCsv, figuresXlsx } from '../../src/reports/figures-export.js';
 import { yearReport } from '../../src/reports/year-report.js';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { atLocal } from '../../src/domain/time.js';
-import { AppError } from '../../src/errors.js';
-import { hotlineFigures } from '../../src/services/hotline-figures.js';
-import { reportCsv, summaryReport } from '../../src/services/report.js';
+import { AppError } from '../../src/platform/errors.js';
+import { hotlineFigures } from '../../src/reports/hotline-figures.js';
+import { reportCsv, summaryReport } from '../../src/reports/report.js';
 import { requireDate } from './body.js';
 import { apiApp, route } from './openapi.js';
 

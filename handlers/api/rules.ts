@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { DEFAULT_DEADLINE_RULES } from '../../src/domain/rules.js';
 import { DEFAULT_SCORING_RULES } from '../../src/domain/scores.js';
-import { loadDeadlineRules, loadScoringRules, updateRules } from '../../src/services/rules.js';
+import { loadDeadlineRules, loadScoringRules, updateRules } from '../../src/settings/rules.js';
 import { readBody } from './body.js';
 import * as F from './fields.js';
 import { apiApp, route } from './openapi.js';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
-import { notFound } from '../../src/errors.js';
-import { findJob, jobNames } from '../../src/services/run-job.js';
-import { scheduleView, updateSchedule } from '../../src/services/schedule-admin.js';
+import { notFound } from '../../src/platform/errors.js';
+import { findJob, jobNames } from '../../src/platform/scheduler/run-job.js';
+import { scheduleView, updateSchedule } from '../../src/settings/schedule-admin.js';
 import { readBody } from './body.js';
 import { apiApp, pathParam, route } from './openapi.js';
 

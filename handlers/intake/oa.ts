@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../src/deps.js';
 import { toZonedIso } from '../../src/domain/time.js';
-import { AppError } from '../../src/errors.js';
-import { bodyHash, createItemOnce } from '../../src/services/intake.js';
-import { lightNow } from '../../src/services/items.js';
-import { verifyOaDelivery } from '../../src/services/oa-signature.js';
+import { bodyHash, createItemOnce } from '../../src/items/intake/intake.js';
+import { verifyOaDelivery } from '../../src/items/intake/oa-signature.js';
+import { lightNow } from '../../src/items/items.js';
+import { AppError } from '../../src/platform/errors.js';
 import { readBody } from '../api/body.js';
 import { idempotencyKeyOf } from '../api/idempotency.js';
 import { createSchema } from '../api/items.js';

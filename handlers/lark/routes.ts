@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../src/deps.js';
-import { AppError } from '../../src/errors.js';
 import { isCardActionBody } from '../../src/lark/events.js';
 import { answerCardCallback } from '../../src/lark/inbound/cards.js';
 import { receiveLarkBody } from '../../src/lark/inbound/entry.js';
 import type { InboundHandlers } from '../../src/lark/inbound/handlers.js';
 import { verifyLarkRequest } from '../../src/lark/verify.js';
+import { AppError } from '../../src/platform/errors.js';
 
 /**
  * POST /lark/events and POST /lark/cards. Every request passes verifyLarkRequest over the raw

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
-import { AppError, notFound } from '../../src/errors.js';
-import { cardActionEvent, messageEvent, signedRequest } from '../../src/playground/lark-requests.js';
-import type { StandIn } from '../../src/playground/stand-in.js';
-import { playgroundDirectory } from '../../src/services/demo-office.js';
-import { findJob, jobNames, runJobSlot } from '../../src/services/run-job.js';
+import { cardActionEvent, messageEvent, signedRequest } from '../../src/lark/playground/lark-requests.js';
+import type { StandIn } from '../../src/lark/playground/stand-in.js';
+import { AppError, notFound } from '../../src/platform/errors.js';
+import { findJob, jobNames, runJobSlot } from '../../src/platform/scheduler/run-job.js';
+import { playgroundDirectory } from '../../src/settings/demo-office.js';
 import { readBody } from '../api/body.js';
 import { PLAYGROUND_PAGE } from './page.js';
 

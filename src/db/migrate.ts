@@ -1,5 +1,5 @@
 import { type Kysely, type MigrationResultSet, Migrator } from 'kysely';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../platform/logger.js';
 import { migrations } from './migrations/index.js';
 
 /**

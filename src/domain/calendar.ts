@@ -92,7 +92,7 @@ export function createWorkCalendar(overrides: Map<string, boolean> = new Map()):
     return d;
   }
 
-  // A calendar lives as long as its overrides (a process keeps one, src/services/reference-data.ts):
+  // A calendar lives as long as its overrides (a process keeps one, src/settings/reference-data.ts):
   // the counts cards and lights ask for again and again are kept, up to a bound.
   const between = new Map<string, number>();
   function workdaysBetween(from: string, to: string): number {

@@ -1,6 +1,6 @@
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { LarkConfig } from '../config.js';
-import type { Logger } from '../logger.js';
+import type { LarkConfig } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
 
 /** Lark's codes for an invalid or expired tenant_access_token: fetch a new one, retry once. */
 export const TOKEN_INVALID_CODES = new Set([99991663, 99991664, 99991671]);

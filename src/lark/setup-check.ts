@@ -1,6 +1,6 @@
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { LarkConfig } from '../config.js';
 import type { Department } from '../domain/types.js';
+import type { LarkConfig } from '../platform/config.js';
 
 /**
  * `npm run lark:check` and /healthz `larkSetup`: with the configured credentials, what a new

@@ -1,8 +1,8 @@
-import { loopTask } from '../background.js';
 import { listDepartments } from '../db/repos/departments.js';
 import { lastInboundReceived } from '../db/repos/inbound-events.js';
 import type { Deps } from '../deps.js';
-import type { HealthSection } from '../health.js';
+import { loopTask } from '../platform/background.js';
+import type { HealthSection } from '../platform/health.js';
 import { checkLarkSetup, type SetupReport } from './setup-check.js';
 
 /** How often a running service checks its Lark set-up again (it calls Lark four times or so). */

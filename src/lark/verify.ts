@@ -1,7 +1,7 @@
-import type { LarkConfig } from '../config.js';
-import { AppError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import type { LarkConfig } from '../platform/config.js';
+import { AppError } from '../platform/errors.js';
 import { parseJsonBody, refuseDeepJson } from '../platform/json.js';
+import type { Logger } from '../platform/logger.js';
 import { constantTimeEqual, decryptLark, larkSignature, larkV1CardSignature } from './crypto.js';
 
 /** How far a request's X-Lark-Request-Timestamp may be from our clock. */

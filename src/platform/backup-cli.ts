@@ -9,10 +9,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../config.js';
 import { connectPglite } from '../db/connect.js';
 import { dataDirHolder } from '../db/data-dir-lock.js';
 import { restoreBackup, takeBackup } from './backups.js';
+import { ConfigError, loadConfig } from './config.js';
 
 const POSTGRES_WAY = `DATABASE_URL is set: the database is PostgreSQL, backed up with its own tools:
   pg_dump --format=custom --file=cuiban-$(date +%Y%m%d-%H%M%S).dump "$DATABASE_URL"

@@ -17,7 +17,7 @@ import { sql } from 'kysely';
 import { connectPglite, type DatabaseHandle, ensureDataDir } from '../db/connect.js';
 import { DataDirInUse, dataDirHolder, LOCK_FILE } from '../db/data-dir-lock.js';
 import type { Deps } from '../deps.js';
-import type { JobSummary } from '../services/job-types.js';
+import type { JobSummary } from './scheduler/job-types.js';
 
 /**
  * Backups of the embedded database: one gzipped tarball of its data directory per backup, named

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError } from './errors.js';
 
 /**
  * A database that refuses work for lack of resources is not the caller's fault and not a bug:

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError } from './errors.js';
 
 /**
  * How deeply arrays and objects may nest in a JSON body. The deepest body the service expects (a

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { AppError } from '../errors.js';
+import { AppError } from './errors.js';
 import { inflatePart, storedZip, type ZipPart, ZipProblem, zipParts } from './zip-parts.js';
 
 /**

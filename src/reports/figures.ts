@@ -1,4 +1,3 @@
-import { SOURCE_ZH } from '../cards/common.js';
 import { listCategories } from '../db/repos/categories.js';
 import {
   countFigures,
@@ -13,8 +12,9 @@ import { emptyFigureCounts, type FigureCounts, type FigureRow, figureRow } from 
 import { type Period, workdayOrdinals } from '../domain/figures.js';
 import { personFiguresAccess } from '../domain/figures-access.js';
 import { addDays, atLocal, localDate } from '../domain/time.js';
-import { AppError } from '../errors.js';
-import { referenceData } from '../services/reference-data.js';
+import { SOURCE_ZH } from '../lark/cards/common.js';
+import { AppError } from '../platform/errors.js';
+import { referenceData } from '../settings/reference-data.js';
 
 /**
  * GET /api/v1/reports/figures: the figures of src/domain/figure-rows.ts for a range of whole days,

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.js';
 import { localDate } from '../domain/time.js';
-import { referenceData } from '../services/reference-data.js';
+import { referenceData } from '../settings/reference-data.js';
 import { yearReport } from './year-report.js';
 
 /**

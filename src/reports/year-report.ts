@@ -10,8 +10,8 @@ import {
 } from '../domain/figure-rows.js';
 import { percentText } from '../domain/figures.js';
 import { addDays, FIRST_YEAR, LAST_YEAR } from '../domain/time.js';
-import { AppError } from '../errors.js';
-import { referenceData } from '../services/reference-data.js';
+import { AppError } from '../platform/errors.js';
+import { referenceData } from '../settings/reference-data.js';
 import { dayRangePeriod, periodCounts } from './figures.js';
 
 /**

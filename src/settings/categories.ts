@@ -10,8 +10,8 @@ import type { Db } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { type Category, MAX_ITEM_CATEGORIES, resolveCategories } from '../domain/categories.js';
 import { authorize } from '../domain/permissions.js';
-import { AppError } from '../errors.js';
-import { referenceData } from '../services/reference-data.js';
+import { AppError } from '../platform/errors.js';
+import { referenceData } from './reference-data.js';
 
 /**
  * 专项: the categories an admin defines (GET|PUT /api/v1/categories) and the check every way of

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkCard } from '../../src/cards/schema.js';
+import { checkCard } from '../../src/lark/card-schema.js';
 
 /**
  * A faithful fake of the parts of Lark's Open API that cuiban uses, served on 127.0.0.1 so the
@@ -9,7 +9,7 @@ import { checkCard } from '../../src/cards/schema.js';
  * checks, uuid de-duplication for one hour, rate limits in sliding windows (50/s and 1,000/min
  * per app, 5/s per chat and per user) answering HTTP 429 + 99991400 + x-ogw-ratelimit-reset,
  * and injectable faults. Every card sent, replied, patched or updated later must pass the Card
- * JSON 2.0 schema (src/cards/schema.ts); one that does not is refused with Lark's own answer
+ * JSON 2.0 schema (src/lark/card-schema.ts); one that does not is refused with Lark's own answer
  * (230099 + sub-code, 230025 past 30 KB; 11311 on the delayed update), and kept in
  * `refusedCards` so a test can say which card Lark would have refused and why.
  */

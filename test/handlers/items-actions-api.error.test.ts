@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import { toZonedIso } from '../../src/domain/time.js';
-import { putPerson } from '../../src/services/organisation.js';
+import { putPerson } from '../../src/settings/organisation.js';
 import { engines, openTestDatabase, resetDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import { api } from '../helpers/http.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
-import { createItem, isDuplicateOccurrence } from '../../src/services/items.js';
-import { putDepartment, putPerson } from '../../src/services/organisation.js';
-import { runRecurringDuties } from '../../src/services/recurring.js';
+import { createItem, isDuplicateOccurrence } from '../../src/items/items.js';
+import { runRecurringDuties } from '../../src/items/recurring.js';
+import { putDepartment, putPerson } from '../../src/settings/organisation.js';
 import { engines, openTestDatabase, resetDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import { api } from '../helpers/http.js';
@@ -212,7 +212,7 @@ describe.each(engines)('recurring duties on %s', (engine) => {
       dept: 'zonghe',
       rule: { every: 'quarter', which: 'last' },
     });
-    const { handleAdminSettingCommand } = await import('../../src/services/admin-settings.js');
+    const { handleAdminSettingCommand } = await import('../../src/settings/admin-settings.js');
     const reply = await handleAdminSettingCommand(deps, { text: '周期 列表', by: 'ou_admin' });
     expect(reply.replyText).toBe(
       '【周期事项】\n1. 信息编报 · 每个工作日 · 当天16:00前\n2. 季度总结 · 每季度最后一个工作日 · 当天18:00前',

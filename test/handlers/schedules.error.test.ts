@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
-import { handleAdminSettingCommand } from '../../src/services/admin-settings.js';
-import { putDepartment, putPerson } from '../../src/services/organisation.js';
+import { handleAdminSettingCommand } from '../../src/settings/admin-settings.js';
+import { putDepartment, putPerson } from '../../src/settings/organisation.js';
 import { engines, openTestDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import { api } from '../helpers/http.js';

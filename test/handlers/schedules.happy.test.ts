@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
-import { putDepartment, putPerson } from '../../src/services/organisation.js';
+import { putDepartment, putPerson } from '../../src/settings/organisation.js';
 import { engines, openTestDatabase, resetDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import { api } from '../helpers/http.js';
@@ -126,8 +126,8 @@ describe.each(engines)('chat admin settings on %s', (engine) => {
   });
 
   it('admins set rounds, the digest time, quiet hours, pause/resume, and see the settings; each change recorded', async () => {
-    const { handleAdminSettingCommand } = await import('../../src/services/admin-settings.js');
-    const { loadReminderRules } = await import('../../src/services/reminder-rules.js');
+    const { handleAdminSettingCommand } = await import('../../src/settings/admin-settings.js');
+    const { loadReminderRules } = await import('../../src/settings/reminder-rules.js');
     const deps = testDeps(database);
     await putDepartment(deps, { code: 'office', name: '办公厅', isTop: true });
     await putPerson(deps, { openId: 'ou_admin', name: '管理员', dept: 'office', roles: ['admin'] });

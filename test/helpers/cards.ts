@@ -1,4 +1,4 @@
-import { checkCard } from '../../src/cards/schema.js';
+import { checkCard } from '../../src/lark/card-schema.js';
 
 /**
  * Reading Card JSON 2.0 in tests: the header, every button with its callback value, every text,
@@ -65,7 +65,7 @@ export function headerOf(card: Json): { title: string; template: string; tags: s
 }
 
 /**
- * What is wrong with a card: first whatever Lark would refuse (src/cards/schema.ts, Lark's own
+ * What is wrong with a card: first whatever Lark would refuse (src/lark/card-schema.ts, Lark's own
  * code and message), then cuiban's own rules on top: a header title, at most three header tags
  * (Lark shows no more), every button carrying a versioned value.
  */

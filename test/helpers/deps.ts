@@ -1,10 +1,10 @@
 import { jobRegistry } from '../../jobs/registry.js';
-import { ManualClock } from '../../src/clock.js';
-import { type Config, larkConfigured, loadConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import type { Deps } from '../../src/deps.js';
 import { createLarkGateway, type LarkGateway } from '../../src/lark/gateway.js';
-import { memoryLogger } from '../../src/logger.js';
+import { ManualClock } from '../../src/platform/clock.js';
+import { type Config, larkConfigured, loadConfig } from '../../src/platform/config.js';
+import { memoryLogger } from '../../src/platform/logger.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApp } from '../../src/app.js';
-import { createStandIn } from '../../src/playground/stand-in.js';
-import { seedDemoOffice } from '../../src/services/demo-office.js';
+import { createStandIn } from '../../src/lark/playground/stand-in.js';
+import { seedDemoOffice } from '../../src/settings/demo-office.js';
 import { type Engine, openTestDatabase } from './db.js';
 import { testConfig, testDeps } from './deps.js';
 

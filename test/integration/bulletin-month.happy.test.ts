@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bulletinJob } from '../../jobs/bulletin.js';
-import type { ManualClock } from '../../src/clock.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import type { Deps } from '../../src/deps.js';
-import { putDepartment } from '../../src/services/organisation.js';
-import { runJobSlot } from '../../src/services/run-job.js';
+import type { ManualClock } from '../../src/platform/clock.js';
+import { runJobSlot } from '../../src/platform/scheduler/run-job.js';
+import { putDepartment } from '../../src/settings/organisation.js';
 import { FakeLark, type FakeMessage } from '../fakes/lark-server.js';
 import { cardProblems, elementsOf, textOf } from '../helpers/cards.js';
 import { engines, openTestDatabase } from '../helpers/db.js';
@@ -47,7 +47,8 @@ const BULLETIN_DAYS: Record<string, string[]> = {
   '2026-09-14': ['周通报 9月7日—9月13日'],
   '2026-09-21': ['周通报 9月14日—9月20日'],
   '2026-09-28': ['周通报 9月21日—9月27日'],
-  '2026-10-08': ['周通报 9月28日—10月4日', '月通报 2026年9月'],
+  // The first working day of October also brings the third quarter's 通报 (以月保季).
+  '2026-10-08': ['周通报 9月28日—10月4日', '月通报 2026年9月', '季通报 2026年第三季度'],
   '2026-10-12': ['周通报 10月5日—10月11日'],
 };
 

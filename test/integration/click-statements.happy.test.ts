@@ -1,8 +1,8 @@
 import type { KyselyPlugin, RootOperationNode } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { getItem } from '../../src/services/items.js';
-import { ReferenceCache } from '../../src/services/reference-data.js';
+import { getItem } from '../../src/items/items.js';
+import { ReferenceCache } from '../../src/settings/reference-data.js';
 import { engines } from '../helpers/db.js';
 import { click, expectNoMoreMessages, flushOutbox } from '../helpers/lark.js';
 import { buttonValue, createDocument, deliverNewItemCards, quickRepliesWorld } from './quick-replies-seed.js';
@@ -29,7 +29,7 @@ function statementCounter() {
  * departments, rules and calendar come from the in-memory copy (one version check), the item is
  * locked without reading it first, and the answer card is drawn from what the transaction has.
  * A change that reads them again per click (or re-reads after the commit) breaks the bound. The
- * instance's heartbeat (src/lark/liveness.ts) is written by the first click only: the second comes
+ * instance's heartbeat (src/platform/liveness.ts) is written by the first click only: the second comes
  * within half a heartbeat interval of it.
  */
 for (const engine of engines) {

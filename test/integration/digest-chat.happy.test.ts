@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { digestJob } from '../../jobs/digest.js';
-import { createItem, getItem } from '../../src/services/items.js';
-import { runJobSlot } from '../../src/services/run-job.js';
+import { createItem, getItem } from '../../src/items/items.js';
+import { runJobSlot } from '../../src/platform/scheduler/run-job.js';
 import { buttonsOf, cardProblems, headerOf, textOf } from '../helpers/cards.js';
 import { engines } from '../helpers/db.js';
 import { click, expectMessage, expectNoMoreMessages, flushOutbox, say } from '../helpers/lark.js';

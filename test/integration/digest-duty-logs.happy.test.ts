@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { digestJob } from '../../jobs/digest.js';
-import { setDutyDay, writeDutyLog } from '../../src/services/duty.js';
-import { putPerson } from '../../src/services/organisation.js';
-import { runJobSlot } from '../../src/services/run-job.js';
+import { setDutyDay, writeDutyLog } from '../../src/duty/duty.js';
+import { runJobSlot } from '../../src/platform/scheduler/run-job.js';
+import { putPerson } from '../../src/settings/organisation.js';
 import { cardProblems, textOf } from '../helpers/cards.js';
 import { engines } from '../helpers/db.js';
 import { expectMessage, expectNoMoreMessages, flushOutbox } from '../helpers/lark.js';

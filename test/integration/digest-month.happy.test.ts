@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestJob } from '../../jobs/digest.js';
-import type { ManualClock } from '../../src/clock.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import type { Deps } from '../../src/deps.js';
-import { setDutyDay } from '../../src/services/duty.js';
-import { runJobSlot } from '../../src/services/run-job.js';
+import { setDutyDay } from '../../src/duty/duty.js';
+import type { ManualClock } from '../../src/platform/clock.js';
+import { runJobSlot } from '../../src/platform/scheduler/run-job.js';
 import { FakeLark, type FakeMessage } from '../fakes/lark-server.js';
 import { engines, openTestDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';

@@ -1,7 +1,7 @@
 import type { Deps } from '../../src/deps.js';
-import { type ItemActionInput, performItemAction } from '../../src/services/item-actions.js';
-import { type CreateItemInput, createItem } from '../../src/services/items.js';
-import { putDepartment, putPerson } from '../../src/services/organisation.js';
+import { type ItemActionInput, performItemAction } from '../../src/items/actions/perform.js';
+import { type CreateItemInput, createItem } from '../../src/items/items.js';
+import { putDepartment, putPerson } from '../../src/settings/organisation.js';
 
 /**
  * A known office across a month with holidays (2026-09-14 … 10-13), for the digest, 通报, scores

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CARD_MAX_BYTES, cardBytes } from '../../src/cards/common.js';
-import { digestForPerson } from '../../src/services/digest-round.js';
-import { putDepartment, putPerson } from '../../src/services/organisation.js';
+import { CARD_MAX_BYTES, cardBytes } from '../../src/lark/cards/common.js';
+import { digestForPerson } from '../../src/reports/digest-round.js';
+import { putDepartment, putPerson } from '../../src/settings/organisation.js';
 import { engines } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import { useDatabaseWithFakeLark } from '../helpers/lark-harness.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { listDutyLog } from '../../src/db/repos/duty.js';
 import { listDutyHistory } from '../../src/db/repos/duty-history.js';
-import { setDutyDay } from '../../src/services/duty.js';
+import { setDutyDay } from '../../src/duty/duty.js';
 import { engines } from '../helpers/db.js';
 import { click, expectMessage, expectNoMoreMessages, flushOutbox, say } from '../helpers/lark.js';
 import { at, quickRepliesWorld } from './quick-replies-seed.js';

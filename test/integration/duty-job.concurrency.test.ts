@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dutyJob } from '../../jobs/duty.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import { listDutyHistory } from '../../src/db/repos/duty-history.js';
-import { setDutyDay } from '../../src/services/duty.js';
-import { answerSwap, requestSwap } from '../../src/services/duty-swaps.js';
-import { putDepartment, putPerson } from '../../src/services/organisation.js';
-import { runJobSlot } from '../../src/services/run-job.js';
+import { setDutyDay } from '../../src/duty/duty.js';
+import { answerSwap, requestSwap } from '../../src/duty/swaps.js';
+import { runJobSlot } from '../../src/platform/scheduler/run-job.js';
+import { putDepartment, putPerson } from '../../src/settings/organisation.js';
 import { openTestDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { listHistory } from '../../src/db/repos/history.js';
-import { performItemAction } from '../../src/services/item-actions.js';
-import { getItem } from '../../src/services/items.js';
-import { putPerson } from '../../src/services/organisation.js';
+import { performItemAction } from '../../src/items/actions/perform.js';
+import { getItem } from '../../src/items/items.js';
+import { putPerson } from '../../src/settings/organisation.js';
 import { textOf } from '../helpers/cards.js';
 import { engines } from '../helpers/db.js';
 import { click, expectMessage, expectNoMoreMessages, flushOutbox, say } from '../helpers/lark.js';

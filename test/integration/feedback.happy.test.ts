@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { performItemAction } from '../../src/services/item-actions.js';
-import { putDepartment, putPerson } from '../../src/services/organisation.js';
+import { performItemAction } from '../../src/items/actions/perform.js';
+import { putDepartment, putPerson } from '../../src/settings/organisation.js';
 import { cardProblems, headerOf, textOf } from '../helpers/cards.js';
 import { engines } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';

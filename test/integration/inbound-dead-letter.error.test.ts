@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
+import { inboundHandlers } from '../../src/lark/adapter/router.js';
 import {
   MAX_INBOUND_ATTEMPTS,
   NOT_HANDLED_TEXT,
   processInboundEvents,
 } from '../../src/lark/inbound/processor.js';
-import { inboundHandlers } from '../../src/services/inbound-router.js';
 import { engines } from '../helpers/db.js';
 import { api } from '../helpers/http.js';
 import {

@@ -3,9 +3,9 @@ import { beatInstance } from '../../src/db/repos/instances.js';
 import type { CardAction, InboundEvent } from '../../src/lark/events.js';
 import { answerCardCallback } from '../../src/lark/inbound/cards.js';
 import { processInboundEvents } from '../../src/lark/inbound/processor.js';
-import { SILENT_AFTER_MS } from '../../src/lark/liveness.js';
 import { dispatchOnce } from '../../src/lark/outbox/dispatcher.js';
 import { enqueueOutbox, outboxKey } from '../../src/lark/outbox/enqueue.js';
+import { SILENT_AFTER_MS } from '../../src/platform/liveness.js';
 import { engines } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import {

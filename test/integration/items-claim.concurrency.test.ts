@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/connect.js';
-import { performItemAction } from '../../src/services/item-actions.js';
-import { createItem, getItemWithHistory } from '../../src/services/items.js';
-import { putPerson } from '../../src/services/organisation.js';
+import { performItemAction } from '../../src/items/actions/perform.js';
+import { createItem, getItemWithHistory } from '../../src/items/items.js';
+import { putPerson } from '../../src/settings/organisation.js';
 import { engines, openTestDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import { seedOffice } from './items-seed.js';

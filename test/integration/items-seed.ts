@@ -1,5 +1,5 @@
 import type { Deps } from '../../src/deps.js';
-import { putDepartment, putPerson } from '../../src/services/organisation.js';
+import { putDepartment, putPerson } from '../../src/settings/organisation.js';
 
 /** A small office: a top department, two divisions and the people the tests act as. */
 export async function seedOffice(deps: Deps): Promise<void> {

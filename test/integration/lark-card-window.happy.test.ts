@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { remindJob } from '../../jobs/remind.js';
-import { performItemAction } from '../../src/services/item-actions.js';
-import { runJobSlot } from '../../src/services/run-job.js';
+import { performItemAction } from '../../src/items/actions/perform.js';
+import { runJobSlot } from '../../src/platform/scheduler/run-job.js';
 import { headerOf } from '../helpers/cards.js';
 import { engines } from '../helpers/db.js';
 import { expectMessage, expectNoMoreMessages, flushOutbox } from '../helpers/lark.js';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { inboundHandlers } from '../../src/lark/adapter/router.js';
 import { type LongConnection, longConnectionTask } from '../../src/lark/ws/long-connection.js';
-import { inboundHandlers } from '../../src/services/inbound-router.js';
 import { FakeLongConnection } from '../fakes/lark-ws.js';
 import { engines } from '../helpers/db.js';
 import { expectMessage, expectNoMoreMessages, flushOutbox, messageEvent } from '../helpers/lark.js';

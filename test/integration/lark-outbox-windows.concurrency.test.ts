@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
 import { connectPostgres, type DatabaseHandle } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { type DispatchSummary, dispatchOnce, nextRoundInMs } from '../../src/lark/outbox/dispatcher.js';
 import { enqueueOutbox, outboxKey } from '../../src/lark/outbox/enqueue.js';
 import { createRateLimiter, LARK_LIMITS, type RateLimits } from '../../src/lark/rate-limiter.js';
+import { systemClock } from '../../src/platform/clock.js';
 import { FakeLark } from '../fakes/lark-server.js';
 import { createEmptyPostgresDatabase, engines } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';

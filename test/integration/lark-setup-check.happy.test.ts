@@ -6,7 +6,7 @@ import { listDepartments } from '../../src/db/repos/departments.js';
 import { lastInboundReceived } from '../../src/db/repos/inbound-events.js';
 import { checkLarkSetup } from '../../src/lark/setup-check.js';
 import { runLarkSetupCheck } from '../../src/lark/setup-health.js';
-import { putDepartment } from '../../src/services/organisation.js';
+import { putDepartment } from '../../src/settings/organisation.js';
 import { engines } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import { cardActionEvent, larkOnlyApp, larkTestConfig, messageEvent, postToLark } from '../helpers/lark.js';

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { checkCard } from '../../src/cards/schema.js';
+import { getItem } from '../../src/items/items.js';
+import { inboundHandlers } from '../../src/lark/adapter/router.js';
+import { checkCard } from '../../src/lark/card-schema.js';
 import { type LongConnection, longConnectionTask } from '../../src/lark/ws/long-connection.js';
-import { inboundHandlers } from '../../src/services/inbound-router.js';
-import { getItem } from '../../src/services/items.js';
 import { FakeLongConnection } from '../fakes/lark-ws.js';
 import { buttonsOf, headerOf, textOf } from '../helpers/cards.js';
 import { engines } from '../helpers/db.js';

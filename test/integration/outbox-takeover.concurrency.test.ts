@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import { createLarkGateway } from '../../src/lark/gateway.js';
-import { SILENT_AFTER_MS } from '../../src/lark/liveness.js';
 import { dispatchOnce } from '../../src/lark/outbox/dispatcher.js';
 import { enqueueOutbox, outboxKey } from '../../src/lark/outbox/enqueue.js';
+import { SILENT_AFTER_MS } from '../../src/platform/liveness.js';
 import { FakeLark } from '../fakes/lark-server.js';
 import { openTestDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';

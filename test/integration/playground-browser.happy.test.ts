@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getItem } from '../../src/services/items.js';
+import { getItem } from '../../src/items/items.js';
 import { flushOutbox } from '../helpers/lark.js';
 import { startPlayground } from '../helpers/playground.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CHATS } from '../../src/services/demo-office.js';
-import { getItem } from '../../src/services/items.js';
+import { getItem } from '../../src/items/items.js';
+import { DEMO_CHATS } from '../../src/settings/demo-office.js';
 import { cardProblems, headerOf } from '../helpers/cards.js';
 import { flushOutbox } from '../helpers/lark.js';
 import { cardButtons, startPlayground } from '../helpers/playground.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getItem } from '../../src/services/items.js';
+import { getItem } from '../../src/items/items.js';
 import { buttonsOf, buttonTexts, cardProblems, elementsOf, headerOf, textOf } from '../helpers/cards.js';
 import { engines } from '../helpers/db.js';
 import {
@@ -300,7 +300,7 @@ describe.each(engines)('quick replies: card buttons on %s', (engine) => {
 
   it('会办: the co-handling unit hears of its part and closes it from the card; the item stays open', async () => {
     const { deps, app, fake } = world;
-    const { createItem } = await import('../../src/services/items.js');
+    const { createItem } = await import('../../src/items/items.js');
     const task = await createItem(
       deps,
       {
@@ -359,7 +359,7 @@ describe.each(engines)('quick replies: card buttons on %s', (engine) => {
 
   it('a meeting: each invitee gets the card and answers 参加 or 请假', async () => {
     const { deps, app, fake } = world;
-    const { createItem } = await import('../../src/services/items.js');
+    const { createItem } = await import('../../src/items/items.js');
     const meeting = await createItem(
       deps,
       {
@@ -427,7 +427,7 @@ describe.each(engines)('quick replies: card buttons on %s', (engine) => {
   it('办结 on a reminder round card answers with the round card redrawn: that item done, the other open', async () => {
     const { deps, app, fake } = world;
     const { remindJob } = await import('../../jobs/remind.js');
-    const { runJobSlot } = await import('../../src/services/run-job.js');
+    const { runJobSlot } = await import('../../src/platform/scheduler/run-job.js');
     await createDocument(world);
     await createDocument(world, {
       title: '关于报送年度信息工作总结的通知',

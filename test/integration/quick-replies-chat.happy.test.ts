@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { setDutyDay } from '../../src/services/duty.js';
-import { createItem, getItem } from '../../src/services/items.js';
+import { setDutyDay } from '../../src/duty/duty.js';
+import { createItem, getItem } from '../../src/items/items.js';
 import { buttonsOf, buttonTexts, cardProblems, headerOf, textOf } from '../helpers/cards.js';
 import { engines } from '../helpers/db.js';
 import {

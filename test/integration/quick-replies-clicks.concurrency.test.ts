@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getItem } from '../../src/services/items.js';
+import { getItem } from '../../src/items/items.js';
 import { engines } from '../helpers/db.js';
 import { click, expectNoMoreMessages, flushOutbox } from '../helpers/lark.js';
 import {

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createApp } from '../../src/app.js';
-import type { ManualClock } from '../../src/clock.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import type { Deps } from '../../src/deps.js';
 import type { Item } from '../../src/domain/types.js';
-import { createItem } from '../../src/services/items.js';
-import { putDepartment, putPerson } from '../../src/services/organisation.js';
+import { createItem } from '../../src/items/items.js';
+import type { ManualClock } from '../../src/platform/clock.js';
+import { putDepartment, putPerson } from '../../src/settings/organisation.js';
 import { FakeLark, type FakeLarkOptions, type FakeMessage } from '../fakes/lark-server.js';
 import { type Engine, openTestDatabase, resetDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';

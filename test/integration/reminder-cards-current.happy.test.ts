@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { chaseJob, remindJob } from '../../jobs/remind.js';
-import { performItemAction } from '../../src/services/item-actions.js';
-import { createItem, getItem } from '../../src/services/items.js';
-import { runJobSlot } from '../../src/services/run-job.js';
+import { performItemAction } from '../../src/items/actions/perform.js';
+import { createItem, getItem } from '../../src/items/items.js';
+import { runJobSlot } from '../../src/platform/scheduler/run-job.js';
 import { buttonsOf, cardProblems, headerOf, textOf } from '../helpers/cards.js';
 import { engines } from '../helpers/db.js';
 import { click, expectMessage, expectNoMoreMessages, flushOutbox, say } from '../helpers/lark.js';

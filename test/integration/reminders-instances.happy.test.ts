@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { remindJob } from '../../jobs/remind.js';
-import type { ManualClock } from '../../src/clock.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import type { Deps } from '../../src/deps.js';
-import { createItem } from '../../src/services/items.js';
-import { putDepartment, putPerson } from '../../src/services/organisation.js';
-import { runJobSlot } from '../../src/services/run-job.js';
-import { catchUpMissedSlots } from '../../src/services/scheduler.js';
+import { createItem } from '../../src/items/items.js';
+import type { ManualClock } from '../../src/platform/clock.js';
+import { runJobSlot } from '../../src/platform/scheduler/run-job.js';
+import { catchUpMissedSlots } from '../../src/platform/scheduler/scheduler.js';
+import { putDepartment, putPerson } from '../../src/settings/organisation.js';
 import { FakeLark } from '../fakes/lark-server.js';
 import { engines, openTestDatabase, resetDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';

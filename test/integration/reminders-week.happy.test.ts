@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chaseJob, remindJob } from '../../jobs/remind.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import type { Deps } from '../../src/deps.js';
-import { createItem } from '../../src/services/items.js';
-import { putDepartment, putPerson } from '../../src/services/organisation.js';
-import type { JobDefinition } from '../../src/services/run-job.js';
-import { runJobSlot } from '../../src/services/run-job.js';
+import { createItem } from '../../src/items/items.js';
+import type { JobDefinition } from '../../src/platform/scheduler/run-job.js';
+import { runJobSlot } from '../../src/platform/scheduler/run-job.js';
+import { putDepartment, putPerson } from '../../src/settings/organisation.js';
 import { FakeLark, type FakeMessage } from '../fakes/lark-server.js';
 import { engines, openTestDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
@@ -45,7 +45,7 @@ function idsIn(m: FakeMessage): string[] {
 describe.each(engines)('a reminder fortnight with a holiday and an adjusted Saturday on %s', (engine) => {
   let database: DatabaseHandle;
   let fake: FakeLark;
-  let deps: Deps & { clock: import('../../src/clock.js').ManualClock };
+  let deps: Deps & { clock: import('../../src/platform/clock.js').ManualClock };
 
   beforeAll(async () => {
     database = await openTestDatabase(engine);

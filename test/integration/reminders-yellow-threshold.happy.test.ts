@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { remindJob } from '../../jobs/remind.js';
-import type { ManualClock } from '../../src/clock.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import type { Deps } from '../../src/deps.js';
-import { createItem, lightNow } from '../../src/services/items.js';
-import { putDepartment, putPerson } from '../../src/services/organisation.js';
-import { updateDeadlineRules } from '../../src/services/rules.js';
-import { runJobSlot } from '../../src/services/run-job.js';
+import { createItem, lightNow } from '../../src/items/items.js';
+import type { ManualClock } from '../../src/platform/clock.js';
+import { runJobSlot } from '../../src/platform/scheduler/run-job.js';
+import { putDepartment, putPerson } from '../../src/settings/organisation.js';
+import { updateDeadlineRules } from '../../src/settings/rules.js';
 import { FakeLark } from '../fakes/lark-server.js';
 import { engines, openTestDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';

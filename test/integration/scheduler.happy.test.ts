@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/connect.js';
-import type { JobDefinition } from '../../src/services/run-job.js';
-import { createScheduler } from '../../src/services/scheduler.js';
+import type { JobDefinition } from '../../src/platform/scheduler/run-job.js';
+import { createScheduler } from '../../src/platform/scheduler/scheduler.js';
 import { engines, openTestDatabase } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { performItemAction } from '../../src/services/item-actions.js';
-import { type CreateItemInput, createItem } from '../../src/services/items.js';
-import { putPerson } from '../../src/services/organisation.js';
+import { performItemAction } from '../../src/items/actions/perform.js';
+import { type CreateItemInput, createItem } from '../../src/items/items.js';
+import { putPerson } from '../../src/settings/organisation.js';
 import { engines } from '../helpers/db.js';
 import { api } from '../helpers/http.js';
 import { expectMessage, expectNoMoreMessages, flushOutbox, say } from '../helpers/lark.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loopTask } from '../../src/background.js';
-import { silentLogger } from '../../src/logger.js';
+import { loopTask } from '../../src/platform/background.js';
+import { silentLogger } from '../../src/platform/logger.js';
 
 describe('background loop', () => {
   it('finishes the run in flight before stop() resolves, and starts no new run after', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { button, buttonRow, card, md } from '../../src/cards/common.js';
-import { checkCard } from '../../src/cards/schema.js';
+import { checkCard } from '../../src/lark/card-schema.js';
+import { button, buttonRow, card, md } from '../../src/lark/cards/common.js';
 
 /**
  * Cards Lark refuses, each for one documented rule, with the code and sub-code Lark answers

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { card, md } from '../../src/cards/common.js';
-import { escalationCard } from '../../src/cards/escalation.js';
-import { extensionCard } from '../../src/cards/extension-card.js';
-import { helpCard } from '../../src/cards/help-card.js';
-import { itemCard } from '../../src/cards/item-card.js';
-import { dutyCard, noticeCard } from '../../src/cards/notice-card.js';
-import { reminderRoundCard } from '../../src/cards/reminder-round.js';
-import { checkCard } from '../../src/cards/schema.js';
-import { todoCard } from '../../src/cards/todo-card.js';
-import { welcomeCard } from '../../src/cards/welcome-card.js';
 import type { Item } from '../../src/domain/types.js';
+import { checkCard } from '../../src/lark/card-schema.js';
+import { card, md } from '../../src/lark/cards/common.js';
+import { escalationCard } from '../../src/lark/cards/escalation.js';
+import { extensionCard } from '../../src/lark/cards/extension-card.js';
+import { helpCard } from '../../src/lark/cards/help-card.js';
+import { itemCard } from '../../src/lark/cards/item-card.js';
+import { dutyCard, noticeCard } from '../../src/lark/cards/notice-card.js';
+import { reminderRoundCard } from '../../src/lark/cards/reminder-round.js';
+import { todoCard } from '../../src/lark/cards/todo-card.js';
+import { welcomeCard } from '../../src/lark/cards/welcome-card.js';
 
 /** Cards Lark takes: every builder's output, and the documented components cuiban may add. */
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { cardBytes, escapeMd } from '../../src/cards/common.js';
-import { extensionCard, extensionDecisionCard } from '../../src/cards/extension-card.js';
-import { helpCard } from '../../src/cards/help-card.js';
-import { type ItemCardView, itemCard } from '../../src/cards/item-card.js';
-import { dutyCard } from '../../src/cards/notice-card.js';
-import { sortByLight, type TodoEntry, todoCard } from '../../src/cards/todo-card.js';
-import { parseButtonValue } from '../../src/cards/values.js';
-import { welcomeCard } from '../../src/cards/welcome-card.js';
 import type { ExtensionRequest, Item, Light } from '../../src/domain/types.js';
+import { cardBytes, escapeMd } from '../../src/lark/cards/common.js';
+import { extensionCard, extensionDecisionCard } from '../../src/lark/cards/extension-card.js';
+import { helpCard } from '../../src/lark/cards/help-card.js';
+import { type ItemCardView, itemCard } from '../../src/lark/cards/item-card.js';
+import { dutyCard } from '../../src/lark/cards/notice-card.js';
+import { sortByLight, type TodoEntry, todoCard } from '../../src/lark/cards/todo-card.js';
+import { parseButtonValue } from '../../src/lark/cards/values.js';
+import { welcomeCard } from '../../src/lark/cards/welcome-card.js';
 import { buttonsOf, buttonTexts, cardProblems, elementsOf, headerOf, textOf } from '../helpers/cards.js';
 
 const TZ = 'Asia/Shanghai';

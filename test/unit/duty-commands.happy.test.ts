@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/domain/commands.js';
-import { resolveDate } from '../../src/services/quick-replies/duty.js';
+import { resolveDate } from '../../src/lark/adapter/duty-command.js';
 
 describe('duty chat commands', () => {
   it.each([

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The direction of imports (README, "How the code is laid out"): entries → app → handlers / jobs
- * → services → domain, cards, db, lark. Each rule lists the folders a folder must not import from.
+ * → the Lark inbound adapter → features → domain, db, the Lark transport and cards. Each rule lists
+ * the folders a folder must not import from.
  */
 const root = resolve(import.meta.dirname, '../..');
 
@@ -31,33 +32,64 @@ function violations(dir: string, forbidden: string[]): string[] {
   );
 }
 
+/** The feature folders: the office's use cases, one folder per thing the office does. */
+const FEATURES = ['src/items', 'src/reminders', 'src/duty', 'src/reports', 'src/settings'];
+/** src/lark minus the inbound adapter (src/lark/adapter): the transport, which calls no use case. */
+const LARK_TRANSPORT = ['src/lark/inbound', 'src/lark/outbox', 'src/lark/playground'];
+
 describe('the direction of imports', () => {
   it('finds a forbidden import when there is one (the check itself works)', () => {
     expect(importsOf('src/node.ts')).toContain('jobs/registry.js');
     expect(violations('src', ['jobs'])).toContain('src/node.ts → jobs/registry.js');
   });
 
-  it('src/services knows nothing of jobs/, handlers/ or the app', () => {
-    expect(
-      violations('src/services', ['jobs', 'handlers', 'src/app.js', 'src/node.js', 'src/worker.js']),
-    ).toEqual([]);
+  it('the feature folders know nothing of jobs/, handlers/, the Lark inbound adapter or the app', () => {
+    for (const feature of FEATURES) {
+      expect(
+        violations(feature, [
+          'jobs',
+          'handlers',
+          'src/lark/adapter',
+          'src/app.js',
+          'src/node.js',
+          'src/worker.js',
+        ]),
+      ).toEqual([]);
+    }
   });
 
-  it('src/domain and src/cards are pure: no database, Lark, services, handlers or jobs', () => {
-    const forbidden = ['src/db', 'src/lark', 'src/services', 'handlers', 'jobs', 'src/deps.js'];
-    expect(violations('src/domain', forbidden)).toEqual([]);
-    expect(violations('src/cards', forbidden)).toEqual([]);
+  it('src/domain and src/lark/cards are pure: no database, Lark transport, features, handlers or jobs', () => {
+    const forbidden = [
+      'src/db',
+      'src/lark/adapter',
+      'src/lark/gateway.js',
+      'src/lark/events.js',
+      ...LARK_TRANSPORT,
+      ...FEATURES,
+      'handlers',
+      'jobs',
+      'src/deps.js',
+    ];
+    expect(violations('src/domain', [...forbidden, 'src/lark'])).toEqual([]);
+    expect(violations('src/lark/cards', forbidden)).toEqual([]);
   });
 
-  it('src/lark knows nothing of services, handlers or jobs: its handlers are passed in', () => {
-    expect(violations('src/lark', ['src/services', 'handlers', 'jobs', 'src/app.js'])).toEqual([]);
+  it('the Lark transport knows nothing of features, handlers or jobs: its handlers are passed in', () => {
+    const forbidden = [...FEATURES, 'src/lark/adapter', 'handlers', 'jobs', 'src/app.js'];
+    for (const dir of LARK_TRANSPORT) expect(violations(dir, forbidden)).toEqual([]);
+    const top = ['src/lark/crypto.ts', 'src/lark/events.ts', 'src/lark/gateway.ts', 'src/lark/verify.ts'];
+    for (const file of top) {
+      expect(importsOf(file).filter((t) => forbidden.some((f) => t === f || t.startsWith(`${f}/`)))).toEqual(
+        [],
+      );
+    }
   });
 
   it('src/db knows nothing of the layers above it', () => {
-    expect(violations('src/db', ['src/services', 'src/lark', 'handlers', 'jobs'])).toEqual([]);
+    expect(violations('src/db', [...FEATURES, 'src/lark', 'handlers', 'jobs'])).toEqual([]);
   });
 
-  it('jobs/ call services, never handlers/', () => {
+  it('jobs/ call features, never handlers/', () => {
     expect(violations('jobs', ['handlers'])).toEqual([]);
   });
 });

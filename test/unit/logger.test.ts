@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
-import { createPinoLogger } from '../../src/pino-logger.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { createPinoLogger } from '../../src/platform/pino-logger.js';
 
 describe('structured logger', () => {
   it('writes one JSON object per line with time, level and message', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CARD_MAX_BYTES, cardBytes } from '../../src/cards/common.js';
-import { escalationCard } from '../../src/cards/escalation.js';
-import { type ReminderLineView, reminderRoundCard } from '../../src/cards/reminder-round.js';
+import { CARD_MAX_BYTES, cardBytes } from '../../src/lark/cards/common.js';
+import { escalationCard } from '../../src/lark/cards/escalation.js';
+import { type ReminderLineView, reminderRoundCard } from '../../src/lark/cards/reminder-round.js';
 
 const line = (i: number, over: Partial<ReminderLineView> = {}): ReminderLineView => ({
   id: `T-${i}`,

@@ -6,8 +6,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectPostgres, type DatabaseHandle } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { createItem } from '../../src/services/items.js';
-import { putDepartment, putPerson } from '../../src/services/organisation.js';
+import { createItem } from '../../src/items/items.js';
+import { putDepartment, putPerson } from '../../src/settings/organisation.js';
 import { FakeLark } from '../fakes/lark-server.js';
 import { testDeps } from '../helpers/deps.js';
 import {

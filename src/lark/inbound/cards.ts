@@ -7,8 +7,8 @@ import {
   startCardCallback,
 } from '../../db/repos/inbound-events.js';
 import type { Deps } from '../../deps.js';
+import { aliveSince, beat } from '../../platform/liveness.js';
 import { CARD_ACTION, type CardAction, parseCardAction } from '../events.js';
-import { aliveSince, beat } from '../liveness.js';
 import { enqueueOutbox, outboxKey } from '../outbox/enqueue.js';
 import type { CardActionAnswer, CardActionHandler, CardCallback } from './handlers.js';
 

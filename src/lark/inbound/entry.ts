@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.js';
-import { AppError } from '../../errors.js';
+import { AppError } from '../../platform/errors.js';
 import { eventIdentity, isCardActionBody } from '../events.js';
 import { answerCardCallback } from './cards.js';
 import type { InboundHandlers } from './handlers.js';

@@ -32,7 +32,7 @@ export type CardActionHandler = (
 /**
  * Where the Lark channel hands verified, deduplicated events and card callbacks. The channel
  * knows nothing of what they mean: the app passes the implementation in where it is wired
- * (src/services/inbound-router.ts).
+ * (src/lark/adapter/router.ts).
  */
 export interface InboundHandlers {
   event: InboundEventHandler;

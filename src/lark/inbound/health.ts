@@ -1,5 +1,5 @@
 import { countInboundByStatus } from '../../db/repos/inbound-events.js';
-import type { HealthSection } from '../../health.js';
+import type { HealthSection } from '../../platform/health.js';
 
 /**
  * /healthz `inbound`: Lark events waiting to be handled, and those that failed for good after

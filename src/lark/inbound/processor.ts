@@ -1,4 +1,3 @@
-import { loopTask } from '../../background.js';
 import {
   claimInboundEvents,
   handBackInboundEvents,
@@ -9,8 +8,9 @@ import {
 } from '../../db/repos/inbound-events.js';
 import type { Trx } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import { loopTask } from '../../platform/background.js';
+import { aliveSince, beat, beatWhenDue } from '../../platform/liveness.js';
 import { type InboundEvent, MESSAGE_RECEIVED, parseInboundEvent } from '../events.js';
-import { aliveSince, beat, beatWhenDue } from '../liveness.js';
 import { enqueueOutbox, outboxKey } from '../outbox/enqueue.js';
 import type { InboundEventHandler } from './handlers.js';
 

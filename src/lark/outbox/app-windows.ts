@@ -9,7 +9,7 @@ import {
 import { claimDueOutbox } from '../../db/repos/outbox.js';
 import type { Db, OutboxRow } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
-import { aliveSince } from '../liveness.js';
+import { aliveSince } from '../../platform/liveness.js';
 import type { RateLimits } from '../rate-limiter.js';
 
 /**

@@ -1,4 +1,3 @@
-import type { BackgroundTask } from '../../background.js';
 import {
   claimDueOutbox,
   handBackOutbox,
@@ -9,8 +8,9 @@ import {
 } from '../../db/repos/outbox.js';
 import type { Db, OutboxRow } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import type { BackgroundTask } from '../../platform/background.js';
+import { aliveSince, beat, beatWhenDue } from '../../platform/liveness.js';
 import { classifyError, type LarkError, type LarkGateway } from '../gateway.js';
-import { aliveSince, beat, beatWhenDue } from '../liveness.js';
 import { createRateLimiter, LARK_LIMITS, type RateLimiter, type RateLimits } from '../rate-limiter.js';
 import { claimWithinAppWindows, releaseSlots, settleSlot } from './app-windows.js';
 

@@ -1,5 +1,5 @@
 import { countUnsentOutbox } from '../../db/repos/outbox.js';
-import type { HealthSection } from '../../health.js';
+import type { HealthSection } from '../../platform/health.js';
 
 /**
  * /healthz `outbox`: what is waiting, what failed for good, what needs an admin's look

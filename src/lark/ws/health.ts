@@ -1,4 +1,4 @@
-import type { HealthSection } from '../../health.js';
+import type { HealthSection } from '../../platform/health.js';
 
 /**
  * /healthz `larkConnection`: how events and card callbacks reach this instance. In webhook mode

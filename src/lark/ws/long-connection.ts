@@ -1,8 +1,8 @@
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { BackgroundTask } from '../../background.js';
 import type { Deps } from '../../deps.js';
-import { AppError } from '../../errors.js';
-import type { Logger } from '../../logger.js';
+import type { BackgroundTask } from '../../platform/background.js';
+import { AppError } from '../../platform/errors.js';
+import type { Logger } from '../../platform/logger.js';
 import { decryptLark } from '../crypto.js';
 import { receiveLarkBody } from '../inbound/entry.js';
 import type { InboundHandlers } from '../inbound/handlers.js';
