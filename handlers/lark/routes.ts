@@ -29,18 +29,30 @@ export function larkRoutes(deps: Deps, handlers: InboundHandlers) {
     );
 
   app.post('/events', async (c) => {
+    const receivedAt = performance.now();
     const verified = await verify(c);
     if (verified.kind === 'challenge') return c.json({ challenge: verified.challenge });
-    return c.json(await receiveLarkBody(deps, handlers, verified.body, verified.style));
+    return c.json(await receiveLarkBody(deps, handlers, verified.body, verified.style, receivedAt));
   });
 
   app.post('/cards', async (c) => {
+    // Lark's 3 s count from when it sent the callback: the answer budget counts from arrival.
+    const receivedAt = performance.now();
     const verified = await verify(c);
     if (verified.kind === 'challenge') return c.json({ challenge: verified.challenge });
     if (!isCardActionBody(verified.body)) {
       throw invalidJson('The body is not a card callback.');
     }
-    return c.json(await answerCardCallback(deps, verified.body, verified.style, handlers.cardAction));
+    return c.json(
+      await answerCardCallback(
+        deps,
+        verified.body,
+        verified.style,
+        handlers.cardAction,
+        undefined,
+        receivedAt,
+      ),
+    );
   });
 
   return app;
