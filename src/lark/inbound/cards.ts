@@ -8,6 +8,7 @@ import {
 } from '../../db/repos/inbound-events.js';
 import type { Deps } from '../../deps.js';
 import { aliveSince, beat } from '../../platform/liveness.js';
+import { answerWithin } from '../answer-within.js';
 import { CARD_ACTION, type CardAction, parseCardAction } from '../events.js';
 import type { CardActionAnswer, CardActionHandler, CardCallback } from './handlers.js';
 
@@ -78,13 +79,7 @@ export async function answerCardCallback(
     }
   }
 
-  const work = handleAndRecord(deps, key, action, style, handler);
-  let timer: NodeJS.Timeout | undefined;
-  const budget = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), budgetMs);
-  });
-  const answer = await Promise.race([work, budget]);
-  clearTimeout(timer);
+  const answer = await answerWithin(handleAndRecord(deps, key, action, style, handler), budgetMs);
   if (answer) return answer;
   deps.logger.warn('card action slower than its answer budget; answered that it is in progress', {
     eventId: key,
