@@ -8,7 +8,7 @@
  *
  * Sizes and choices by environment:
  *   DRILL_REMINDERS (10000), DRILL_PEOPLE (2000), DRILL_CLICKS (2000)
- *   DRILL_SCENARIOS  comma-separated keys (default all): baseline,429,5xx,timeout,drop,kill,postgres,three,mixed
+ *   DRILL_SCENARIOS  comma-separated keys (default all): baseline,429,5xx,timeout,drop,kill,postgres,three,disk,mixed
  *   DRILL_DATABASE_URL (or DATABASE_URL, TEST_DATABASE_URL): a server to create the drill's
  *     databases on; a Postgres restart is then played by cutting every connection. Without one,
  *     a throw-away PostgreSQL is started (PG_BIN, default /usr/lib/postgresql/15/bin) and restarted.
@@ -61,7 +61,9 @@ function row(r: ScenarioResult): string {
   const t = r.tally;
   const recovery = r.recovery
     ? `${r.recovery.held} held, sent ${r.recovery.afterRestartS === null ? 'never' : `${r.recovery.afterRestartS.toFixed(1)} s`} after restart`
-    : '';
+    : r.disk
+      ? `full ${r.disk.fullS.toFixed(0)} s: ${r.disk.refused503} answers 503, ${r.disk.errors500} × 500`
+      : '';
   return `| ${r.scenario.name}${r.postgres === 'cut' ? ' (connections cut)' : ''} | ${r.scenario.instances} | ${t.reminders.once} / ${t.reminders.lost} / ${t.reminders.duplicated} | ${t.messages.once} / ${t.messages.lost} / ${t.messages.duplicated} | ${t.clicks.once} / ${t.clicks.notApplied} / ${t.clicks.twice} | ${t.resent} | ${r.takenOver} | ${recovery} | ${r.seconds.toFixed(0)} | ${r.failures.length === 0 ? 'pass' : `FAIL: ${r.failures.join('; ')}`} |`;
 }
 
@@ -139,7 +141,9 @@ async function main(): Promise<void> {
           'its limits (50/s, 1,000/min per app) and the faults named. "kill -9" kills an instance once a third of the cards ' +
           `are out and starts it again at once; "recovery" is how long after the restart the rows it held were all sent ` +
           `(bound: ${RECOVERY_BOUND_S} s). "taken over": rows claimed from a silent instance. "resent": messages whose uuid Lark ` +
-          'received more than once (retries, takeovers), each kept once by Lark.',
+          'received more than once (retries, takeovers), each kept once by Lark. "disk full": the database lives in a ' +
+          'tablespace on a 512 MB tmpfs, filled to the last byte once a quarter of the clicks are in, the round asked for meanwhile (answered 503 and asked again each second), and emptied 10 s later ' +
+          "(WAL stays on the server's own disk); the service must answer 503, never 500, and lose and repeat nothing.",
         '',
         ...table,
         '',

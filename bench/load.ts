@@ -1,7 +1,8 @@
 /**
  * The load generator of bench/speed.ts, in a process of its own so its CPU is not the service's.
  * Reads a job from argv[2] (a JSON file) and prints one JSON line with the figures:
- *  - `http`: POSTs the prepared requests, `concurrency` at a time, keep-alive;
+ *  - `http`: POSTs the prepared requests, `concurrency` at a time, keep-alive, to the given
+ *    instances of the service in turn;
  *  - `floor`: the click's four statements as one plain `pg` transaction per item, `concurrency`
  *    connections — what the database alone needs for a click.
  */
@@ -10,11 +11,14 @@ import pg from 'pg';
 
 interface HttpJob {
   mode: 'http';
-  url: string;
+  /** The service's instances: requests go to them in turn. */
+  urls: string[];
   concurrency: number;
   requests: Array<{ path: string; headers: Record<string, string>; body: string }>;
   /** Answers with this status count as successes (others are errors). */
   expect: number;
+  /** Counts the answers whose body contains this text (e.g. the "still working" toast). */
+  mark?: string;
 }
 interface FloorJob {
   mode: 'floor';
@@ -31,11 +35,12 @@ function pct(sorted: number[], p: number): number {
 
 /** Why requests failed: `HTTP 500`, or the error's cause code (e.g. `UND_ERR_SOCKET`). */
 const failures: Record<string, number> = {};
+let marked = 0;
 const failed = (why: string) => {
   failures[why] = (failures[why] ?? 0) + 1;
 };
 
-async function run<T>(items: T[], concurrency: number, one: (item: T) => Promise<boolean>) {
+async function run<T>(items: T[], concurrency: number, one: (item: T, i: number) => Promise<boolean>) {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
@@ -48,7 +53,7 @@ async function run<T>(items: T[], concurrency: number, one: (item: T) => Promise
         const t = performance.now();
         let ok = false;
         try {
-          ok = await one(items[i]!);
+          ok = await one(items[i]!, i);
         } catch (error) {
           const e = error as { cause?: { code?: string; message?: string }; code?: string; message?: string };
           failed(e.cause?.code ?? e.code ?? e.cause?.message ?? e.message ?? 'error');
@@ -70,13 +75,19 @@ async function run<T>(items: T[], concurrency: number, one: (item: T) => Promise
     p99: pct(latencies, 99),
     max: latencies[latencies.length - 1] ?? 0,
     failures,
+    marked,
   };
 }
 
 async function http(j: HttpJob) {
-  return run(j.requests, j.concurrency, async (r) => {
-    const res = await fetch(j.url + r.path, { method: 'POST', headers: r.headers, body: r.body });
-    await res.arrayBuffer();
+  return run(j.requests, j.concurrency, async (r, i) => {
+    const res = await fetch(j.urls[i % j.urls.length]! + r.path, {
+      method: 'POST',
+      headers: r.headers,
+      body: r.body,
+    });
+    const text = await res.text();
+    if (j.mark && text.includes(j.mark)) marked++;
     if (res.status !== j.expect) failed(`HTTP ${res.status}`);
     return res.status === j.expect;
   });

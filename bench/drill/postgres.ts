@@ -1,5 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +27,12 @@ export interface DrillPostgres {
   restartKind: 'restart' | 'cut';
   restart(databases: string[]): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * A tablespace on a small file system of its own (a tmpfs the throw-away server mounts when run
+   * as root), for the full-disk drill: `fill` takes all its free space, `free` gives it back.
+   * Absent on a given server, or without root.
+   */
+  disk?: { tablespace: string; fill(): void; free(): void };
 }
 
 export async function freePort(): Promise<number> {
@@ -67,17 +83,48 @@ export async function throwAwayPostgres(): Promise<DrillPostgres> {
   writeFileSync(join(dir, 'log'), '');
   if (root) chownSync(join(dir, 'log'), pgUid, -1);
   ctl('-l', join(dir, 'log'), '-w', '-o', options, 'start');
+  // The full-disk drill's tablespace: a 512 MB tmpfs. WAL stays on the server's own disk, as on a
+  // server whose data volume fills up while its WAL volume has room.
+  const full = join(dir, 'full');
+  let mounted = false;
+  if (root) {
+    mkdirSync(full);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512m,mode=0700', 'tmpfs', full]);
+      chownSync(full, pgUid, -1);
+      mounted = true;
+    } catch {
+      // no mount here (a container without the capability): the disk drill reports it cannot run
+    }
+  }
+  const filler = join(full, 'filler');
+  const unmount = () => {
+    if (!mounted) return;
+    mounted = false;
+    try {
+      execFileSync('umount', ['-l', full]);
+    } catch {
+      // already gone
+    }
+  };
   let stopped = false;
   // A drill that dies leaves no server behind.
   process.on('exit', () => {
     if (stopped) return;
     try {
       ctl('-m', 'immediate', '-w', 'stop');
+      unmount();
       rmSync(dir, { recursive: true, force: true });
     } catch {
       // already down
     }
   });
+  const tablespace = 'cuiban_drill_full';
+  if (mounted)
+    await adminQuery(
+      `postgres://postgres@127.0.0.1:${port}/postgres`,
+      `create tablespace ${tablespace} location '${full}'`,
+    );
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     restartKind: 'restart',
@@ -92,8 +139,38 @@ export async function throwAwayPostgres(): Promise<DrillPostgres> {
       } catch {
         // already down
       }
+      unmount();
       rmSync(dir, { recursive: true, force: true });
     },
+    ...(mounted
+      ? {
+          disk: {
+            tablespace,
+            // Written in pieces down to a page, to the last byte, as the server writes beside it.
+            fill() {
+              const fd = openSync(filler, 'w');
+              try {
+                for (const size of [1 << 20, 1 << 16, 1 << 12, 512]) {
+                  const piece = Buffer.alloc(size);
+                  for (;;) {
+                    try {
+                      writeSync(fd, piece);
+                    } catch (error) {
+                      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') break;
+                      throw error;
+                    }
+                  }
+                }
+              } finally {
+                closeSync(fd);
+              }
+            },
+            free() {
+              rmSync(filler, { force: true });
+            },
+          },
+        }
+      : {}),
   };
 }
 

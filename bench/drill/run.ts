@@ -24,7 +24,15 @@ export interface Scenario {
   kill?: boolean;
   /** Restart Postgres (or cut its connections) once half of the round is out. */
   postgres?: boolean;
+  /**
+   * Fill the disk of the database's tablespace once a quarter of the clicks are in, ask for the
+   * round meanwhile, give the space back after DISK_FULL_MS (the throw-away server as root only).
+   */
+  disk?: boolean;
 }
+
+/** How long the full-disk drill keeps the disk full. */
+export const DISK_FULL_MS = 10_000;
 
 const every =
   (n: number, fault: Fault): FaultSchedule =>
@@ -54,6 +62,7 @@ export const SCENARIOS: Scenario[] = [
   { key: 'kill', name: 'kill -9 mid-dispatch, restart', instances: 1, kill: true },
   { key: 'postgres', name: 'Postgres restart mid-run', instances: 1, postgres: true },
   { key: 'three', name: 'three instances at once', instances: 3 },
+  { key: 'disk', name: 'disk full mid-run (10 s), then space back', instances: 1, disk: true },
   {
     key: 'mixed',
     name: 'mixed: all Lark faults, three instances, kill -9, Postgres restart',
@@ -88,6 +97,8 @@ export interface ScenarioResult {
   recovery?: { held: number; afterRestartS: number | null };
   takenOver: number;
   postgres?: 'restart' | 'cut';
+  /** The full-disk drill: the clicks' answers while it was full (503 expected, never 500). */
+  disk?: { refused503: number; errors500: number; fullS: number };
 }
 
 /** The bound the README states: what a dead process held is sent within 60 s of a restart. */
@@ -96,7 +107,19 @@ export const RECOVERY_BOUND_S = 60;
 export async function runScenario(ctx: DrillContext, s: Scenario, index: number): Promise<ScenarioResult> {
   const log = ctx.log ?? (() => {});
   const name = `${ctx.prefix}_${index}`;
-  await adminQuery(ctx.pg.url, `create database ${name} template ${ctx.template}`);
+  if (s.disk && !ctx.pg.disk) {
+    return {
+      scenario: s,
+      tally: emptyTally(),
+      failures: ['needs the throw-away Postgres run as root (a tmpfs tablespace to fill); not run'],
+      seconds: 0,
+      takenOver: 0,
+    };
+  }
+  await adminQuery(
+    ctx.pg.url,
+    `create database ${name} template ${ctx.template}${s.disk ? ` tablespace ${ctx.pg.disk!.tablespace}` : ''}`,
+  );
   const url = databaseUrl(ctx.pg.url, name);
   const watch = (text: string, values: unknown[] = []) => retry(() => adminQuery(url, text, values));
   ctx.fake.reset();
@@ -111,17 +134,36 @@ export async function runScenario(ctx: DrillContext, s: Scenario, index: number)
   const all = [...instances];
   const failures: string[] = [];
   let recovery: ScenarioResult['recovery'];
+  let disk: ScenarioResult['disk'];
   try {
     const progress = { started: 0 };
+    const statuses = new Map<number, number>();
     const clicking = clickAll(
       () => instances.filter((i) => i.child.exitCode === null && !i.child.signalCode),
       ctx,
       progress,
+      statuses,
     );
     // The round goes out while the clicks come in.
     await until(() => progress.started >= ctx.workload.clicks / 4, 60_000, 50);
-    await runRound(instances, ctx);
     const cards = ctx.workload.people;
+    if (s.disk) {
+      // The disk fills with clicks coming in and the round asked for: both are refused (503) and
+      // delivered again until space is back; then the round runs once and its cards go out.
+      const before = new Map(statuses);
+      log(`  filling the disk of the database's tablespace for ${DISK_FULL_MS / 1000} s`);
+      const filledAt = performance.now();
+      ctx.pg.disk!.fill();
+      const round = runRound(instances, ctx, statuses, 120);
+      await sleep(DISK_FULL_MS);
+      ctx.pg.disk!.free();
+      const fullS = (performance.now() - filledAt) / 1000;
+      const during = (code: number) => (statuses.get(code) ?? 0) - (before.get(code) ?? 0);
+      disk = { refused503: during(503), errors500: statuses.get(500) ?? 0, fullS };
+      log(`  space back after ${fullS.toFixed(1)} s; answers meanwhile: 503 × ${disk.refused503}`);
+      if (disk.refused503 === 0) failures.push('nothing met the full disk (no 503 while it was full)');
+      await round;
+    } else await runRound(instances, ctx);
     if (s.kill) {
       // Mid-dispatch (clicks in flight too): once some cards are out, at a moment the victim holds rows.
       await until(() => ctx.fake.messages.length >= Math.min(cards / 3, 10), 600_000, 20);
@@ -157,6 +199,7 @@ export async function runScenario(ctx: DrillContext, s: Scenario, index: number)
       await ctx.pg.restart([name]);
     }
     const clickOutcome = await clicking;
+    if (s.disk && (statuses.get(500) ?? 0) > 0) failures.push(`${statuses.get(500)} request(s) answered 500`);
     if (clickOutcome.unanswered > 0) failures.push(`${clickOutcome.unanswered} click(s) never answered`);
     const settled = await until(async () => (await unsettled(watch)) === 0, ctx.settleMs);
     if (settled === null) failures.push(`the outbox did not settle within ${ctx.settleMs / 1000} s`);
@@ -178,11 +221,27 @@ export async function runScenario(ctx: DrillContext, s: Scenario, index: number)
     ...(recovery ? { recovery } : {}),
     takenOver: all.reduce((n, i) => n + rowsTakenOver(i), 0),
     ...(s.postgres ? { postgres: ctx.pg.restartKind } : {}),
+    ...(disk ? { disk } : {}),
+  };
+}
+
+function emptyTally(): Tally {
+  return {
+    reminders: { planned: 0, once: 0, lost: 0, duplicated: 0 },
+    messages: { total: 0, once: 0, lost: 0, duplicated: 0 },
+    resent: 0,
+    unsent: 0,
+    clicks: { total: 0, once: 0, notApplied: 0, twice: 0 },
   };
 }
 
 /** Runs the 09:00 round of the last working day through the admin API of the first instance. */
-async function runRound(instances: Instance[], ctx: DrillContext): Promise<void> {
+async function runRound(
+  instances: Instance[],
+  ctx: DrillContext,
+  statuses?: Map<number, number>,
+  attempts = 5,
+): Promise<void> {
   const at = atIso(lastRoundAt(new Date()));
   for (let attempt = 0; ; attempt++) {
     try {
@@ -191,11 +250,12 @@ async function runRound(instances: Instance[], ctx: DrillContext): Promise<void>
         headers: { authorization: `Bearer ${ctx.service.adminToken}`, 'content-type': 'application/json' },
         body: JSON.stringify({ at }),
       });
+      statuses?.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       const text = await res.text();
       if (res.status === 200) return;
-      if (attempt > 5) throw new Error(`the round did not run: ${res.status} ${text}`);
+      if (attempt > attempts) throw new Error(`the round did not run: ${res.status} ${text}`);
     } catch (error) {
-      if (attempt > 5) throw error;
+      if (attempt > attempts) throw error;
     }
     await sleep(1000);
   }
@@ -213,6 +273,7 @@ async function clickAll(
   live: () => Instance[],
   ctx: DrillContext,
   progress: { started: number },
+  statuses: Map<number, number>,
 ): Promise<{ unanswered: number }> {
   const { workload: w } = ctx;
   // Spread over at least the time the round's cards take to go out, so faults meet clicks in flight.
@@ -242,6 +303,7 @@ async function clickAll(
         try {
           const { body, headers } = request.body();
           const res = await fetch(`${target.url}/lark/cards`, { method: 'POST', headers, body });
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
           const answer = (await res.json().catch(() => null)) as { toast?: { content?: string } } | null;
           answered = res.status === 200 && !IN_PROGRESS.includes(answer?.toast?.content ?? '');
           if (answered)

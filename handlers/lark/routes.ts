@@ -13,11 +13,11 @@ export function larkRoutes(deps: Deps, handlers: InboundHandlers) {
   const verified = verifyLark(deps);
   app.post('/events', verified, async (c) => {
     const { body, style } = c.get('larkEnvelope');
-    return c.json(await receiveLarkBody(deps, handlers, body, style));
+    return c.json(await receiveLarkBody(deps, handlers, body, style, c.get('receivedAt')));
   });
   app.post('/cards', verified, async (c) => {
     const { body, style } = c.get('larkEnvelope');
-    return c.json(await receiveLarkCardCallback(deps, handlers, body, style));
+    return c.json(await receiveLarkCardCallback(deps, handlers, body, style, c.get('receivedAt')));
   });
   return app;
 }

@@ -9,7 +9,7 @@ export interface LarkEnvelope {
 }
 
 /** What the Lark routes see once the request is verified. */
-export type LarkVerified = { Variables: { larkEnvelope: LarkEnvelope } };
+export type LarkVerified = { Variables: { larkEnvelope: LarkEnvelope; receivedAt: number } };
 
 /**
  * The one verification step in front of the Lark routes (src/lark/verify.ts does the checking):
@@ -19,6 +19,8 @@ export type LarkVerified = { Variables: { larkEnvelope: LarkEnvelope } };
  */
 export function verifyLark(deps: Deps): MiddlewareHandler<LarkVerified> {
   return async (c, next) => {
+    // Lark's 3 s count from when it sent the request: the answer budget counts from arrival.
+    const receivedAt = performance.now();
     const verified = verifyLarkRequest(
       deps.config.lark,
       {
@@ -31,6 +33,7 @@ export function verifyLark(deps: Deps): MiddlewareHandler<LarkVerified> {
     );
     if (verified.kind === 'challenge') return c.json({ challenge: verified.challenge });
     c.set('larkEnvelope', { body: verified.body, style: verified.style });
+    c.set('receivedAt', receivedAt);
     await next();
   };
 }

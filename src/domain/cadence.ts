@@ -26,9 +26,21 @@ export interface BulletinCadence {
   weekday: number | null;
   /** 1–28; null: no monthly bulletin. */
   monthDay: number | null;
+  /**
+   * 季通报 / 年通报 (以月保季、以季保年): on the monthly bulletin's day of January, April, July and
+   * October for the quarter before, and of January for the year before (on the 1st when there is
+   * no monthly bulletin). Absent in a stored cadence: on.
+   */
+  quarterly?: boolean;
+  yearly?: boolean;
 }
 
-export const DEFAULT_BULLETIN_CADENCE: BulletinCadence = { weekday: 1, monthDay: 1 };
+export const DEFAULT_BULLETIN_CADENCE: BulletinCadence = {
+  weekday: 1,
+  monthDay: 1,
+  quarterly: true,
+  yearly: true,
+};
 
 const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'];
 
@@ -54,13 +66,17 @@ export function cadenceZh(c: BulletinCadence, time: string): string {
   const parts: string[] = [];
   if (c.weekday !== null) parts.push(`每周${WEEKDAYS[c.weekday - 1]} ${time}发周通报`);
   if (c.monthDay !== null) parts.push(`每月${c.monthDay}日 ${time}发月通报`);
-  if (parts.length === 0) return '不发送通报';
-  return `${parts.join('，')}（遇节假日顺延至下一个工作日）`;
+  const extra: string[] = [];
+  const on = c.monthDay === null ? `1日 ${time}` : '';
+  if (c.quarterly !== false) extra.push(`1、4、7、10月${on}另发季通报`);
+  if (c.yearly !== false) extra.push(`1月${on}另发年通报`);
+  if (parts.length === 0 && extra.length === 0) return '不发送通报';
+  return `${parts.join('，') || '不发周通报和月通报'}（${[...extra, '遇节假日顺延至下一个工作日'].join('；')}）`;
 }
 
 /** A 通报's period: whole local days [from, to). */
 export interface BulletinPeriod {
-  kind: 'week' | 'month';
+  kind: 'week' | 'month' | 'quarter' | 'year';
   from: string;
   to: string;
 }
@@ -87,10 +103,13 @@ export function bulletinsDue(
     if (firstWorkdayFrom(addDays(monday, cadence.weekday - 1), calendar) === date)
       out.push({ kind: 'week', ...lastWeek(date) });
   }
-  if (cadence.monthDay !== null) {
-    const target = `${date.slice(0, 8)}${String(cadence.monthDay).padStart(2, '0')}`;
-    if (firstWorkdayFrom(target, calendar) === date) out.push({ kind: 'month', ...lastMonth(date) });
-  }
+  const monthly = `${date.slice(0, 8)}${String(cadence.monthDay ?? 1).padStart(2, '0')}`;
+  const onMonthlyDay = firstWorkdayFrom(monthly, calendar) === date;
+  if (cadence.monthDay !== null && onMonthlyDay) out.push({ kind: 'month', ...lastMonth(date) });
+  const month = Number(date.slice(5, 7));
+  if (cadence.quarterly !== false && onMonthlyDay && month % 3 === 1)
+    out.push({ kind: 'quarter', ...lastQuarter(date) });
+  if (cadence.yearly !== false && onMonthlyDay && month === 1) out.push({ kind: 'year', ...lastYear(date) });
   return out;
 }
 
@@ -108,15 +127,40 @@ export function lastMonth(date: string): { from: string; to: string } {
   return { from: prev, to: `${date.slice(0, 7)}-01` };
 }
 
-/** The period before a period of the same kind (for the change since the last 通报). */
-export function previousPeriod(p: BulletinPeriod): BulletinPeriod {
-  return { kind: p.kind, ...(p.kind === 'week' ? lastWeek(p.from) : lastMonth(p.from)) };
+/** The quarter before the quarter of `date`. */
+export function lastQuarter(date: string): { from: string; to: string } {
+  const y = Number(date.slice(0, 4));
+  const q = Math.floor((Number(date.slice(5, 7)) - 1) / 3);
+  const first = (year: number, quarter: number) => `${year}-${String(quarter * 3 + 1).padStart(2, '0')}-01`;
+  return q === 0 ? { from: first(y - 1, 3), to: first(y, 0) } : { from: first(y, q - 1), to: first(y, q) };
 }
 
-/** '9月28日—10月4日' / '2026年9月' */
+/** The calendar year before the year of `date`. */
+export function lastYear(date: string): { from: string; to: string } {
+  const y = Number(date.slice(0, 4));
+  return { from: `${y - 1}-01-01`, to: `${y}-01-01` };
+}
+
+/** The period before a period of the same kind (for the change since the last 通报). */
+export function previousPeriod(p: BulletinPeriod): BulletinPeriod {
+  const before = { week: lastWeek, month: lastMonth, quarter: lastQuarter, year: lastYear }[p.kind];
+  return { kind: p.kind, ...before(p.from) };
+}
+
+const QUARTER_ZH = ['一', '二', '三', '四'];
+
+/** '9月28日—10月4日' / '2026年9月' / '2026年第三季度' / '2026年' */
 export function periodZh(p: BulletinPeriod): string {
   const md = (d: string) => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
-  return p.kind === 'month'
-    ? `${p.from.slice(0, 4)}年${Number(p.from.slice(5, 7))}月`
-    : `${md(p.from)}—${md(addDays(p.to, -1))}`;
+  const year = p.from.slice(0, 4);
+  switch (p.kind) {
+    case 'month':
+      return `${year}年${Number(p.from.slice(5, 7))}月`;
+    case 'quarter':
+      return `${year}年第${QUARTER_ZH[Math.floor((Number(p.from.slice(5, 7)) - 1) / 3)]}季度`;
+    case 'year':
+      return `${year}年`;
+    case 'week':
+      return `${md(p.from)}—${md(addDays(p.to, -1))}`;
+  }
 }

@@ -55,7 +55,7 @@ export interface BulletinMessages {
   departments: Array<{ dept: string; card: CardJson }>;
 }
 
-const KIND_ZH = { week: '周通报', month: '月通报' } as const;
+const KIND_ZH = { week: '周通报', month: '月通报', quarter: '季通报', year: '年通报' } as const;
 
 /** The 通报 of one period: the office's ranking and each department's card. */
 export async function buildBulletin(

@@ -17,10 +17,10 @@ describe.each(engines)('通报 settings, chat and scoring weights on %s', (engin
 
   it('admins set the weekly and monthly cadence; the answer restates it in words', async () => {
     expect((await ask('ou_admin', '设置 通报 每周一 09:00')).text).toBe(
-      '已设置：每周一 09:00发周通报，每月1日 09:00发月通报（遇节假日顺延至下一个工作日）。',
+      '已设置：每周一 09:00发周通报，每月1日 09:00发月通报（1、4、7、10月另发季通报；1月另发年通报；遇节假日顺延至下一个工作日）。',
     );
     expect((await ask('ou_admin', '设置 通报 每月3日 10:00')).text).toBe(
-      '已设置：每周一 10:00发周通报，每月3日 10:00发月通报（遇节假日顺延至下一个工作日）。',
+      '已设置：每周一 10:00发周通报，每月3日 10:00发月通报（1、4、7、10月另发季通报；1月另发年通报；遇节假日顺延至下一个工作日）。',
     );
     const schedule = await api(world.app, 'GET', '/api/v1/schedules/bulletin');
     expect(schedule.body.cron).toBe('0 10 * * *');

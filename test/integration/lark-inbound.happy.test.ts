@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { pruneInboundEvents } from '../../src/db/repos/inbound-events.js';
 import type { CardAction, InboundEvent } from '../../src/lark/events.js';
 import { answerCardCallback } from '../../src/lark/inbound/cards.js';
+import type { CardActionHandler } from '../../src/lark/inbound/handlers.js';
 import { processInboundEvents } from '../../src/lark/inbound/processor.js';
 import { engines } from '../helpers/db.js';
 import { testDeps } from '../helpers/deps.js';
 import {
   botAddedEvent,
   cardActionEvent,
+  flushOutbox,
   larkOnlyApp,
   larkTestConfig,
   mentionBot,
@@ -268,6 +270,86 @@ describe.each(engines)('Lark inbound events on %s', (engine) => {
       expect(replay).toEqual({ toast: { type: 'success', content: '已办结' } });
       expect(calls).toBe(1);
     });
+
+    it('a card answer later than the budget replaces the clicker’s card with the callback’s token, once', async () => {
+      const { deps } = setup();
+      const card = {
+        schema: '2.0',
+        config: { update_multi: true },
+        body: { elements: [{ tag: 'markdown', content: '已办结' }] },
+      };
+      let finish!: () => void;
+      const finished = new Promise<void>((r) => {
+        finish = r;
+      });
+      const slow = async () => {
+        await new Promise((r) => setTimeout(r, 200));
+        finish();
+        return { toast: { type: 'success' as const, content: '已办结' }, card };
+      };
+      const body = cardActionEvent({
+        operator: 'ou_a',
+        value: { v: 1, op: 'done', item: 'D-12' },
+        updateToken: 'c-late',
+      });
+      const first = await answerCardCallback(deps, body, '2.0', slow, 20);
+      expect(first).toEqual({ toast: { type: 'info', content: '已收到，正在处理，卡片稍后自动更新' } });
+      await finished;
+      const queued = async () =>
+        h.database.db.selectFrom('outbox').select(['operation', 'card_token', 'purpose']).execute();
+      for (let i = 0; i < 250 && (await queued()).length === 0; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(await queued()).toEqual([
+        { operation: 'card_update', card_token: 'c-late', purpose: 'card-late-answer' },
+      ]);
+      await flushOutbox(deps);
+      expect(h.fake.cardUpdates).toEqual([{ token: 'c-late', card, at: expect.any(Number) }]);
+      // Lark delivering the click again gets the recorded answer inline; nothing is queued twice.
+      expect(await answerCardCallback(deps, body, '2.0', slow, 20)).toEqual({
+        toast: { type: 'success', content: '已办结' },
+        card: { type: 'raw', data: card },
+      });
+      expect(await queued()).toHaveLength(1);
+    });
+
+    it.runIf(engine === 'pglite')(
+      'on the embedded database takes clicks one at a time in arrival order; one still waiting at its budget is told it was received and is handled in its turn',
+      async () => {
+        const { deps } = setup();
+        const log: string[] = [];
+        let openGate!: () => void;
+        const gate = new Promise<void>((r) => {
+          openGate = r;
+        });
+        const handler: CardActionHandler = async (_deps, action) => {
+          const item = (action.value as { item: string }).item;
+          log.push(`start ${item}`);
+          if (item === 'D-1') await gate;
+          log.push(`end ${item}`);
+          return { toast: { type: 'success', content: `已办结 ${item}` } };
+        };
+        const click = (item: string) =>
+          cardActionEvent({ operator: 'ou_a', value: { v: 1, op: 'done', item } });
+        const first = answerCardCallback(deps, click('D-1'), '2.0', handler, 600_000);
+        const secondBody = click('D-2');
+        const second = await answerCardCallback(deps, secondBody, '2.0', handler, 20);
+        expect(second).toEqual({ toast: { type: 'info', content: '已收到，正在处理，卡片稍后自动更新' } });
+        expect(log).not.toContain('start D-2');
+        openGate();
+        expect(await first).toEqual({ toast: { type: 'success', content: '已办结 D-1' } });
+        // D-2 is handled in its turn and records its answer: wait for that, not for a fixed time.
+        for (let i = 0; i < 250 && !log.includes('end D-2'); i++) await new Promise((r) => setTimeout(r, 20));
+        expect(log).toEqual(['start D-1', 'end D-1', 'start D-2', 'end D-2']);
+        for (let i = 0; i < 250; i++) {
+          const rows = await h.database.db.selectFrom('inbound_events').select('status').execute();
+          if (rows.length === 2 && rows.every((r) => r.status === 'done')) break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        const replay = await answerCardCallback(deps, secondBody, '2.0', handler);
+        expect(replay).toEqual({ toast: { type: 'success', content: '已办结 D-2' } });
+        expect(log.filter((l) => l === 'start D-2')).toHaveLength(1);
+      },
+    );
 
     it('answers a click with the toast and the raw card, and a replay with the same answer, acting once', async () => {
       const { deps, app, actions } = setup();

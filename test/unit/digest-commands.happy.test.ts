@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { cadenceZh, dailyTimes, parseCadenceWord } from '../../src/domain/cadence.js';
+import {
+  bulletinsDue,
+  cadenceZh,
+  DEFAULT_BULLETIN_CADENCE,
+  dailyTimes,
+  parseCadenceWord,
+  periodZh,
+} from '../../src/domain/cadence.js';
+import { createWorkCalendar } from '../../src/domain/calendar.js';
 import { parseCommand } from '../../src/domain/commands.js';
 
 describe('简报 commands and cadences in words', () => {
@@ -30,8 +38,25 @@ describe('简报 commands and cadences in words', () => {
     expect(parseCadenceWord('每月１５号')).toEqual({ monthDay: 15 });
     expect(parseCadenceWord('每月31日')).toBeNull();
     expect(parseCadenceWord('每天')).toBeNull();
+    expect(bulletinsDue('2026-10-08', createWorkCalendar(), DEFAULT_BULLETIN_CADENCE)).toEqual([
+      { kind: 'week', from: '2026-09-28', to: '2026-10-05' },
+      { kind: 'month', from: '2026-09-01', to: '2026-10-01' },
+      { kind: 'quarter', from: '2026-07-01', to: '2026-10-01' },
+    ]);
+    // New Year's Day 2026 is a holiday: January's 通报 go out on the first working day after it.
+    const firstOf2026 = createWorkCalendar().nextWorkday('2026-01-01');
+    expect(bulletinsDue(firstOf2026, createWorkCalendar(), { weekday: null, monthDay: 1 })).toEqual([
+      { kind: 'month', from: '2025-12-01', to: '2026-01-01' },
+      { kind: 'quarter', from: '2025-10-01', to: '2026-01-01' },
+      { kind: 'year', from: '2025-01-01', to: '2026-01-01' },
+    ]);
+    const plain = { weekday: null, monthDay: 1, quarterly: false, yearly: false };
+    expect(bulletinsDue(firstOf2026, createWorkCalendar(), plain)).toEqual([
+      { kind: 'month', from: '2025-12-01', to: '2026-01-01' },
+    ]);
+    expect(periodZh({ kind: 'quarter', from: '2026-07-01', to: '2026-10-01' })).toBe('2026年第三季度');
     expect(cadenceZh({ weekday: 1, monthDay: 1 }, '09:00')).toBe(
-      '每周一 09:00发周通报，每月1日 09:00发月通报（遇节假日顺延至下一个工作日）',
+      '每周一 09:00发周通报，每月1日 09:00发月通报（1、4、7、10月另发季通报；1月另发年通报；遇节假日顺延至下一个工作日）',
     );
   });
 });

@@ -112,6 +112,9 @@ export async function withdrawPending(ctx: ActionContext): Promise<void> {
 /** 留痕 and notifications of one change, in the transaction that made it. */
 export async function recordAndNotify(trx: Trx, deps: Deps, change: ItemChange): Promise<void> {
   const { item, at, actor, action, details } = change;
-  await appendHistory(trx, { itemId: item.id, at, actor, action, details });
-  await notifyItemChanged(trx, deps, change);
+  // The history row goes out with the notifications' first read (one round trip on Postgres).
+  await Promise.all([
+    appendHistory(trx, { itemId: item.id, at, actor, action, details }),
+    notifyItemChanged(trx, deps, change),
+  ]);
 }

@@ -64,10 +64,10 @@ async function runAction(trx: Trx, deps: Deps, input: ItemActionInput): Promise<
 
 /** Locks the item and gathers what every action needs; a missing item or actor ends here. */
 async function load(trx: Trx, deps: Deps, input: ItemActionInput): Promise<ActionContext | ActionOutcome> {
-  const locked = await lockItemWithPending(trx, input.itemId);
+  // The lock and the reference versions in one round trip (they do not depend on each other).
+  const [locked, ref] = await Promise.all([lockItemWithPending(trx, input.itemId), referenceData(deps, trx)]);
   if (!locked) return { ok: false, code: 'not_found', message: `找不到事项 ${input.itemId}，请核对编号` };
   const { item, pending } = locked;
-  const ref = await referenceData(deps, trx);
   const actor = ref.people.get(input.by);
   if (!actor) return { ok: false, code: 'forbidden', message: '您尚未登记，请联系办公室管理员', item };
   if (input.requestId && (await hasRequest(trx, item.id, input.requestId)))

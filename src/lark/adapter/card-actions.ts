@@ -31,6 +31,7 @@ import { type CardJson, canStillUpdate } from '../cards/common.js';
 import { extensionCard } from '../cards/extension-card.js';
 import { type Audience, itemCard, type OpenForm } from '../cards/item-card.js';
 import {
+  DIRECT_OPS,
   extendForm,
   type FormOp,
   type ItemButtonValue,
@@ -74,14 +75,11 @@ export async function answerCardAction(
   // An item's button: one transaction finds the card, locks and changes the item, queues the
   // patches, draws the answer from what it already read and records it on the callback.
   return inTransaction(db, async (trx) => {
-    const sent = action.messageId ? await findSentMessage(trx, action.messageId) : null;
-    const answer = await freshIfOld(
-      deps,
-      trx,
-      action,
-      sent,
-      await answerItemClick(deps, trx, action, value, sent),
-    );
+    // The card lookup goes out with the click's first statements: one round trip on Postgres.
+    const sent = action.messageId ? findSentMessage(trx, action.messageId) : Promise.resolve(null);
+    sent.catch(() => {}); // awaited below; a failure fails the transaction there
+    const clicked = await answerItemClick(deps, trx, action, value, sent);
+    const answer = await freshIfOld(deps, trx, action, await sent, clicked);
     await callback?.recordIn(trx, answer);
     return answer;
   });
@@ -103,9 +101,18 @@ async function answerItemClick(
   trx: Trx,
   action: CardAction,
   value: Exclude<ItemButtonValue, { op: 'nudge' }>,
-  sent: SentMessage | null,
+  clickedCard: Promise<SentMessage | null>,
 ): Promise<CardActionAnswer> {
   const by = action.operatorOpenId;
+  // A plain action (no form to read first) locks its item alongside the first reads.
+  const early = PLAIN_ACTIONS.has(value.op)
+    ? performItemActionIn(trx, deps, {
+        itemId: (value as { item: string }).item,
+        action: value.op as ActionName,
+        by,
+      })
+    : null;
+  early?.catch(() => {}); // awaited below
   const ctx = await loadViewContext(trx, deps);
   const person = ctx.ref.people.get(by) ?? null;
   const audience: Audience = { kind: 'person', openId: by, isChief: !!person?.roles.includes('chief') };
@@ -125,6 +132,7 @@ async function answerItemClick(
   if (value.op === 'approve-extension' || value.op === 'reject-extension') {
     const input = { itemId: value.item, action: value.op, by, extensionId: value.req };
     const outcome = await performItemActionIn(trx, deps, input);
+    const sent = await clickedCard;
     if (!outcome.ok && outcome.code === 'not_found') return missing();
     const answer = await answerDecision(trx, ctx, outcome.item!, value.req, outcome);
     // On a digest the decision is a toast: the digest stays as it was sent.
@@ -137,8 +145,9 @@ async function answerItemClick(
     const problem = readForm(ctx, value.op, action.formValue ?? {}, input);
     if (problem) return warn(problem);
   }
-  const outcome = await performItemActionIn(trx, deps, input);
+  const outcome = await (early ?? performItemActionIn(trx, deps, input));
   if (!outcome.ok && outcome.code === 'not_found') return missing();
+  const sent = await clickedCard;
   // A button on a list (待办, a reminder round) answers with the list redrawn as of now, not
   // with one item's card in place of the whole list.
   const fromList = !!sent && LIST_PURPOSES.includes(sent.purpose);
@@ -162,6 +171,9 @@ async function answerItemClick(
   }
   return warn(outcome.message);
 }
+
+/** Buttons that act at once, with nothing to read from a form first. */
+const PLAIN_ACTIONS = new Set<string>(DIRECT_OPS);
 
 /** Purposes of cards that list several items (see chat-commands.ts, src/reminders/round.ts). */
 const LIST_PURPOSES = ['todo', ...ROUND_CARD_PURPOSES];

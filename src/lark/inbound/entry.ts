@@ -21,8 +21,11 @@ export async function receiveLarkBody(
   handlers: InboundHandlers,
   body: Record<string, unknown>,
   style: '2.0' | 'v1',
+  /** performance.now() when the request arrived (a card's answer budget counts from then). */
+  receivedAt: number = performance.now(),
 ): Promise<Record<string, unknown>> {
-  if (isCardActionBody(body)) return answerCardCallback(deps, body, style, handlers.cardAction);
+  if (isCardActionBody(body))
+    return answerCardCallback(deps, body, style, handlers.cardAction, undefined, receivedAt);
   const identity = eventIdentity(body);
   if (!identity) throw new AppError(400, 'unknown_event', 'The body is not a Lark event envelope.');
   const stored = await receiveInboundEvent(deps, { ...identity, payload: body });
@@ -44,9 +47,11 @@ export async function receiveLarkCardCallback(
   handlers: InboundHandlers,
   body: Record<string, unknown>,
   style: '2.0' | 'v1',
+  /** performance.now() when the request arrived: the answer budget counts from then. */
+  receivedAt: number = performance.now(),
 ): Promise<Record<string, unknown>> {
   if (!isCardActionBody(body)) {
     throw new AppError(400, 'not_a_card_callback', 'The body is not a card callback.');
   }
-  return answerCardCallback(deps, body, style, handlers.cardAction);
+  return answerCardCallback(deps, body, style, handlers.cardAction, undefined, receivedAt);
 }
