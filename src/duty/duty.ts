@@ -172,3 +172,5 @@ export async function handOver(
   });
   return { ...(await getDutyDay(db, input.date))!, changed };
 }
+
+export type { DutyDay };
