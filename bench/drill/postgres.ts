@@ -1,5 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,9 +146,24 @@ export async function throwAwayPostgres(): Promise<DrillPostgres> {
       ? {
           disk: {
             tablespace,
+            // Written in pieces down to a page, to the last byte, as the server writes beside it.
             fill() {
-              const { bavail, bsize } = statfsSync(full);
-              execFileSync('fallocate', ['-l', String(bavail * bsize), filler]);
+              const fd = openSync(filler, 'w');
+              try {
+                for (const size of [1 << 20, 1 << 16, 1 << 12, 512]) {
+                  const piece = Buffer.alloc(size);
+                  for (;;) {
+                    try {
+                      writeSync(fd, piece);
+                    } catch (error) {
+                      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') break;
+                      throw error;
+                    }
+                  }
+                }
+              } finally {
+                closeSync(fd);
+              }
             },
             free() {
               rmSync(filler, { force: true });

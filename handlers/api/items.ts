@@ -17,6 +17,7 @@ import {
 import { loadRhythmClock, loadTaskPlan } from '../../src/items/rhythm.js';
 import { ADMIN_API_ACTOR, updateTaskPlan } from '../../src/items/task-plan.js';
 import { AppError, notFound } from '../../src/platform/errors.js';
+import { listItemsAtRisk } from '../../src/reports/forecast.js';
 import { requireCategories, setCategoriesOnItem } from '../../src/settings/categories.js';
 import { param, readBody, validate } from './body.js';
 import * as F from './fields.js';
@@ -200,6 +201,10 @@ const listQuery = z.object({
   dept: F.queryValue().optional().meta({ description: 'Department code.' }),
   parent: F.queryValue().optional().meta({ description: 'Sub-tasks of this item id.' }),
   category: F.queryValue().optional().meta({ description: '专项: items carrying this category code.' }),
+  atRisk: z.enum(['true', 'false']).optional().meta({
+    description:
+      '预计逾期: `true` lists only the open items the forecast flags, each with `risk: {reason, basis, averageWorkdays, elapsedWorkdays, remainingWorkdays}` (docs/figures.md).',
+  }),
   light: z.enum(['green', 'yellow', 'red']).optional().meta({ description: 'The light computed now.' }),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
@@ -314,7 +319,13 @@ export function itemsRoutes(deps: Deps) {
     async (c) => {
       const q = validate(listQuery, c.req.query());
       const parent = q.parent ? (normalizeItemId(q.parent) ?? q.parent) : undefined;
-      const items = await listItemsWithLights(deps, { ...q, ...(parent ? { parent } : {}) });
+      const { atRisk, ...filters } = q;
+      const wanted = { ...filters, ...(parent ? { parent } : {}) };
+      if (atRisk === 'true') {
+        const flagged = await listItemsAtRisk(deps, wanted);
+        return c.json({ items: flagged.map((i) => ({ ...show(i, i.light), risk: i.risk })) });
+      }
+      const items = await listItemsWithLights(deps, wanted);
       return c.json({ items: items.map((i) => show(i, i.light)) });
     },
   );

@@ -33,7 +33,10 @@ const figuresQuery = z.object({
     description:
       "open_id of the person reading, when the API reads on someone's behalf. by=person answers only a chief of that department (who reads their own when `dept` is left out), an office leader (a chief of the top department) or an admin; anyone else is a 403. Absent: the admin token itself reads.",
   }),
-  format: z.enum(FORMATS).optional().meta({ description: 'json (default), csv (UTF-8 with BOM) or xlsx.' }),
+  format: z.enum(FORMATS).optional().meta({
+    description:
+      "json (default), csv (UTF-8 with BOM) or xlsx. A text cell starting with = + - @ (or tab/CR) is written with a leading ' so spreadsheets do not run it as a formula; numbers stay numbers.",
+  }),
 });
 
 const who = z.object({ dept: F.queryValue().optional(), as: F.queryValue().optional() });

@@ -12,7 +12,10 @@ const summaryQuery = z.object({
   from: z.string().meta({ description: 'First day, YYYY-MM-DD.' }),
   to: z.string().meta({ description: 'Last day, YYYY-MM-DD.' }),
   dept: z.string().optional().meta({ description: 'Only this department (code).' }),
-  format: z.enum(['json', 'csv']).optional().meta({ description: 'json (default) or csv (a download).' }),
+  format: z.enum(['json', 'csv']).optional().meta({
+    description:
+      "json (default) or csv (a download). A text cell starting with = + - @ (or tab/CR) is written with a leading ' so spreadsheets do not run it as a formula.",
+  }),
 });
 
 /** GET /reports/summary?from=&to=[&dept=][&format=csv] — figures per department and for the office. */

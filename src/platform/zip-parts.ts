@@ -81,7 +81,7 @@ export async function inflatePart(part: ZipPart, maxBytes: number): Promise<Buff
     return Buffer.from(part.data);
   }
   try {
-    return await inflate(part.data, { maxOutputLength: maxBytes });
+    return await inflate(part.data, { maxOutputLength: maxBytes, chunkSize: 1024 * 1024 });
   } catch (error) {
     if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(part.name, maxBytes);
     throw new ZipProblem(`part ${part.name} cannot be inflated`);

@@ -12,6 +12,7 @@ import {
   type PendingExtensionRow,
   pendingExtensions,
 } from '../db/repos/figures.js';
+import { listItemRows } from '../db/repos/items.js';
 import { getPeople } from '../db/repos/people.js';
 import type { Db } from '../db/schema.js';
 import type { WorkCalendar } from '../domain/calendar.js';
@@ -41,6 +42,7 @@ import {
   digestHasNews,
   quietDigestText,
 } from '../lark/cards/report/digest-card.js';
+import { loadRiskAssessor } from './forecast.js';
 import { type LongTask, loadLongTasks } from './long-tasks.js';
 
 /**
@@ -83,9 +85,13 @@ export interface DigestData {
   missingDutyLogs: MissingDutyLog[];
   /** Open long tasks (on a rhythm, with milestones or sub-tasks), worst first. */
   longTasks: LongTask[];
+  /** 预计逾期: open items the forecast flags, per department. */
+  atRisk: Array<{ dept: string | null }>;
 }
 
 const TREND_DAYS = 14;
+/** The open items the forecast looks at (far more than an office keeps open). */
+const OPEN_ITEMS_LIMIT = 100_000;
 /** Per department: enough for any reader's list (the card shows the first ten). */
 const OVERDUE_PER_DEPT = 10;
 
@@ -114,6 +120,10 @@ export async function loadDigestData(db: Db, ctx: FigureContext): Promise<Digest
   const names = Object.fromEntries(people.map((p) => [p.openId, p.name]));
   const deptNames = Object.fromEntries(departments.map((d) => [d.code, d.name]));
   const longTasks = await loadLongTasks(db, ctx, deptNames);
+  const assess = await loadRiskAssessor(db, ctx);
+  const atRisk = (await listItemRows(db, { status: 'open', limit: OPEN_ITEMS_LIMIT }))
+    .filter((i) => assess(i) !== null)
+    .map((i) => ({ dept: i.dept }));
   const withChief = new Set(chiefs.filter((c) => c.dept !== null && !c.isTop).map((c) => c.dept));
   const leadersDecideFor = new Set<string | null>([
     null,
@@ -137,6 +147,7 @@ export async function loadDigestData(db: Db, ctx: FigureContext): Promise<Digest
       : null,
     missingDutyLogs,
     longTasks,
+    atRisk,
   };
 }
 
@@ -198,6 +209,7 @@ export function digestViewFor(data: DigestData, reader: DigestReader, ctx: Figur
           }))
         : [],
     longTasks: data.longTasks.filter((t) => dept === null || t.deptCode === dept),
+    atRisk: inScope(data.atRisk, dept).length,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { FigureRow } from '../domain/figure-rows.js';
 import { percentText } from '../domain/figures.js';
+import { csvCell, sheetCell } from './export-cells.js';
 import type { FiguresReport } from './figures.js';
 
 /**
@@ -49,14 +50,9 @@ function lines(report: FiguresReport): Array<Array<string | number | null>> {
   ];
 }
 
-function cell(v: string | number | null): string {
-  const s = v === null ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function figuresCsv(report: FiguresReport): string {
   return `\uFEFF${lines(report)
-    .map((l) => l.map(cell).join(','))
+    .map((l) => l.map(csvCell).join(','))
     .join('\r\n')}\r\n`;
 }
 
@@ -64,7 +60,7 @@ export async function figuresXlsx(report: FiguresReport): Promise<Uint8Array<Arr
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(`${report.from}至${report.to}`);
-  for (const l of lines(report)) sheet.addRow(l);
+  for (const l of lines(report)) sheet.addRow(l.map(sheetCell));
   sheet.getRow(1).font = { bold: true };
   sheet.getColumn(1).width = 16;
   const bytes = await workbook.xlsx.writeBuffer();

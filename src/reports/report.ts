@@ -14,6 +14,7 @@ import { addDays, atLocal } from '../domain/time.js';
 import { AppError } from '../platform/errors.js';
 import { loadWorkCalendar } from '../settings/calendar.js';
 import { loadScoringRules } from '../settings/rules.js';
+import { csvCell } from './export-cells.js';
 import { departmentFigures } from './bulletin-figures.js';
 import { type HotlineFigures, hasHotlineTickets } from './hotline-figures.js';
 
@@ -176,10 +177,8 @@ const CSV_HEADER = [
   '会议',
 ];
 
-function cell(v: string | number | null): string {
-  const s = v === null ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+/** Every CSV field goes through the one formula-safe cell of every export. */
+const cell = csvCell;
 
 /**
  * The report as CSV with a UTF-8 BOM (so Excel reads the Chinese), one line per department and 全办;

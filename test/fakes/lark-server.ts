@@ -86,6 +86,8 @@ export interface FakeLarkOptions {
 
 const UUID_WINDOW_MS = 60 * 60 * 1000;
 const CARD_LIMIT_BYTES = 30 * 1024;
+/** Lark updates a sent card for 14 days. */
+const UPDATE_WINDOW_MS = 14 * 24 * 3600_000;
 
 function collectText(value: unknown, out: string[]): void {
   if (typeof value === 'string') return;
@@ -110,6 +112,8 @@ export class FakeLark {
   readonly messages: FakeMessage[] = [];
   readonly patches: Array<{ messageId: string; content: string; card: any; at: number }> = [];
   readonly cardUpdates: Array<{ token: string; card: any; at: number }> = [];
+  /** PATCHes refused because the message is older than Lark's 14-day update window. */
+  readonly refusedPatches: Array<{ messageId: string; ageDays: number }> = [];
   /** Cards refused as Lark would refuse them, with the answer given. */
   readonly refusedCards: Array<{ operation: FakeOperation; card: unknown; code: number; msg: string }> = [];
   /** Every API request received (token fetches included), in order. */
@@ -244,6 +248,7 @@ export class FakeLark {
     this.messages.length = 0;
     this.patches.length = 0;
     this.cardUpdates.length = 0;
+    this.refusedPatches.length = 0;
     this.refusedCards.length = 0;
     this.requests.length = 0;
     this.tokensIssued = 0;
@@ -555,6 +560,12 @@ export class FakeLark {
       const original = this.messages.find((m) => m.messageId === messageId);
       if (!original) return error(230001, 'invalid message_id');
       if (original.msgType !== 'interactive') return error(230001, 'only cards can be patched');
+      // 更新已发送的消息卡片: 仅支持更新 14 天内发送的消息 (the page names no code; this one is the fake's).
+      const ageMs = this.now() - original.at;
+      if (ageMs >= UPDATE_WINDOW_MS) {
+        this.refusedPatches.push({ messageId, ageDays: Math.floor(ageMs / 86_400_000) });
+        return error(230001, 'the message was sent more than 14 days ago and can no longer be updated');
+      }
       if (typeof body.content !== 'string') return error(230001, 'content must be a JSON string');
       let card: any;
       try {

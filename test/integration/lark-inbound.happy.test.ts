@@ -9,6 +9,7 @@ import { testDeps } from '../helpers/deps.js';
 import {
   botAddedEvent,
   cardActionEvent,
+  flushOutbox,
   larkOnlyApp,
   larkTestConfig,
   mentionBot,
@@ -268,6 +269,47 @@ describe.each(engines)('Lark inbound events on %s', (engine) => {
       const replay = await answerCardCallback(deps, body, '2.0', slow, 20);
       expect(replay).toEqual({ toast: { type: 'success', content: '已办结' } });
       expect(calls).toBe(1);
+    });
+
+    it('a card answer later than the budget replaces the clicker’s card with the callback’s token, once', async () => {
+      const { deps } = setup();
+      const card = {
+        schema: '2.0',
+        config: { update_multi: true },
+        body: { elements: [{ tag: 'markdown', content: '已办结' }] },
+      };
+      let finish!: () => void;
+      const finished = new Promise<void>((r) => {
+        finish = r;
+      });
+      const slow = async () => {
+        await new Promise((r) => setTimeout(r, 200));
+        finish();
+        return { toast: { type: 'success' as const, content: '已办结' }, card };
+      };
+      const body = cardActionEvent({
+        operator: 'ou_a',
+        value: { v: 1, op: 'done', item: 'D-12' },
+        updateToken: 'c-late',
+      });
+      const first = await answerCardCallback(deps, body, '2.0', slow, 20);
+      expect(first).toEqual({ toast: { type: 'info', content: '已收到，正在处理，卡片稍后自动更新' } });
+      await finished;
+      const queued = async () =>
+        h.database.db.selectFrom('outbox').select(['operation', 'card_token', 'purpose']).execute();
+      for (let i = 0; i < 250 && (await queued()).length === 0; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(await queued()).toEqual([
+        { operation: 'card_update', card_token: 'c-late', purpose: 'card-late-answer' },
+      ]);
+      await flushOutbox(deps);
+      expect(h.fake.cardUpdates).toEqual([{ token: 'c-late', card, at: expect.any(Number) }]);
+      // Lark delivering the click again gets the recorded answer inline; nothing is queued twice.
+      expect(await answerCardCallback(deps, body, '2.0', slow, 20)).toEqual({
+        toast: { type: 'success', content: '已办结' },
+        card: { type: 'raw', data: card },
+      });
+      expect(await queued()).toHaveLength(1);
     });
 
     it.runIf(engine === 'pglite')(

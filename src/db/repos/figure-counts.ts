@@ -128,3 +128,50 @@ export async function countInformationSent(db: Db, p: Period, scope: FigureScope
   const r = await q.executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/**
+ * Items closed since `since`, by department, handler, kind and source (a document's type): how
+ * many and their handling working days in total (for 预计逾期).
+ */
+export async function handlingHistory(
+  db: Db,
+  since: Date,
+  ctx: { timeZone: string; days: string[]; ordinals: number[] },
+): Promise<
+  Array<{ dept: string | null; assignee: string | null; key: string; samples: number; total: number }>
+> {
+  const tz = ctx.timeZone;
+  const { rows } = await sql<{
+    dept: string | null;
+    assignee: string | null;
+    key: string;
+    n: string;
+    total: string;
+  }>`
+    with days as (select * from unnest(${ctx.days}::date[], ${ctx.ordinals}::int[]) as d(day, ord))
+    select i.dept, i.assignee, i.kind || ':' || coalesce(i.source, i.doc_type, '') as key,
+           count(*) as n, sum(dc.ord - dd.ord) as total
+      from items i
+      join days dd on dd.day = (i.created_at at time zone ${tz})::date
+      join days dc on dc.day = (i.closed_at at time zone ${tz})::date
+     where i.status = 'done' and i.closed_at >= ${since}
+     group by 1, 2, 3`.execute(db);
+  return rows.map((r) => ({
+    dept: r.dept,
+    assignee: r.assignee,
+    key: r.key,
+    samples: Number(r.n),
+    total: Number(r.total ?? 0),
+  }));
+}
+
+/** The earliest local day an item closed since `since` was created. */
+export async function firstCreatedClosedSince(db: Db, since: Date, timeZone: string): Promise<string | null> {
+  const r = await db
+    .selectFrom('items')
+    .select(sql<string | null>`to_char(min(created_at) at time zone ${timeZone}, 'YYYY-MM-DD')`.as('day'))
+    .where('status', '=', 'done')
+    .where('closed_at', '>=', since)
+    .executeTakeFirst();
+  return r?.day ?? null;
+}

@@ -9,14 +9,16 @@ import {
 import type { Deps } from '../../deps.js';
 import { aliveSince, beat } from '../../platform/liveness.js';
 import { CARD_ACTION, type CardAction, parseCardAction } from '../events.js';
+import { enqueueOutbox, outboxKey } from '../outbox/enqueue.js';
 import type { CardActionAnswer, CardActionHandler, CardCallback } from './handlers.js';
 
 const LEASE_MS = 30_000;
 
 /**
  * Lark waits 3 s for a callback's answer. Past this budget the clicker is told the click was
- * received; the work goes on, records its own answer (a replay gets it) and refreshes the shared
- * cards through the outbox as usual.
+ * received; the work goes on, records its own answer (a replay gets it), refreshes the shared
+ * cards through the outbox as usual, and replaces the clicker's card with the callback's token
+ * (the delayed update: the token lasts 30 minutes and works twice; the card must be under 30 KB).
  */
 export const CARD_ANSWER_BUDGET_MS = 2_500;
 /**
@@ -65,7 +67,9 @@ export async function answerCardCallback(
     // Still queued past the budget: answered now, handled in its turn (which records its answer).
     void turn.then((release) =>
       receive(deps, body, key, action, style, handler)
-        .then((r) => r.work)
+        .then((r) =>
+          r.work ? r.work.then((late) => updateLater(deps, key, action, late, style)) : undefined,
+        )
         .catch((error) => deps.logger.error('queued card action failed', { eventId: key, error }))
         .finally(release),
     );
@@ -94,6 +98,7 @@ export async function answerCardCallback(
     eventId: key,
     budgetMs,
   });
+  void received.work.then((late) => updateLater(deps, key, action, late, style));
   return formatCardAnswer(STILL_WORKING, style);
 }
 
@@ -171,6 +176,49 @@ async function receive(
     }
   }
   return { work: handleAndRecord(deps, key, action, style, handler) };
+}
+
+/** Lark's limit for the delayed update's card. */
+const DELAYED_CARD_MAX_BYTES = 30 * 1024;
+
+/**
+ * The card a late answer carries, sent with the callback's token through the outbox (which
+ * sends it after this answer went out, as Lark requires, and gives up past the token's 30 min).
+ */
+async function updateLater(
+  deps: Deps,
+  key: string,
+  action: CardAction,
+  late: Record<string, unknown>,
+  style: '2.0' | 'v1',
+): Promise<void> {
+  const token = action.updateToken;
+  if (!token) return;
+  const card =
+    style === 'v1'
+      ? Object.keys(late).length > 0
+        ? late
+        : undefined
+      : (late.card as { data?: unknown })?.data;
+  if (!card) return;
+  const content = JSON.stringify(card);
+  if (Buffer.byteLength(content) > DELAYED_CARD_MAX_BYTES) {
+    deps.logger.warn('late card answer over 30 KB: not sent as a delayed update', { eventId: key });
+    return;
+  }
+  try {
+    await enqueueOutbox(deps.database.db, {
+      uuid: outboxKey('card-update', key),
+      operation: 'card_update',
+      cardToken: token,
+      msgType: 'interactive',
+      content,
+      purpose: 'card-late-answer',
+      now: deps.clock.now(),
+    });
+  } catch (error) {
+    deps.logger.error('could not queue the delayed card update', { eventId: key, error });
+  }
 }
 
 /** Runs the handler and records its answer (or its failure) on the stored callback. Never throws. */

@@ -54,6 +54,8 @@ export interface DigestView {
   missingDutyLogs: Array<{ dateZh: string; officers: string }>;
   /** 长期任务进展: tasks on a rhythm, with milestones or with sub-tasks, worst first. */
   longTasks?: LongTaskLine[];
+  /** 预计逾期: open items the forecast flags (docs/figures.md). */
+  atRisk?: number;
 }
 
 export const DIGEST_MAX_OVERDUE = 10;
@@ -91,7 +93,9 @@ export function digestCard(v: DigestView): CardJson {
   const { open } = v;
   const lateClosed = v.closedSince.closed - v.closedSince.closedOnTime;
   const elements: CardElement[] = [
-    md(`**逾期 ${open.red} 件 · 今日到期 ${open.dueToday} 件 · 待审批延期 ${v.extensionsTotal} 件**`),
+    md(
+      `**逾期 ${open.red} 件 · 今日到期 ${open.dueToday} 件 · 待审批延期 ${v.extensionsTotal} 件${v.atRisk ? ` · 预计逾期 ${v.atRisk} 件` : ''}**`,
+    ),
     md(
       `在办 ${openTotal(open)} 件：${LIGHT_EMOJI.red} 红灯 ${open.red} · ${LIGHT_EMOJI.yellow} 黄灯 ${open.yellow} · ${LIGHT_EMOJI.green} 绿灯 ${open.green}`,
     ),
