@@ -42,6 +42,9 @@ export interface Deps {
   referenceCache?: ReferenceCache;
 }
 
+/** What a reader needs: the database, nothing else of the Deps. */
+export type DatabaseContext = Pick<Deps, 'database'>;
+
 export async function buildDeps(
   config: Config,
   logger: Logger,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { FIRST_YEAR, LAST_YEAR, localParts } from '../../src/domain/time.js';
-import { calendarCoverage, calendarDays, setCalendarDay } from '../../src/settings/calendar.js';
+import { calendarCoverage, calendarDaysIn, setCalendarDay } from '../../src/settings/calendar.js';
 import { readBody, requireDate, validate } from './body.js';
 import * as F from './fields.js';
 import { apiApp, pathParam, route } from './openapi.js';
@@ -72,7 +72,7 @@ export function calendarRoutes(deps: Deps) {
     async (c) => {
       const q = validate(listQuery, c.req.query());
       const year = q.year ?? localParts(deps.clock.now(), deps.config.timezone).year;
-      const days = await calendarDays(deps.database.db, `${year}-01-01`, `${year}-12-31`);
+      const days = await calendarDaysIn(deps, `${year}-01-01`, `${year}-12-31`);
       const coverage = calendarCoverage(deps.clock.now(), deps.config.timezone, 0);
       return c.json({
         year,
@@ -99,7 +99,7 @@ export function calendarRoutes(deps: Deps) {
     },
     async (c) => {
       const date = requireDate(pathParam(c, 'date'), 'date');
-      return c.json((await calendarDays(deps.database.db, date, date))[0]);
+      return c.json((await calendarDaysIn(deps, date, date))[0]);
     },
   );
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
-import { categories, putCategory } from '../../src/settings/categories.js';
+import { categoriesIn, putCategory } from '../../src/settings/categories.js';
 import { param, readBody } from './body.js';
 import * as F from './fields.js';
 import { apiApp, route } from './openapi.js';
@@ -38,7 +38,7 @@ export function categoriesRoutes(deps: Deps) {
         'A new office starts with three suggestions (政府工作报告分解 `gov-report`, 部门责任目标 `dept-targets`, 重点建设项目 `key-projects`), which an admin renames or retires.',
       ok: { description: '`{categories: [{code, name, active}]}`' },
     },
-    async (c) => c.json({ categories: await categories(deps.database.db) }),
+    async (c) => c.json({ categories: await categoriesIn(deps) }),
   );
 
   route(

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { getDepartment, listDepartments } from '../../src/db/repos/departments.js';
 import type { Deps } from '../../src/deps.js';
 import { AppError } from '../../src/platform/errors.js';
-import { putDepartment } from '../../src/settings/organisation.js';
+import { allDepartments, findDepartment, putDepartment } from '../../src/settings/organisation.js';
 import { param, readBody } from './body.js';
 import * as F from './fields.js';
 import { apiApp, route } from './openapi.js';
@@ -62,7 +61,7 @@ export function departmentsRoutes(deps: Deps) {
     },
     async (c) => {
       const body = await readBody(c, postBody);
-      if (await getDepartment(deps.database.db, body.code))
+      if (await findDepartment(deps, body.code))
         throw new AppError(
           409,
           'conflict',
@@ -83,7 +82,7 @@ export function departmentsRoutes(deps: Deps) {
       summary: 'List departments',
       ok: { description: '`{departments}`' },
     },
-    async (c) => c.json({ departments: await listDepartments(deps.database.db) }),
+    async (c) => c.json({ departments: await allDepartments(deps) }),
   );
 
   return app;

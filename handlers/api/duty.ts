@@ -1,12 +1,18 @@
 import { z } from 'zod';
-import type { DutyDay } from '../../src/db/repos/duty.js';
 import type { Deps } from '../../src/deps.js';
 import { HHMM } from '../../src/domain/duty.js';
 import { addDays, localDate, toZonedIso } from '../../src/domain/time.js';
-import { addDutyLogEntry, dutyDayWithLog, dutyRange, handOver, setDutyDay } from '../../src/duty/duty.js';
+import {
+  addDutyLogEntry,
+  type DutyDay,
+  dutyDayWithLog,
+  dutyRange,
+  handOver,
+  setDutyDay,
+} from '../../src/duty/duty.js';
 import { generateRotation, importDutyCsv } from '../../src/duty/import.js';
-import { missingDutyLogs } from '../../src/duty/logs.js';
-import { loadDutySettings, patchDutySettings } from '../../src/duty/settings.js';
+import { missingDutyLogsOn } from '../../src/duty/logs.js';
+import { dutySettings, patchDutySettings } from '../../src/duty/settings.js';
 import { AppError } from '../../src/platform/errors.js';
 import { readBody, requireDate, validate } from './body.js';
 import * as F from './fields.js';
@@ -86,7 +92,7 @@ export function dutyRoutes(deps: Deps) {
       summary: 'Duty hours and reminders',
       ok: { description: 'The duty settings.' },
     },
-    async (c) => c.json(await loadDutySettings(deps.database.db)),
+    async (c) => c.json(await dutySettings(deps)),
   );
   route(
     app,
@@ -158,7 +164,7 @@ export function dutyRoutes(deps: Deps) {
       const q = validate(missingQuery, c.req.query());
       const date =
         q.date === undefined ? addDays(localDate(deps.clock.now(), tz), -1) : requireDate(q.date, 'date');
-      return c.json({ date, shifts: await missingDutyLogs(deps.database.db, date) });
+      return c.json({ date, shifts: await missingDutyLogsOn(deps, date) });
     },
   );
 

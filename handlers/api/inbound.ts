@@ -1,7 +1,10 @@
 import { z } from 'zod';
-import type { InboundEventRow } from '../../src/db/repos/inbound-events.js';
 import type { Deps } from '../../src/deps.js';
-import { inboundEventsForAdmin, retryInboundEvent } from '../../src/lark/inbound/admin.js';
+import {
+  type InboundEventRow,
+  inboundEventsForAdmin,
+  retryInboundEvent,
+} from '../../src/lark/inbound/admin.js';
 import { param, validate } from './body.js';
 import * as F from './fields.js';
 import { apiApp, route } from './openapi.js';

@@ -8,17 +8,17 @@ import { type ItemActionInput, performItemAction } from '../../src/items/actions
 import { createItemOnce } from '../../src/items/intake/intake.js';
 import {
   createItem,
-  getItem,
-  getItemWithHistory,
+  findItem,
+  findItemWithHistory,
   type ItemDetail,
   lightNow,
   listItemsWithLights,
 } from '../../src/items/items.js';
-import { loadRhythmClock, loadTaskPlan } from '../../src/items/rhythm.js';
+import { taskPlanNow } from '../../src/items/rhythm.js';
 import { ADMIN_API_ACTOR, updateTaskPlan } from '../../src/items/task-plan.js';
 import { AppError, notFound } from '../../src/platform/errors.js';
 import { listItemsAtRisk } from '../../src/reports/forecast.js';
-import { requireCategories, setCategoriesOnItem } from '../../src/settings/categories.js';
+import { requireCategoriesIn, setCategoriesOnItem } from '../../src/settings/categories.js';
 import { param, readBody, validate } from './body.js';
 import * as F from './fields.js';
 import { idempotencyKeyOf } from './idempotency.js';
@@ -264,8 +264,7 @@ export function itemsRoutes(deps: Deps) {
   });
   /** The rhythm, milestones with their lights and the sub-task roll-up of one item. */
   const plan = async (item: Item) => {
-    const db = deps.database.db;
-    const p = await loadTaskPlan(db, item, await loadRhythmClock(deps, db, deps.clock.now(), tz));
+    const p = await taskPlanNow(deps, item);
     const r = p.rhythm;
     return {
       milestones: p.milestones.map((m) => ({ ...m, dueAt: z8(m.dueAt), doneAt: z8(m.doneAt) })),
@@ -345,7 +344,7 @@ export function itemsRoutes(deps: Deps) {
     },
     async (c) => {
       param(c, 'id', itemRef);
-      const item = await getItemWithHistory(deps.database.db, pathParam(c, 'id'));
+      const item = await findItemWithHistory(deps, pathParam(c, 'id'));
       if (!item) throw notFound(`No item "${pathParam(c, 'id')}" (ids look like D-12, M-3, T-7).`);
       return c.json({ ...show(item, await lightNow(deps, item)), ...(await plan(item)) });
     },
@@ -370,7 +369,7 @@ export function itemsRoutes(deps: Deps) {
       const { by, categories: wanted, ...patch } = await readBody(c, patchSchema);
       const id = pathParam(c, 'id');
       const actor = by ?? ADMIN_API_ACTOR;
-      const codes = wanted === undefined ? null : await requireCategories(deps.database.db, wanted);
+      const codes = wanted === undefined ? null : await requireCategoriesIn(deps, wanted);
       // The plan first: it checks the task, its state and who acts before anything is written.
       let item: Item | null =
         Object.keys(patch).length > 0 || codes === null ? await updateTaskPlan(deps, id, patch, actor) : null;
@@ -382,7 +381,7 @@ export function itemsRoutes(deps: Deps) {
           throw new AppError(403, 'forbidden', `by: ${actor} may not set the categories of ${id}`, [
             { field: 'by', message: outcome.message },
           ]);
-        item = await getItem(deps.database.db, outcome.itemId);
+        item = await findItem(deps, outcome.itemId);
       }
       if (!item) throw notFound(`No item "${id}" (ids look like D-12, M-3, T-7).`);
       return c.json({ ...show(item, await lightNow(deps, item)), ...(await plan(item)) });

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { getPerson, listPeople } from '../../src/db/repos/people.js';
 import type { Deps } from '../../src/deps.js';
 import { notFound } from '../../src/platform/errors.js';
-import { putPerson } from '../../src/settings/organisation.js';
+import { findPeople, findPerson, putPerson } from '../../src/settings/organisation.js';
 import { param, readBody, validate } from './body.js';
 import * as F from './fields.js';
 import { apiApp, route } from './openapi.js';
@@ -66,7 +65,7 @@ export function peopleRoutes(deps: Deps) {
     },
     async (c) => {
       const q = validate(listQuery, c.req.query());
-      return c.json({ people: await listPeople(deps.database.db, q.dept ? { dept: q.dept } : {}) });
+      return c.json({ people: await findPeople(deps, q.dept ? { dept: q.dept } : {}) });
     },
   );
 
@@ -83,7 +82,7 @@ export function peopleRoutes(deps: Deps) {
     },
     async (c) => {
       const id = param(c, 'openId', openId);
-      const p = await getPerson(deps.database.db, id);
+      const p = await findPerson(deps, id);
       if (!p) throw notFound(`No registered person with open_id "${id}".`);
       return c.json(p);
     },

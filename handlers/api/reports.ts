@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { atLocal } from '../../src/domain/time.js';
 import { AppError } from '../../src/platform/errors.js';
-import { hotlineFigures } from '../../src/reports/hotline-figures.js';
+import { hotlineFiguresAt } from '../../src/reports/hotline-figures.js';
 import { reportCsv, summaryReport } from '../../src/reports/report.js';
 import { requireDate } from './body.js';
 import { apiApp, route } from './openapi.js';
@@ -40,8 +40,8 @@ export function reportsRoutes(deps: Deps) {
         throw new AppError(422, 'invalid_field', 'format: expected "json" or "csv"', [{ field: 'format' }]);
       const report = await summaryReport(deps, { from, to, dept: c.req.query('dept') || undefined });
       // The hotline's section: the month of `to` (办结率, 按时办结率, recurring categories).
-      const hotline = await hotlineFigures(
-        deps.database.db,
+      const hotline = await hotlineFiguresAt(
+        deps,
         atLocal(to, '12:00', deps.config.timezone),
         deps.config.timezone,
       );

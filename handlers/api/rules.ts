@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { DEFAULT_DEADLINE_RULES } from '../../src/domain/rules.js';
 import { DEFAULT_SCORING_RULES } from '../../src/domain/scores.js';
-import { loadDeadlineRules, loadScoringRules, updateRules } from '../../src/settings/rules.js';
+import { rulesInForce, updateRules } from '../../src/settings/rules.js';
 import { readBody } from './body.js';
 import * as F from './fields.js';
 import { apiApp, route } from './openapi.js';
@@ -36,13 +36,15 @@ export function rulesRoutes(deps: Deps) {
       summary: 'The deadline and scoring rules in force, and their defaults',
       ok: { description: '`{rules, defaults, scoring, scoringDefaults}`' },
     },
-    async (c) =>
-      c.json({
-        rules: await loadDeadlineRules(deps.database.db),
+    async (c) => {
+      const { rules, scoring } = await rulesInForce(deps);
+      return c.json({
+        rules,
         defaults: DEFAULT_DEADLINE_RULES,
-        scoring: await loadScoringRules(deps.database.db),
+        scoring,
         scoringDefaults: DEFAULT_SCORING_RULES,
-      }),
+      });
+    },
   );
 
   route(

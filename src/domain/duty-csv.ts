@@ -1,5 +1,5 @@
 import { HHMM } from './duty.js';
-import { isValidDate } from './time.js';
+import { FIRST_YEAR, isDayInWindow, isValidDate, LAST_YEAR } from './time.js';
 
 /**
  * A roster as CSV: `date,officer,leader[,start,end]`, one shift per line, an optional header line.
@@ -72,6 +72,8 @@ export function parseDutyCsv(text: string, resolve: Resolve): { shifts: CsvShift
     }
     const [date, officerText, leaderText, start, end] = f as [string, string, string, string?, string?];
     if (!isValidDate(date)) problem('date', `「${date}」不是日期（YYYY-MM-DD）`);
+    // The same years as the API, which could not read back a shift in 0999 or 9999.
+    else if (!isDayInWindow(date)) problem('date', `${date} 不在${FIRST_YEAR}–${LAST_YEAR}年之内`);
     else if (seen.has(date)) problem('date', `${date} 与第${seen.get(date)}行重复`);
     else seen.set(date, row);
     const officers: string[] = [];

@@ -169,3 +169,5 @@ export async function handOver(
   });
   return { ...(await getDutyDay(db, input.date))!, changed };
 }
+
+export type { DutyDay };

@@ -1,5 +1,6 @@
 import { daysWithoutLog } from '../db/repos/duty.js';
 import type { Db } from '../db/schema.js';
+import type { DatabaseContext } from '../deps.js';
 import { addDays, localDate } from '../domain/time.js';
 import { loadDutySettings } from './settings.js';
 import { loadShifts } from './shifts.js';
@@ -33,4 +34,9 @@ export async function endedShiftsWithoutLog(db: Db, now: Date, timeZone: string)
   return shifts
     .filter((s) => !s.hasLog && s.endsAt.getTime() <= now.getTime())
     .map((s) => ({ date: s.date, officers: s.officers, leader: s.leader }));
+}
+
+/** missingDutyLogs for the API: the shifts of `day` whose log is still missing. */
+export function missingDutyLogsOn(ctx: DatabaseContext, day: string): Promise<MissingDutyLog[]> {
+  return missingDutyLogs(ctx.database.db, day);
 }

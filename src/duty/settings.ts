@@ -1,6 +1,6 @@
 import { getSetting, putSetting } from '../db/repos/settings.js';
 import type { Db } from '../db/schema.js';
-import type { Deps } from '../deps.js';
+import type { DatabaseContext, Deps } from '../deps.js';
 import { DEFAULT_DUTY_SETTINGS, type DutySettings } from '../domain/duty.js';
 import { parseTimeOfDay } from '../domain/reminder-rules.js';
 
@@ -38,4 +38,9 @@ export async function setDutyHoursByChat(deps: Deps, text: string, by: string): 
   if (!start || !end) return `值班时间格式不对：「${text}」。示例：设置 值班 08:30 或 设置 值班 09:00-17:30`;
   await patchDutySettings(deps, { start, end }, by);
   return `已设置：值班 ${start} 接班，${end <= start ? '次日' : ''}${end} 交班（单日可在值班表中另设）。`;
+}
+
+/** The duty settings in force (GET /api/v1/duty/settings). */
+export function dutySettings(ctx: DatabaseContext): Promise<DutySettings> {
+  return loadDutySettings(ctx.database.db);
 }

@@ -15,7 +15,7 @@ import {
   storedMilestones,
 } from '../db/repos/items.js';
 import type { Db, NewItemRow, Trx } from '../db/schema.js';
-import type { Deps } from '../deps.js';
+import type { DatabaseContext, Deps } from '../deps.js';
 import type { WorkCalendar } from '../domain/calendar.js';
 import { defaultDueAt } from '../domain/deadlines.js';
 import { normalizeItemId } from '../domain/items.js';
@@ -633,4 +633,17 @@ export async function listItemsWithLights(
 export async function lightNow(deps: Deps, item: Item): Promise<Light> {
   const { calendar, rules } = await referenceData(deps);
   return lightOf(item, deps.clock.now(), calendar, rules, deps.config.timezone);
+}
+
+/** One item, for the API: getItem with the database of the Deps. */
+export function findItem(ctx: DatabaseContext, id: string): Promise<ItemDetail | null> {
+  return getItem(ctx.database.db, id);
+}
+
+/** One item with its full history, for the API (GET /items/:id). */
+export function findItemWithHistory(
+  ctx: DatabaseContext,
+  id: string,
+): Promise<(ItemDetail & { history: HistoryEntry[] }) | null> {
+  return getItemWithHistory(ctx.database.db, id);
 }

@@ -145,3 +145,9 @@ export async function loadTaskPlan(
     subtasks: rollUps.get(item.id) ?? null,
   };
 }
+
+/** One item's task plan as of the clock, in the office's time zone (GET|PATCH /items/:id). */
+export async function taskPlanNow(deps: Deps, item: Item): ReturnType<typeof loadTaskPlan> {
+  const db = deps.database.db;
+  return loadTaskPlan(db, item, await loadRhythmClock(deps, db, deps.clock.now(), deps.config.timezone));
+}

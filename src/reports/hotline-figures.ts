@@ -1,5 +1,6 @@
 import { countDue, countHotlineCategories } from '../db/repos/figures.js';
 import type { Db } from '../db/schema.js';
+import type { DatabaseContext } from '../deps.js';
 import { addMonths } from '../domain/deadlines.js';
 import {
   completionRate,
@@ -86,4 +87,9 @@ export function hotlineView(f: HotlineFigures, deptNames: Record<string, string>
     byDept: f.byDept.filter((d) => d.due > 0).map((d) => ({ ...d, name: name(d.dept) })),
     categories: f.categories.map((c) => ({ ...c, category: c.category ?? '未分类' })),
   };
+}
+
+/** hotlineFigures for the API: the month of `now`, in the office's time zone. */
+export function hotlineFiguresAt(ctx: DatabaseContext, now: Date, timeZone: string): Promise<HotlineFigures> {
+  return hotlineFigures(ctx.database.db, now, timeZone);
 }

@@ -14,8 +14,8 @@ import { addDays, atLocal } from '../domain/time.js';
 import { AppError } from '../platform/errors.js';
 import { loadWorkCalendar } from '../settings/calendar.js';
 import { loadScoringRules } from '../settings/rules.js';
-import { csvCell } from './export-cells.js';
 import { departmentFigures } from './bulletin-figures.js';
+import { csvCell } from './export-cells.js';
 import { type HotlineFigures, hasHotlineTickets } from './hotline-figures.js';
 
 /**

@@ -1,6 +1,6 @@
 import { countOverrides, listOverrides, loadOverrides, upsertOverride } from '../db/repos/calendar.js';
 import type { Db } from '../db/schema.js';
-import type { Deps } from '../deps.js';
+import type { DatabaseContext, Deps } from '../deps.js';
 import {
   createWorkCalendar,
   hasOfficialData,
@@ -91,3 +91,8 @@ export const calendarHealthSection: HealthSection = {
     return calendarCoverage(deps.clock.now(), deps.config.timezone, await countOverrides(deps.database.db));
   },
 };
+
+/** calendarDays for the API (GET /api/v1/calendar). */
+export function calendarDaysIn(ctx: DatabaseContext, from: string, to: string): Promise<CalendarDay[]> {
+  return calendarDays(ctx.database.db, from, to);
+}

@@ -7,7 +7,7 @@ import {
 import { appendHistory } from '../db/repos/history.js';
 import { lockItem } from '../db/repos/items.js';
 import type { Db } from '../db/schema.js';
-import type { Deps } from '../deps.js';
+import type { DatabaseContext, Deps } from '../deps.js';
 import { type Category, MAX_ITEM_CATEGORIES, resolveCategories } from '../domain/categories.js';
 import { authorize } from '../domain/permissions.js';
 import { AppError } from '../platform/errors.js';
@@ -98,4 +98,17 @@ export async function setCategoriesOnItem(
     });
     return { ok: true, changed: true, itemId: item.id, codes };
   });
+}
+
+/** The categories, for the API (GET /api/v1/categories). */
+export function categoriesIn(ctx: DatabaseContext): Promise<Category[]> {
+  return categories(ctx.database.db);
+}
+
+/** requireCategories for the API: the codes of the categories given, each defined and active. */
+export function requireCategoriesIn(
+  ctx: DatabaseContext,
+  given: readonly string[] | null | undefined,
+): Promise<string[]> {
+  return requireCategories(ctx.database.db, given);
 }

@@ -2,11 +2,12 @@ import {
   clearTopExcept,
   findDepartmentByChat,
   getDepartment,
+  listDepartments,
   upsertDepartment,
 } from '../db/repos/departments.js';
-import { upsertPerson } from '../db/repos/people.js';
+import { getPerson, listPeople, upsertPerson } from '../db/repos/people.js';
 import { inTransaction } from '../db/transaction.js';
-import type { Deps } from '../deps.js';
+import type { DatabaseContext, Deps } from '../deps.js';
 import type { Department, Person, Role } from '../domain/types.js';
 import { AppError } from '../platform/errors.js';
 
@@ -63,4 +64,24 @@ export async function putPerson(
     await upsertPerson(trx, person, deps.clock.now());
     return person;
   });
+}
+
+/** The people registered, of one department when `dept` is given (GET /api/v1/people). */
+export function findPeople(ctx: DatabaseContext, filter: { dept?: string } = {}): Promise<Person[]> {
+  return listPeople(ctx.database.db, filter);
+}
+
+/** One registered person, or null. */
+export function findPerson(ctx: DatabaseContext, openId: string): Promise<Person | null> {
+  return getPerson(ctx.database.db, openId);
+}
+
+/** Every department (GET /api/v1/departments). */
+export function allDepartments(ctx: DatabaseContext): Promise<Department[]> {
+  return listDepartments(ctx.database.db);
+}
+
+/** One department by its code, or null. */
+export function findDepartment(ctx: DatabaseContext, code: string): Promise<Department | null> {
+  return getDepartment(ctx.database.db, code);
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { getSetting, putSetting } from '../db/repos/settings.js';
 import type { Db } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
-import type { Deps } from '../deps.js';
+import type { DatabaseContext, Deps } from '../deps.js';
 import {
   DEADLINE_RULES_SETTING,
   type DeadlineRules,
@@ -68,4 +68,14 @@ export async function updateRules(
     if (input.scoring) await putSetting(trx, SCORING_RULES_SETTING, parsed.data.scoring, by, now);
     return parsed.data;
   });
+}
+
+/** The deadline and scoring rules in force (GET /api/v1/rules). */
+export async function rulesInForce(
+  ctx: DatabaseContext,
+): Promise<{ rules: DeadlineRules; scoring: ScoringRules }> {
+  return {
+    rules: await loadDeadlineRules(ctx.database.db),
+    scoring: await loadScoringRules(ctx.database.db),
+  };
 }

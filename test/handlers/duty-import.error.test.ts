@@ -38,6 +38,16 @@ describe.each(engines)('duty rosters in bulk refused on %s', (engine) => {
     expect(await w.database.db.selectFrom('duty_history').selectAll().execute()).toEqual([]);
   });
 
+  it('refuses shifts in years the API cannot read back (0999, 9999): the same 2000–2100 window', async () => {
+    const csv = ['date,officer,leader', '0999-01-01,张三,刘主任', '9999-12-31,张三,刘主任'].join('\n');
+    const res = await api(w.app, 'POST', '/api/v1/duty/import', { csv });
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    const said = JSON.stringify(res.body);
+    expect(said).toContain('0999-01-01 不在2000–2100年之内');
+    expect(said).toContain('9999-12-31 不在2000–2100年之内');
+    expect(await w.database.db.selectFrom('duty_roster').selectAll().execute()).toEqual([]);
+  });
+
   it('an empty file, and a rotation naming unknown people or a bad range, are refused', async () => {
     const empty = await api(w.app, 'POST', '/api/v1/duty/import', { csv: 'date,officer,leader\n' });
     expect(empty.status).toBe(422);

@@ -92,4 +92,20 @@ describe('the direction of imports', () => {
   it('jobs/ call features, never handlers/', () => {
     expect(violations('jobs', ['handlers'])).toEqual([]);
   });
+
+  it('handlers/ call use cases only: no import of src/db, no use of the database handle', () => {
+    expect(violations('handlers', ['src/db'])).toEqual([]);
+    const reaching = sourceFiles('handlers').filter((file) =>
+      /\bdatabase\.db\b/.test(readFileSync(join(root, file), 'utf8')),
+    );
+    expect(reaching).toEqual([]);
+  });
+
+  it('src/domain imports neither Hono, Kysely nor the Lark SDK', () => {
+    const packages = /from\s+'(hono|kysely|@larksuiteoapi\/node-sdk)(\/[^']*)?'/;
+    const impure = sourceFiles('src/domain').filter((file) =>
+      packages.test(readFileSync(join(root, file), 'utf8')),
+    );
+    expect(impure).toEqual([]);
+  });
 });

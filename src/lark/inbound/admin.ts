@@ -39,3 +39,5 @@ export async function retryInboundEvent(deps: Deps, eventId: string): Promise<In
   deps.logger.info('inbound event requeued by an admin', { eventId });
   return (await getInboundEvent(db, eventId))!;
 }
+
+export type { InboundEventRow };

@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../platform/errors.js';
+import { answerWithin } from '../answer-within.js';
 import { eventIdentity, isCardActionBody } from '../events.js';
 import { answerCardCallback } from './cards.js';
 import type { InboundHandlers } from './handlers.js';
@@ -36,11 +37,21 @@ export async function receiveLarkBody(
   const attempt = processInboundEvents(deps, handlers.event, { eventId: identity.eventId }).catch((error) =>
     deps.logger.error('immediate processing of a lark event failed', { eventId: identity.eventId, error }),
   );
-  let timer: NodeJS.Timeout | undefined;
-  const budget = new Promise((resolve) => {
-    timer = setTimeout(resolve, IMMEDIATE_BUDGET_MS);
-  });
-  await Promise.race([attempt, budget]);
-  clearTimeout(timer);
+  await answerWithin(attempt, IMMEDIATE_BUDGET_MS);
   return {};
+}
+
+/** A card callback only (POST /lark/cards): anything else is refused with a 400. */
+export async function receiveLarkCardCallback(
+  deps: Deps,
+  handlers: InboundHandlers,
+  body: Record<string, unknown>,
+  style: '2.0' | 'v1',
+  /** performance.now() when the request arrived: the answer budget counts from then. */
+  receivedAt: number = performance.now(),
+): Promise<Record<string, unknown>> {
+  if (!isCardActionBody(body)) {
+    throw new AppError(400, 'not_a_card_callback', 'The body is not a card callback.');
+  }
+  return answerCardCallback(deps, body, style, handlers.cardAction, undefined, receivedAt);
 }
