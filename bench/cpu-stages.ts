@@ -7,7 +7,8 @@
  *
  * Async code resumes without its callers on the stack, so work that runs from a socket's `data`
  * event (pg parsing a reply, Node's HTTP parser) has no stage of its own: it is counted under the
- * library that did it ("pg: reading replies", "HTTP in/out").
+ * library that did it ("pg: …", "HTTP in/out"); so do the statements' socket writes, which
+ * src/db/postgres.ts makes from a tick of their own (one write per turn of the event loop).
  */
 import { readFileSync } from 'node:fs';
 
@@ -40,7 +41,7 @@ export const STAGES = [
   'outbox enqueue (find copies, serialise, insert)',
   'begin / commit',
   'the answer (record it, format it)',
-  'pg: reading replies, pool',
+  'pg: socket writes (coalesced), reading replies, pool',
   'card patches sent afterwards (dispatcher, SDK)',
   'logging',
   'garbage collection',
@@ -78,6 +79,8 @@ function stageOfFrame(frame: Frame, source: string | null): Stage | null {
     if (source.startsWith('handlers/')) return HTTP;
     if (source === 'src/db/transaction.ts') return TXN;
     // The driver's own layer (write coalescing, type parsers): whoever called it is the stage.
+    // The coalesced socket write runs from a tick of its own, with no caller left on the stack.
+    if (source === 'src/db/postgres.ts' && fn === 'uncork') return PG;
     if (source === 'src/db/postgres.ts' || source === 'src/db/timestamptz.ts') return null;
     if (source.startsWith('src/')) return ACTION;
   }

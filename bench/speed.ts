@@ -348,6 +348,8 @@ async function startService(
         LARK_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
         LARK_ENCRYPT_KEY: ENCRYPT_KEY,
         ADMIN_TOKEN,
+        // The nightly backup job catches up its slot at start: keep its tarballs out of the repo.
+        BACKUP_DIR: join(tmpdir(), `cuiban-bench-backups-${process.pid}`),
         ...env,
       },
       stdio: ['ignore', out, out],

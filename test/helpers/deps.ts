@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jobRegistry } from '../../jobs/registry.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import type { Deps } from '../../src/deps.js';
@@ -7,10 +9,17 @@ import { type Config, larkConfigured, loadConfig } from '../../src/platform/conf
 import { memoryLogger } from '../../src/platform/logger.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+const TEST_BACKUP_DIR = join(tmpdir(), `cuiban-test-backups-${process.pid}`);
 
 /** Config as the service would parse it, with test defaults that callers may override. */
 export function testConfig(env: Record<string, string | undefined> = {}): Config {
-  return loadConfig({ DATA_DIR: 'memory://', ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...env });
+  // A job run as a whole (the scheduler's catch-up) takes a backup: never into the checkout.
+  return loadConfig({
+    DATA_DIR: 'memory://',
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    BACKUP_DIR: TEST_BACKUP_DIR,
+    ...env,
+  });
 }
 
 /** Deps around an open test database, with a manual clock and a logger that keeps its lines. */
