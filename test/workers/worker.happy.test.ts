@@ -214,7 +214,8 @@ describe('the Workers entry on workerd', () => {
   });
 
   it('a cron tick claims the due slot once and sends the round', async () => {
-    const deps = testDeps(database, { config: larkTestConfig(null), now: new Date() });
+    // Received the day before its deadline, on a clock of its own: the test must not depend on today's date.
+    const deps = testDeps(database, { config: larkTestConfig(null), now: '2026-12-01T10:00:00+08:00' });
     // A Wednesday, a working day (no weekly or monthly bulletin). Each tick runs the slots due before its minute: the 09:00 round
     // goes out on the 09:01 tick.
     const slot = new Date('2026-12-02T09:01:00+08:00');
