@@ -1,5 +1,6 @@
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { bootId, processRuns } from '../platform/instance-identity.js';
 
 /**
  * The embedded database may be opened by one process at a time (PGlite is Postgres in this
@@ -31,24 +32,6 @@ function hostname(): string {
   }
 }
 
-function bootId(): string | null {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
-  } catch {
-    return null;
-  }
-}
-
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The live process holding this data directory, or null when none does (no lock, or a dead one). */
 export function dataDirHolder(dataDir: string): LockHolder | null {
   let holder: LockHolder;
   try {

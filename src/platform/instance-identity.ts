@@ -7,7 +7,8 @@ import { hostname } from 'node:os';
  * and whether their processes still exist (liveness.ts `retirePredecessors`).
  */
 
-function bootId(): string | null {
+/** This machine's boot id (Linux), or null where there is none. */
+export function bootId(): string | null {
   try {
     return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
   } catch {
@@ -15,7 +16,8 @@ function bootId(): string | null {
   }
 }
 
-function processRuns(pid: number): boolean {
+/** Whether a process with this pid exists on this machine. */
+export function processRuns(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
